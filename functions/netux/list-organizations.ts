@@ -1,0 +1,58 @@
+/** GET /api/v2.0/organizations/ — filtered, sorted, paged list. */
+import * as z from 'zod';
+import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
+import { organizationView } from '../../shared/dialects/netux/views.ts';
+import { appsById, findOrganizations } from '../../shared/domain/organizations.ts';
+import { notFound } from '../../shared/errors.ts';
+import { baseUrl, json } from '../../shared/http/types.ts';
+
+const query = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(1000).default(50),
+  search: z.string().optional(),
+  label: z.string().optional(),
+  name: z.string().optional(),
+  sort_by: z.enum(['label', 'name', 'createdAt', '-label', '-name', '-createdAt']).default('createdAt'),
+  fields: z
+    .string()
+    .transform((list) => list.split(',').map((field) => field.trim()).filter(Boolean))
+    .optional(),
+});
+
+export const handler = netuxEndpoint({
+  requires: 'read',
+  query,
+  async handle({ query, principal, event }) {
+    const { tenantId } = principal;
+    const descending = query.sort_by.startsWith('-');
+    const [all, apps] = await Promise.all([
+      findOrganizations(tenantId, {
+        search: query.search,
+        label: query.label,
+        name: query.name,
+        sortBy: query.sort_by.replace('-', '') as 'label' | 'name' | 'createdAt',
+        descending,
+      }),
+      appsById(tenantId),
+    ]);
+    const start = (query.page - 1) * query.page_size;
+    if (query.page > 1 && start >= all.length) throw notFound();
+
+    const base = baseUrl(event);
+    const pageUrl = (page: number) => {
+      const params = new URLSearchParams(event.queryStringParameters as Record<string, string> | null ?? {});
+      params.set('page', String(page));
+      return `${base}${event.path}?${params.toString()}`;
+    };
+    const results = all.slice(start, start + query.page_size).map((org) => {
+      const view = organizationView(org, apps, base);
+      return query.fields ? Object.fromEntries(Object.entries(view).filter(([key]) => query.fields!.includes(key))) : view;
+    });
+    return json(200, {
+      count: all.length,
+      next: start + query.page_size < all.length ? pageUrl(query.page + 1) : null,
+      previous: query.page > 1 ? pageUrl(query.page - 1) : null,
+      results,
+    });
+  },
+});

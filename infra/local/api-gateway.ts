@@ -1,0 +1,205 @@
+/**
+ * A local API Gateway (REST, v1 proxy integration). It routes with the shared route table, builds
+ * events the way API Gateway does (multi-value maps, `null` for absent maps, decoded path parameters,
+ * base64 for binary bodies, 10 MB payload cap) and turns handler results into HTTP responses,
+ * answering 502 when a handler returns something API Gateway would reject.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
+import type { Route } from '../../functions/routes.ts';
+import type { HttpEvent, HttpResult } from '../../shared/http/types.ts';
+
+export type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(text\/|application\/(json|javascript|x-www-form-urlencoded|xml)|[^;]*\+json)/i;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  paramNames: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(.+?)(\+)?\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      paramNames.push(param[1]!);
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}/?$`), paramNames };
+}
+
+/** API Gateway prefers static segments over parameters: sort so static paths match first. */
+function specificity(route: Route): number[] {
+  return route.path.split('/').map((segment) => (segment.startsWith('{') ? 0 : 1));
+}
+
+export function createRouter(routes: Route[]) {
+  const compiled = [...routes]
+    .sort((a, b) => {
+      const [sa, sb] = [specificity(a), specificity(b)];
+      for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
+        const diff = (sb[i] ?? -1) - (sa[i] ?? -1);
+        if (diff !== 0) return diff;
+      }
+      return 0;
+    })
+    .map(compile);
+  return (method: string, path: string) => {
+    for (const { route, pattern, paramNames } of compiled) {
+      if (route.method !== method) continue;
+      const match = pattern.exec(path);
+      if (!match) continue;
+      const params = Object.fromEntries(paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      return { route, params };
+    }
+    return undefined;
+  };
+}
+
+function multiValue(entries: [string, string][]): Record<string, string[]> | null {
+  if (entries.length === 0) return null;
+  const map: Record<string, string[]> = {};
+  for (const [key, value] of entries) (map[key] ??= []).push(value);
+  return map;
+}
+
+const lastValues = (map: Record<string, string[]> | null) =>
+  map === null ? null : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v[v.length - 1]!]));
+
+export function buildEvent(
+  request: { method: string; url: string; headers: [string, string][]; body: Buffer; sourceIp: string },
+  route: Route,
+  pathParameters: Record<string, string>,
+  stage: string,
+): HttpEvent {
+  const url = new URL(request.url, 'http://local');
+  // API Gateway adds the forwarding headers; handlers build absolute URLs from them.
+  const multiValueHeaders = multiValue([
+    ...request.headers,
+    ['X-Forwarded-Proto', 'http'],
+    ['X-Forwarded-For', request.sourceIp],
+  ]);
+  const multiValueQueryStringParameters = multiValue([...url.searchParams.entries()]);
+  const contentType = request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const binary = request.body.length > 0 && contentType !== '' && !TEXT_TYPES.test(contentType);
+  const requestId = randomUUID();
+  const host = request.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? 'localhost';
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: request.method,
+    headers: lastValues(multiValueHeaders) ?? {},
+    multiValueHeaders: multiValueHeaders ?? {},
+    queryStringParameters: lastValues(multiValueQueryStringParameters),
+    multiValueQueryStringParameters,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      identity: { sourceIp: request.sourceIp, userAgent: request.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null } as HttpEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      domainName: host,
+    },
+    body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
+    isBase64Encoded: binary,
+  };
+}
+
+function lambdaContext(route: Route, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: route.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${route.name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${route.name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer | string) {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const gatewayError = (res: ServerResponse, status: number, message: string) =>
+  send(res, status, { 'content-type': 'application/json', 'x-amzn-errortype': 'GatewayError' }, JSON.stringify({ message }));
+
+export interface GatewayOptions {
+  routes: Route[];
+  loadHandler(route: Route): Promise<LambdaHandler>;
+  stage?: string;
+  /** Extra non-API paths (docs, the local Step Functions endpoint) served before routing. */
+  extra?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const route = createRouter(options.routes);
+  const handlers = new Map<string, Promise<LambdaHandler>>();
+  const handlerFor = (r: Route) => {
+    let handler = handlers.get(r.name);
+    if (!handler) handlers.set(r.name, (handler = options.loadHandler(r)));
+    return handler;
+  };
+
+  return createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_PAYLOAD_BYTES) return gatewayError(res, 413, 'Request Too Long');
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    try {
+      if (options.extra && (await options.extra(req, res, body))) return;
+      const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+      const match = route(req.method ?? 'GET', pathname);
+      if (!match) return gatewayError(res, 403, 'Missing Authentication Token');
+
+      const headers: [string, string][] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+      const event = buildEvent(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        match.route,
+        match.params,
+        options.stage ?? 'local',
+      );
+      const handler = await handlerFor(match.route);
+      const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId));
+      if (!result || typeof result.statusCode !== 'number' || (result.body !== undefined && typeof result.body !== 'string')) {
+        return gatewayError(res, 502, 'Internal server error');
+      }
+      const responseHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+      for (const [key, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[key] = values.map(String);
+      responseHeaders['x-amzn-requestid'] = event.requestContext.requestId;
+      send(res, result.statusCode, responseHeaders, result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+    } catch (error) {
+      // A handler that throws is a Lambda invocation error: API Gateway answers 502.
+      console.error(JSON.stringify({ level: 'ERROR', message: 'handler invocation failed', error: String(error) }));
+      if (!res.headersSent) gatewayError(res, 502, 'Internal server error');
+    }
+  });
+}

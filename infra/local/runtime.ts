@@ -1,0 +1,95 @@
+/**
+ * The whole stack on one machine: DynamoDB Local, the table from the shared definition, a seed, the
+ * local API Gateway over the route table, and the local Step Functions runner. Used by `npm start`
+ * and by the end-to-end tests.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { routes, type Route } from '../../functions/routes.ts';
+import { createGateway, type LambdaHandler } from './api-gateway.ts';
+import { ensureTable, LocalRuntimeError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const demoSeedPath = resolve(repoRoot, 'seeds/demo.json');
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  host?: string;
+  /** Persist DynamoDB Local's data here; omit for an in-memory throwaway run. */
+  dataDir?: string;
+  /** Seed file to load; defaults to the demo seed (loaded when the table is new). */
+  seedFile?: string;
+  /** An already running DynamoDB endpoint (tests share one); otherwise DynamoDB Local is started. */
+  dynamodbEndpoint?: string;
+  tableName?: string;
+}
+
+export interface LocalRuntime {
+  baseUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  seeded: boolean;
+  stop(): Promise<void>;
+}
+
+export const loadHandler = async (route: { handler: string }): Promise<LambdaHandler> =>
+  (await import(pathToFileURL(resolve(repoRoot, route.handler)).href)).handler as LambdaHandler;
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new LocalRuntimeError(`Port ${port} is already in use: stop the other process or set PORT to a free port.`)
+          : error,
+      ),
+    );
+    server.listen(port, host, () => resolveListen((server.address() as { port: number }).port));
+  });
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const tableName = options.tableName ?? 'orgbridge';
+  let dynamo: RunningDynamoDb | undefined;
+  const endpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
+  try {
+    // The handlers read their configuration from the environment, exactly as in Lambda.
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.TABLE_NAME = tableName;
+
+    const client = localClient(endpoint);
+    const { TableNames = [] } = await client.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));
+    const isNew = !TableNames.includes(tableName);
+    await ensureTable(client, tableName);
+    client.destroy();
+
+    let seeded = false;
+    if (isNew || options.seedFile) {
+      const { parseSeedFile } = await import('../../shared/seed/schema.ts');
+      const { loadSeed } = await import('../../shared/seed/load.ts');
+      const file = options.seedFile ?? demoSeedPath;
+      await loadSeed(parseSeedFile(JSON.parse(await readFile(file, 'utf8'))));
+      seeded = true;
+    }
+
+    const server = createGateway({ routes, loadHandler: (route: Route) => loadHandler(route) });
+    const host = options.host ?? '127.0.0.1';
+    const port = await listen(server, options.port ?? 3000, host);
+    return {
+      baseUrl: `http://${host}:${port}`,
+      dynamodbEndpoint: endpoint,
+      tableName,
+      seeded,
+      stop: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

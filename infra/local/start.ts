@@ -1,0 +1,62 @@
+/**
+ * `npm start [-- --in-memory] [--seed FILE] [--port N]`: the API on http://127.0.0.1:3000 with
+ * DynamoDB Local behind it. Ctrl-C stops everything, DynamoDB Local's java process included.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { LocalRuntimeError } from './dynamodb.ts';
+import { repoRoot, startLocalRuntime } from './runtime.ts';
+
+const { values } = parseArgs({
+  options: {
+    'in-memory': { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    port: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: npm start -- [--in-memory] [--seed FILE] [--port N]
+
+  --in-memory   throwaway DynamoDB Local (default: data kept in .data/dynamodb)
+  --seed FILE   load this seed file instead of the demo seed (seeds/demo.json)
+  --port N      port of the local API (default: $PORT or 3000)`);
+  process.exit(0);
+}
+
+try {
+  const runtime = await startLocalRuntime({
+    port: Number(values.port ?? process.env.PORT ?? 3000),
+    dataDir: values['in-memory'] ? undefined : resolve(repoRoot, '.data/dynamodb'),
+    seedFile: values.seed ? resolve(process.cwd(), values.seed) : undefined,
+  });
+  const url = runtime.baseUrl;
+  console.log(`Orgbridge is running on ${url} (DynamoDB Local at ${runtime.dynamodbEndpoint}, table ${runtime.tableName})
+${runtime.seeded ? `Loaded ${values.seed ?? 'the demo seed (seeds/demo.json)'}.` : 'Using the data kept in .data/dynamodb.'}
+
+  Engagement  ${url}/v0                 x-api-key: demo-engagement-key-0001
+  Netux       ${url}/api/v2.0           X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73
+  Apidae      ${url}/api/v002           projetId 1234, apiKey demo-apidae-key (limited: 5678 / demo-apidae-limited)
+  Responsys   ${url}/rest/api/v1.3      user_name demo-user, password demo-password-1
+
+  curl -H 'X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73' ${url}/api/v2.0/organizations/
+
+Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof LocalRuntimeError || (error as Error).name === 'SeedFileError') {
+    console.error(`orgbridge: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,48 @@
+/** Credentials of the four kinds, keyed globally by their own lookup identifier. */
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Credential, CredentialKind } from '../domain/credential.ts';
+import { db, tableName } from './client.ts';
+import { keys } from './keys.ts';
+import { isConditionFailure, stripKeys } from './query.ts';
+
+/** Strongly consistent, so a revocation takes effect on the very next request. */
+export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const credential = stripKeys<Credential>(Item);
+  // A credential with an expiry (Responsys tokens) is dead from that instant, before TTL removes it.
+  if (credential.expiresAtMs !== undefined && credential.expiresAtMs <= Date.now()) return undefined;
+  return credential;
+}
+
+/**
+ * Stores a credential. Identifiers are unique across tenants: a lookup id owned by another tenant is
+ * refused atomically (condition on the stored tenant), never by reading first.
+ */
+export async function putCredential(credential: Credential, ttlEpochSeconds?: number): Promise<boolean> {
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.credential(credential.kind, credential.lookupId),
+          entity: 'CRED',
+          ...credential,
+          ...(ttlEpochSeconds ? { expiresAt: ttlEpochSeconds } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR tenantId = :tenantId',
+        ExpressionAttributeValues: { ':tenantId': credential.tenantId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function deleteCredential(kind: CredentialKind, lookupId: string): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId) }));
+}

@@ -1,0 +1,40 @@
+/**
+ * Key builders: the only place that knows how items are addressed in the single table.
+ * Tenant data lives in the tenant's partition (`T#<tenant>`), so every query is tenant-scoped by
+ * construction; credentials are keyed globally by their own lookup identifier.
+ */
+export const tenantPk = (tenantId: string) => `T#${tenantId}`;
+
+export const keys = {
+  tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
+  organization: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `ORG#${id}` }),
+  organizationPrefix: 'ORG#',
+  /** Uniqueness guards and strongly consistent lookups: one item per label and per integer id. */
+  label: (tenantId: string, label: string) => ({ PK: tenantPk(tenantId), SK: `LABEL#${label}` }),
+  intId: (tenantId: string, intId: number) => ({ PK: tenantPk(tenantId), SK: `INTID#${intId}` }),
+  app: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `APP#${id}` }),
+  appPrefix: 'APP#',
+  publisher: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `PUB#${id}` }),
+  /** `diffuseur` broadcasts the missions of `annonceur`. */
+  diffusion: (tenantId: string, annonceurId: string, diffuseurId: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `DIFF#${annonceurId}#${diffuseurId}`,
+  }),
+  diffusionPrefix: (annonceurId: string) => `DIFF#${annonceurId}#`,
+  /** Engagement mapping (publisher, client id) → organization, with its allow-list. */
+  clientMapping: (tenantId: string, publisherId: string, clientId: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `MAP#${publisherId}#${clientId}`,
+  }),
+  program: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `PROG#${name}` }),
+  programPrefix: 'PROG#',
+  campaign: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CAMP#${name}` }),
+  campaignPrefix: 'CAMP#',
+  task: (tenantId: string, taskId: string) => ({ PK: tenantPk(tenantId), SK: `TASK#${taskId}` }),
+  taskChunk: (tenantId: string, taskId: string, chunk: number) => ({
+    PK: tenantPk(tenantId),
+    SK: `TASK#${taskId}#CHUNK#${String(chunk).padStart(5, '0')}`,
+  }),
+  credential: (kind: string, lookupId: string) => ({ PK: `CRED#${kind}#${lookupId}`, SK: 'CRED' }),
+  rateWindow: (credentialKey: string, windowStart: number) => ({ PK: `RL#${credentialKey}#${windowStart}`, SK: 'RL' }),
+};

@@ -1,0 +1,36 @@
+/** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
+import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from './client.ts';
+
+export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
+  const items: T[] = [];
+  const pages = paginateQuery(
+    { client: db, pageSize: 1000 },
+    {
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ConsistentRead: true,
+      ...options,
+    },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+/** Removes the table's key attributes from an item before it leaves the data layer. */
+export function stripKeys<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _entity, expiresAt: _ttl, ...rest } = item;
+  return rest as T;
+}
+
+/** True when a DynamoDB error is a failed condition (single write or one reason of a transaction). */
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** The cancellation reason codes of a failed transaction, in the order of its items. */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code);
+}

@@ -1,0 +1,79 @@
+/** Netux (Ubidots v2.0) wire rules: X-Auth-Token / ?token= auth, scopes, `{code, message, detail}` errors. */
+import * as z from 'zod';
+import { sha256 } from '../../crypto.ts';
+import { getCredential } from '../../db/credentials.ts';
+import type { NetuxScope } from '../../domain/credential.ts';
+import { AppError, type Issue } from '../../errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
+import { header, json, type HttpResult } from '../../http/types.ts';
+
+const MISSING_CREDENTIALS = 'Authentication credentials were not provided.';
+
+export const BULK_HEADER_MISSING = 'Header `X-BULK-OPERATION` should be provided for bulk operation.';
+
+const envelope = (status: number, code: number, message: string, detail: unknown = message) =>
+  json(status, { code, message, detail });
+
+/** Validation issues → Netux `detail`: `{field: [msg]}`, per item `{index: {field: [msg]}}`, or `non_field_errors`. */
+export function netuxDetail(issues: Issue[]): Record<string, unknown> {
+  const detail: Record<string, unknown> = {};
+  const add = (target: Record<string, unknown>, path: (string | number)[], message: string) => {
+    const field = path.length === 0 ? 'non_field_errors' : String(path[0]);
+    const messages = (target[field] ??= []) as string[];
+    messages.push(message);
+  };
+  for (const issue of issues) {
+    const [first, ...rest] = issue.path;
+    if (typeof first === 'number') {
+      const item = (detail[String(first)] ??= {}) as Record<string, unknown>;
+      add(item, rest, issue.message);
+    } else {
+      add(detail, issue.path, issue.message);
+    }
+  }
+  return detail;
+}
+
+export const netux: Dialect = {
+  name: 'netux',
+  maxBodyBytes: 5 * 1024 * 1024,
+  async authenticate(event) {
+    const token = header(event, 'x-auth-token') ?? event.queryStringParameters?.token;
+    if (!token) throw new AppError('unauthenticated', MISSING_CREDENTIALS);
+    const credential = await getCredential('netux', sha256(token));
+    if (!credential) throw new AppError('invalid_credentials', 'Invalid token.');
+    return { tenantId: credential.tenantId, credential };
+  },
+  authorize: (principal, scope) => principal.credential.scopes?.includes(scope as NetuxScope) ?? false,
+  formatError(error): HttpResult {
+    switch (error?.kind) {
+      case 'unauthenticated':
+        return envelope(401, 401001, MISSING_CREDENTIALS);
+      case 'invalid_credentials':
+        return envelope(401, 401001, 'Invalid token.');
+      case 'forbidden':
+        return envelope(403, 403001, 'You do not have permission to perform this action.');
+      case 'not_found':
+        return envelope(404, 404001, 'Not found.');
+      case 'validation':
+        if (error.options.location === 'header') return json(400, { detail: BULK_HEADER_MISSING });
+        return envelope(400, 400001, 'Validation Error.', (error.options.detail as object) ?? netuxDetail(error.options.issues ?? []));
+      case 'conflict': {
+        const field = (error.options.detail as { field?: string } | undefined)?.field ?? 'non_field_errors';
+        return envelope(400, 400001, 'Validation Error.', { [field]: [error.message] });
+      }
+      case 'payload_too_large':
+        return envelope(413, 413001, 'Request entity too large.', error.message);
+      case 'rate_limited':
+        return envelope(429, 429001, 'Request was throttled.', `Request was throttled. Expected available in ${error.options.retryAfterSeconds ?? 1} seconds.`);
+      default:
+        return envelope(500, 500001, 'Internal server error.');
+    }
+  },
+};
+
+export const netuxEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+  createEndpoint(netux, options);
+
+/** Path key: an id or `~label`; anything that matches nothing is a 404, never a 400. */
+export const organizationKeyParams = z.object({ key: z.string() });

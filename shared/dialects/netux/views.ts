@@ -1,0 +1,26 @@
+/** The Netux Organization object. */
+import type { App, Organization } from '../../domain/organization.ts';
+
+const image = (url: string | null) => (url === null ? null : { h36: url, h50: url, raw: url });
+
+export const organizationUrl = (base: string, id: string) => `${base}/api/v2.0/organizations/${id}/`;
+
+export function organizationView(org: Organization, apps: Map<string, App>, base: string) {
+  const app = org.appId ? apps.get(org.appId) : undefined;
+  return {
+    id: org.id,
+    label: org.label,
+    name: org.name,
+    description: org.description,
+    createdAt: org.createdAt,
+    isActive: org.isActive,
+    properties: org.properties,
+    app: app ? { id: app.id, label: app.label, name: app.name, url: app.url } : null,
+    favicon: image(org.favicon),
+    logo: image(org.logo),
+    usersCount: org.member.users.length,
+    url: organizationUrl(base, org.id),
+  };
+}
+
+export type OrganizationView = ReturnType<typeof organizationView>;

@@ -1,0 +1,82 @@
+/** The stored organization: one record, four dialect views. */
+export interface MemberUser {
+  id: number;
+  prenom: string;
+  nom: string;
+  eMail: string | null;
+  active: boolean;
+}
+
+export interface MemberProject {
+  id: number;
+  nom: string;
+  type: string | null;
+  statut: 'DEMONSTRATION' | 'DEVELOPPEMENT' | 'NON_DETERMINE' | 'PRODUCTION';
+}
+
+export interface MemberData {
+  type: { id: number; nom: string } | null;
+  secteur: { id: number; nom: string; description: string | null } | null;
+  communes: { code: string; codePostal: string; nom: string }[];
+  /** Integer id of the sponsoring member (Apidae `idParrain`). */
+  sponsorIntId: number | null;
+  urlLogo: string | null;
+  niveauDiffusion: string | null;
+  devise: string | null;
+  descriptifCommercial: string | null;
+  users: MemberUser[];
+  projects: MemberProject[];
+  objetsGeres: unknown[];
+  relations: unknown[];
+  traductions: unknown[];
+  tags: unknown[];
+}
+
+export interface Organization {
+  id: string;
+  intId: number;
+  label: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  isActive: boolean;
+  properties: Record<string, unknown>;
+  appId: string | null;
+  logo: string | null;
+  favicon: string | null;
+  parentId: string | null;
+  member: MemberData;
+  /** Incremented by every write; writers condition on it so no concurrent change is lost. */
+  version: number;
+}
+
+export interface App {
+  id: string;
+  label: string;
+  name: string;
+  url: string | null;
+}
+
+export const emptyMemberData = (): MemberData => ({
+  type: null,
+  secteur: null,
+  communes: [],
+  sponsorIntId: null,
+  urlLogo: null,
+  niveauDiffusion: null,
+  devise: null,
+  descriptifCommercial: null,
+  users: [],
+  projects: [],
+  objetsGeres: [],
+  relations: [],
+  traductions: [],
+  tags: [],
+});
+
+/** A path key is an id, or `~label`. */
+export type OrganizationKey = { id: string } | { label: string };
+
+export function parseOrganizationKey(raw: string): OrganizationKey {
+  return raw.startsWith('~') ? { label: raw.slice(1) } : { id: raw };
+}

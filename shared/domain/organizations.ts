@@ -1,0 +1,50 @@
+/** Reading organizations: lookups by key and the filtered, sorted listing shared by the dialects. */
+import { listApps } from '../db/apps.ts';
+import * as store from '../db/organizations.ts';
+import { notFound } from '../errors.ts';
+import type { App, Organization, OrganizationKey } from './organization.ts';
+
+export async function resolveOrganizationId(tenantId: string, key: OrganizationKey): Promise<string | undefined> {
+  return 'id' in key ? key.id : store.findOrganizationIdByLabel(tenantId, key.label);
+}
+
+/** The organization a key names in this tenant, or `not_found` (other tenants' ids included). */
+export async function getOrganization(tenantId: string, key: OrganizationKey): Promise<Organization> {
+  const id = await resolveOrganizationId(tenantId, key);
+  const organization = id === undefined ? undefined : await store.getOrganization(tenantId, id);
+  if (!organization) throw notFound();
+  return organization;
+}
+
+export type SortKey = 'label' | 'name' | 'createdAt';
+
+export interface OrganizationQuery {
+  search?: string;
+  label?: string;
+  name?: string;
+  sortBy?: SortKey;
+  descending?: boolean;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export async function findOrganizations(tenantId: string, query: OrganizationQuery): Promise<Organization[]> {
+  const needle = query.search?.toLowerCase();
+  const matches = (await store.listOrganizations(tenantId)).filter(
+    (org) =>
+      (query.label === undefined || org.label === query.label) &&
+      (query.name === undefined || org.name === query.name) &&
+      (needle === undefined ||
+        org.label.toLowerCase().includes(needle) ||
+        org.name.toLowerCase().includes(needle) ||
+        org.description.toLowerCase().includes(needle)),
+  );
+  const sortBy = query.sortBy ?? 'createdAt';
+  const direction = query.descending ? -1 : 1;
+  // Ties broken by id so paging is stable.
+  return matches.sort((a, b) => direction * (compareText(a[sortBy], b[sortBy]) || compareText(a.id, b.id)));
+}
+
+export async function appsById(tenantId: string): Promise<Map<string, App>> {
+  return new Map((await listApps(tenantId)).map((app) => [app.id, app]));
+}

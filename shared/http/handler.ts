@@ -1,0 +1,174 @@
+/**
+ * The handler factory every endpoint uses. One Middy pipeline, specialised per dialect:
+ *   envelope (errors → dialect format, rate-limit headers, one log line)
+ *   → body size limit → authentication → rate limit → body parsing → zod validation → handle().
+ * Handlers supply schemas, a required scope and a call into the domain; nothing else.
+ */
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import type * as z from 'zod';
+import { config } from '../config.ts';
+import { countRequest } from '../db/rate-limit.ts';
+import type { Principal } from '../domain/credential.ts';
+import { AppError, type InputLocation, type Issue } from '../errors.ts';
+import { logger } from '../logger.ts';
+import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
+import { rawBodyBytes } from './types.ts';
+
+export interface Dialect {
+  name: 'engagement' | 'netux' | 'apidae' | 'responsys';
+  maxBodyBytes: number;
+  /** Resolves the caller's credential or throws `unauthenticated` / `invalid_credentials`. */
+  authenticate(event: HttpEvent): Promise<Principal>;
+  /** Whether a principal holds a handler's required permission. */
+  authorize?(principal: Principal, requirement: string): boolean;
+  /** The dialect's wire format for an error. Unknown errors arrive as `undefined` (→ its 500). */
+  formatError(error: AppError | undefined, event: HttpEvent): HttpResult;
+}
+
+export interface HandlerInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+  event: HttpEvent;
+}
+
+export interface EndpointOptions<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  /** Permission the credential needs (a Netux scope, an Apidae access level, ...). */
+  requires?: string;
+  bodyFormat?: 'json' | 'form';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Skip authentication (login endpoints). The handler then receives no principal. */
+  anonymous?: boolean;
+  handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<HttpResult>;
+}
+
+type Request = middy.Request<HttpEvent, HttpResult, Error, RequestContext>;
+
+function rateLimitHeaders(state: RateLimitState | undefined): Record<string, string> {
+  if (!state) return {};
+  return {
+    'x-ratelimit-limit': String(state.limit),
+    'x-ratelimit-remaining': String(Math.max(0, state.remaining)),
+    'x-ratelimit-reset': String(state.resetAtSeconds),
+  };
+}
+
+/** Middy's parsers throw HttpErrors (415/422); to the dialects these are plain bad bodies. */
+function asAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const status = (error as { statusCode?: number } | undefined)?.statusCode;
+  if (status === 415 || status === 422 || status === 400) {
+    return new AppError('validation', 'Malformed request body.', {
+      location: 'body',
+      issues: [{ path: [], message: 'Malformed request body.' }],
+    });
+  }
+  return undefined;
+}
+
+const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
+  const started = new WeakMap<object, number>();
+  const finish = (request: Request, errorKind?: string) => {
+    const response = request.response!;
+    response.headers = { ...rateLimitHeaders(request.context.rateLimit), ...response.headers };
+    logger.info('request', {
+      requestId: request.event.requestContext?.requestId,
+      dialect: dialect.name,
+      method: request.event.httpMethod,
+      route: request.event.resource,
+      status: response.statusCode,
+      tenantId: request.context.principal?.tenantId,
+      credentialId: request.context.principal?.credential.credentialId,
+      durationMs: Date.now() - (started.get(request) ?? Date.now()),
+      ...(errorKind ? { error: errorKind } : {}),
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request, Date.now());
+    },
+    after: (request) => finish(request),
+    onError: (request) => {
+      const appError = asAppError(request.error);
+      if (!appError) {
+        logger.error('unhandled error', {
+          requestId: request.event.requestContext?.requestId,
+          route: request.event.resource,
+          error: request.error instanceof Error ? { name: request.error.name, message: request.error.message, stack: request.error.stack } : String(request.error),
+        });
+      }
+      request.response = dialect.formatError(appError, request.event);
+      if (appError?.kind === 'rate_limited') {
+        request.response.headers = { ...request.response.headers, 'retry-after': String(appError.options.retryAfterSeconds ?? 1) };
+      }
+      finish(request, appError?.kind ?? 'internal');
+    },
+  };
+};
+
+const bodyLimit = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => ({
+  before: (request) => {
+    if (rawBodyBytes(request.event) > dialect.maxBodyBytes) {
+      throw new AppError('payload_too_large', `Request body exceeds ${dialect.maxBodyBytes} bytes.`);
+    }
+  },
+});
+
+const authenticate = (dialect: Dialect, requires?: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => ({
+  before: async (request) => {
+    const principal = await dialect.authenticate(request.event);
+    request.context.principal = principal;
+    if (requires && !(dialect.authorize?.(principal, requires) ?? false)) {
+      throw new AppError('forbidden', 'You do not have permission to perform this action.');
+    }
+  },
+});
+
+const rateLimit = (): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => ({
+  before: async (request) => {
+    const credential = request.context.principal!.credential;
+    const { limit, windowSeconds } = credential.rateLimit ?? config.defaultRateLimit;
+    const { count, windowEndsAtSeconds } = await countRequest(`${credential.kind}#${credential.credentialId}`, windowSeconds);
+    request.context.rateLimit = { limit, remaining: limit - count, resetAtSeconds: windowEndsAtSeconds };
+    if (count > limit) {
+      throw new AppError('rate_limited', 'Request was throttled.', {
+        retryAfterSeconds: Math.max(1, windowEndsAtSeconds - Math.floor(Date.now() / 1000)),
+      });
+    }
+  },
+});
+
+export function zodIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
+}
+
+function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, location: InputLocation): z.output<S> {
+  if (!schema) return undefined as z.output<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError('validation', 'Validation Error.', { location, issues: zodIssues(result.error) });
+  return result.data;
+}
+
+export function createEndpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  dialect: Dialect,
+  options: EndpointOptions<P, Q, B>,
+) {
+  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>().use(envelope(dialect)).use(bodyLimit(dialect));
+  if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
+  if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
+  if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));
+  return pipeline.handler(async (event, context) =>
+    options.handle({
+      params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
+      query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
+      body: parseWith(options.body, event.body, 'body'),
+      principal: context.principal!,
+      event,
+    }),
+  );
+}

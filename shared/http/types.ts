@@ -1,0 +1,58 @@
+/** API Gateway REST (v1) proxy events: the one shape every handler receives, in AWS and locally. */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Principal } from '../domain/credential.ts';
+
+export type HttpEvent = APIGatewayProxyEvent;
+export type HttpResult = APIGatewayProxyResult;
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  resetAtSeconds: number;
+}
+
+/** The Lambda context, extended with what the middlewares learned about the request. */
+export interface RequestContext extends Context {
+  principal?: Principal;
+  rateLimit?: RateLimitState;
+}
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const text = (statusCode: number, body: string, contentType = 'text/plain; charset=utf-8'): HttpResult => ({
+  statusCode,
+  headers: { 'content-type': contentType },
+  body,
+});
+
+export const noContent = (): HttpResult => ({ statusCode: 204, headers: {}, body: '' });
+
+/** Header lookup that does not depend on the client's capitalisation. */
+export function header(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The base URL the client actually called: scheme, host and whatever prefix (API Gateway stage or
+ * custom-domain base path) precedes the resource path.
+ */
+export function baseUrl(event: HttpEvent): string {
+  const proto = header(event, 'x-forwarded-proto') ?? 'https';
+  const host = header(event, 'host') ?? event.requestContext.domainName ?? 'localhost';
+  const fullPath = event.requestContext.path ?? event.path;
+  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${proto}://${host}${prefix}`;
+}
+
+export function rawBodyBytes(event: HttpEvent): number {
+  if (event.body === null || event.body === undefined) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+}

@@ -1,0 +1,209 @@
+/**
+ * The seed file: a JSON import of whole tenants (docs/seed-file.md). Secrets are given in plaintext
+ * and hashed on load. Cross-references (parents, apps, sponsors, publishers, mappings, access lists)
+ * are checked here so an error names the exact path of the bad field.
+ */
+import * as z from 'zod';
+
+const rateLimit = z.strictObject({
+  limit: z.int().positive(),
+  windowSeconds: z.int().positive().default(60),
+});
+
+/** URL-safe labels: they appear in paths as `~label`. */
+export const labelSchema = z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1-128 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+export const hexIdSchema = z.string().regex(/^[0-9a-f]{20,24}$/, 'must be 20-24 lowercase hex characters');
+
+const member = z.strictObject({
+  type: z.strictObject({ id: z.int(), nom: z.string() }).nullable().default(null),
+  secteur: z.strictObject({ id: z.int(), nom: z.string(), description: z.string().nullable().default(null) }).nullable().default(null),
+  communes: z.array(z.strictObject({ code: z.string(), codePostal: z.string(), nom: z.string() })).default([]),
+  sponsor: z.int().positive().nullable().default(null).describe('integer id of the sponsoring member (idParrain)'),
+  urlLogo: z.string().nullable().default(null),
+  niveauDiffusion: z.string().nullable().default(null),
+  devise: z.string().nullable().default(null),
+  descriptifCommercial: z.string().nullable().default(null),
+  users: z
+    .array(
+      z.strictObject({
+        id: z.int(),
+        prenom: z.string(),
+        nom: z.string(),
+        eMail: z.string().nullable().default(null),
+        active: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  projects: z
+    .array(
+      z.strictObject({
+        id: z.int(),
+        nom: z.string(),
+        type: z.string().nullable().default(null),
+        statut: z.enum(['DEMONSTRATION', 'DEVELOPPEMENT', 'NON_DETERMINE', 'PRODUCTION']),
+      }),
+    )
+    .default([]),
+  objetsGeres: z.array(z.unknown()).default([]),
+  relations: z.array(z.unknown()).default([]),
+  traductions: z.array(z.unknown()).default([]),
+  tags: z.array(z.unknown()).default([]),
+});
+
+const organization = z.strictObject({
+  id: hexIdSchema,
+  intId: z.int().positive(),
+  label: labelSchema,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  createdAt: z.iso.datetime().optional(),
+  isActive: z.boolean().default(true),
+  properties: z.record(z.string(), z.unknown()).default({}),
+  logo: z.string().nullable().default(null),
+  favicon: z.string().nullable().default(null),
+  app: z.string().nullable().default(null).describe('app id'),
+  parent: z.string().nullable().default(null).describe('string id of the parent organization'),
+  member: member.optional(),
+});
+
+const publisher = z.strictObject({
+  id: z.string().min(1).max(200),
+  name: z.string(),
+  category: z.string().nullable().default(null),
+  url: z.string().nullable().default(null),
+  logo: z.string().nullable().default(null),
+  description: z.string().nullable().default(null),
+  widget: z.boolean().default(false),
+  api: z.boolean().default(false),
+  campaign: z.boolean().default(false),
+  annonceur: z.boolean().default(false),
+  diffuseurs: z.array(z.string()).default([]).describe('ids of the publishers that broadcast this publisher’s missions'),
+});
+
+const accessList = z.strictObject({
+  id: z.int().positive(),
+  name: z.string().min(1),
+  status: z.string().default('ACTIVE'),
+  description: z.string().nullable().default(null),
+  organizations: z.array(z.string()).default([]).describe('string ids of the organizations with access, in order'),
+});
+
+const tenant = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    name: z.string(),
+    apps: z.array(z.strictObject({ id: z.string().min(1), label: labelSchema, name: z.string(), url: z.string().nullable().default(null) })).default([]),
+    credentials: z
+      .strictObject({
+        engagement: z.array(z.strictObject({ key: z.string().min(16), publisher: z.string(), rateLimit: rateLimit.optional() })).default([]),
+        netux: z
+          .array(
+            z.strictObject({
+              token: z.string().min(16),
+              scopes: z.array(z.enum(['read', 'write', 'bulk'])).min(1),
+              rateLimit: rateLimit.optional(),
+            }),
+          )
+          .default([]),
+        apidae: z
+          .array(
+            z.strictObject({
+              projetId: z.int().positive(),
+              apiKey: z.string().min(8),
+              access: z.enum(['full', 'limited']),
+              rateLimit: rateLimit.optional(),
+            }),
+          )
+          .default([]),
+        responsys: z
+          .array(z.strictObject({ userName: z.string().min(1), password: z.string().min(8), rateLimit: rateLimit.optional() }))
+          .default([]),
+      })
+      .default({ engagement: [], netux: [], apidae: [], responsys: [] }),
+    publishers: z.array(publisher).default([]),
+    organizations: z.array(organization).default([]),
+    engagementMappings: z
+      .array(
+        z.strictObject({
+          publisher: z.string(),
+          clientId: z.string().min(1).max(200),
+          organization: z.string().describe('string id of the directory organization'),
+          publisherIds: z.array(z.string()).describe('allow-list: partners that broadcast this organization'),
+        }),
+      )
+      .default([]),
+    programs: z.array(accessList).default([]),
+    campaigns: z.array(accessList).default([]),
+  })
+  .superRefine((t, ctx) => {
+    const unique = (values: (string | number)[], path: (i: number) => (string | number)[], what: string) => {
+      const seen = new Set<string | number>();
+      values.forEach((value, i) => {
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} ${value}` });
+        seen.add(value);
+      });
+    };
+    const orgIds = new Set(t.organizations.map((o) => o.id));
+    const intIds = new Set(t.organizations.map((o) => o.intId));
+    const appIds = new Set(t.apps.map((a) => a.id));
+    const publisherIds = new Set(t.publishers.map((p) => p.id));
+    const missing = (ok: boolean, path: (string | number)[], message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path, message });
+    };
+    unique(t.organizations.map((o) => o.id), (i) => ['organizations', i, 'id'], 'organization id');
+    unique(t.organizations.map((o) => o.intId), (i) => ['organizations', i, 'intId'], 'integer id');
+    unique(t.organizations.map((o) => o.label), (i) => ['organizations', i, 'label'], 'label');
+    unique(t.publishers.map((p) => p.id), (i) => ['publishers', i, 'id'], 'publisher id');
+    t.organizations.forEach((o, i) => {
+      if (o.parent !== null) missing(orgIds.has(o.parent) && o.parent !== o.id, ['organizations', i, 'parent'], `unknown parent organization ${o.parent}`);
+      if (o.app !== null) missing(appIds.has(o.app), ['organizations', i, 'app'], `unknown app ${o.app}`);
+      const sponsor = o.member?.sponsor;
+      if (sponsor != null) missing(intIds.has(sponsor), ['organizations', i, 'member', 'sponsor'], `unknown sponsor member ${sponsor}`);
+    });
+    t.publishers.forEach((p, i) =>
+      p.diffuseurs.forEach((d, j) => missing(publisherIds.has(d), ['publishers', i, 'diffuseurs', j], `unknown publisher ${d}`)),
+    );
+    t.credentials.engagement.forEach((c, i) =>
+      missing(publisherIds.has(c.publisher), ['credentials', 'engagement', i, 'publisher'], `unknown publisher ${c.publisher}`),
+    );
+    t.engagementMappings.forEach((m, i) => {
+      missing(publisherIds.has(m.publisher), ['engagementMappings', i, 'publisher'], `unknown publisher ${m.publisher}`);
+      missing(orgIds.has(m.organization), ['engagementMappings', i, 'organization'], `unknown organization ${m.organization}`);
+    });
+    for (const kind of ['programs', 'campaigns'] as const) {
+      t[kind].forEach((p, i) =>
+        p.organizations.forEach((o, j) => missing(orgIds.has(o), [kind, i, 'organizations', j], `unknown organization ${o}`)),
+      );
+    }
+    // A parent chain must end at a root.
+    const parentOf = new Map(t.organizations.map((o) => [o.id, o.parent]));
+    t.organizations.forEach((o, i) => {
+      const seen = new Set<string>([o.id]);
+      for (let at = o.parent; at; at = parentOf.get(at) ?? null) {
+        if (seen.has(at)) {
+          ctx.addIssue({ code: 'custom', path: ['organizations', i, 'parent'], message: 'parent chain forms a cycle' });
+          break;
+        }
+        seen.add(at);
+      }
+    });
+  });
+
+export const seedFileSchema = z.strictObject({
+  tenants: z.array(tenant).min(1),
+});
+
+export type SeedFile = z.output<typeof seedFileSchema>;
+export type SeedTenant = SeedFile['tenants'][number];
+
+/** Parses a seed file; the error lists each bad field by its path (e.g. `tenants.0.organizations.3.parent`). */
+export function parseSeedFile(data: unknown): SeedFile {
+  const result = seedFileSchema.safeParse(data);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new SeedFileError(`Invalid seed file:\n${lines.join('\n')}`);
+}
+
+export class SeedFileError extends Error {
+  override name = 'SeedFileError';
+}
