@@ -1,0 +1,45 @@
+/** The local API Gateway over the route table, on an ephemeral port, for end-to-end tests over HTTP. */
+import type { Server } from 'node:http';
+import { routes } from '../../functions/routes.ts';
+import { createGateway } from '../../infra/local/api-gateway.ts';
+import { loadHandler } from '../../infra/local/runtime.ts';
+
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  const server: Server = createGateway({ routes, loadHandler });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+// Tests read dialect bodies loosely; each assertion states the exact shape it expects.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function call<T = any>(url: string, init: RequestInit = {}): Promise<Reply<T>> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // plain-text dialect answers stay text
+  }
+  return { status: response.status, headers: response.headers, body: body as T, text };
+}
