@@ -33,23 +33,32 @@ export interface Route {
 /** Every authenticated request reads its credential and counts itself in its rate-limit window. */
 const authenticated: TableAction[] = ['GetItem', 'UpdateItem'];
 
+const netux = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[], extra: Partial<Route> = {}): Route => ({
+  name: `Netux${name}`,
+  dialect: 'netux',
+  method,
+  path: `/api/v2.0${path}`,
+  handler: `functions/netux/${module}.ts`,
+  tableActions: [...authenticated, ...tableActions],
+  ...extra,
+});
+
+/** Organization writes: read-modify-write transactions over the organization and its guard items. */
+const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
+const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem'];
+
 export const routes: Route[] = [
-  {
-    name: 'NetuxListOrganizations',
-    dialect: 'netux',
-    method: 'GET',
-    path: '/api/v2.0/organizations',
-    handler: 'functions/netux/list-organizations.ts',
-    tableActions: [...authenticated, 'Query'],
-  },
-  {
-    name: 'NetuxGetOrganization',
-    dialect: 'netux',
-    method: 'GET',
-    path: '/api/v2.0/organizations/{key}',
-    handler: 'functions/netux/get-organization.ts',
-    tableActions: [...authenticated, 'Query'],
-  },
+  netux('ListOrganizations', 'GET', '/organizations', 'list-organizations', ['Query']),
+  netux('CreateOrganization', 'POST', '/organizations', 'create-organization', organizationWrite),
+  netux('GetOrganization', 'GET', '/organizations/{key}', 'get-organization', ['Query']),
+  netux('PatchOrganization', 'PATCH', '/organizations/{key}', 'patch-organization', organizationWrite),
+  netux('PutOrganization', 'PUT', '/organizations/{key}', 'put-organization', organizationWrite),
+  netux('DeleteOrganization', 'DELETE', '/organizations/{key}', 'delete-organization', [...organizationWrite, 'BatchGetItem']),
+  netux('BulkUpdate', 'PATCH', '/organizations/_/bulk/update', 'bulk-update', bulkSubmit, { startsExecutions: true }),
+  netux('BulkFullUpdate', 'POST', '/organizations/_/bulk/update', 'bulk-full-update', bulkSubmit, { startsExecutions: true }),
+  netux('BulkCreate', 'POST', '/organizations/_/bulk/create', 'bulk-create', bulkSubmit, { startsExecutions: true }),
+  netux('BulkDelete', 'POST', '/organizations/_/bulk/delete', 'bulk-delete', bulkSubmit, { startsExecutions: true }),
+  netux('GetTask', 'GET', '/tasks/{taskId}', 'get-task', ['Query']),
 ];
 
 /** Bulk-task workers the state machine invokes (not behind API Gateway). */
@@ -63,4 +72,26 @@ export interface Worker {
   tableActions: TableAction[];
 }
 
-export const workers: Worker[] = [];
+export const workers: Worker[] = [
+  {
+    name: 'TaskPrepare',
+    stateName: 'PrepareTask',
+    substitution: 'PrepareTaskFunctionArn',
+    handler: 'functions/tasks/prepare-task.ts',
+    tableActions: ['GetItem', 'UpdateItem'],
+  },
+  {
+    name: 'TaskApplyChunk',
+    stateName: 'ApplyChunk',
+    substitution: 'ApplyChunkFunctionArn',
+    handler: 'functions/tasks/apply-chunk.ts',
+    tableActions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+  },
+  {
+    name: 'TaskFinalize',
+    stateName: 'FinalizeTask',
+    substitution: 'FinalizeTaskFunctionArn',
+    handler: 'functions/tasks/finalize-task.ts',
+    tableActions: ['GetItem', 'Query', 'UpdateItem'],
+  },
+];

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { routes, type Route } from '../../functions/routes.ts';
 import { createGateway, type LambdaHandler } from './api-gateway.ts';
 import { ensureTable, LocalRuntimeError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from './step-functions.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const demoSeedPath = resolve(repoRoot, 'seeds/demo.json');
@@ -36,6 +37,20 @@ export interface LocalRuntime {
 
 export const loadHandler = async (route: { handler: string }): Promise<LambdaHandler> =>
   (await import(pathToFileURL(resolve(repoRoot, route.handler)).href)).handler as LambdaHandler;
+
+/** Worker modules are Lambda handlers too: called with the state input and a minimal context. */
+export const loadWorker = async (worker: { handler: string; name: string }) => {
+  const handler = (await loadHandler(worker)) as unknown as (input: unknown, context: object) => Promise<unknown>;
+  return (input: unknown) => handler(input, { functionName: worker.name, awsRequestId: crypto.randomUUID() });
+};
+
+/** The local Step Functions endpoint, with the environment the bulk handlers use to reach it. */
+export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {
+  const stepFunctions = await startLocalStepFunctions(loadWorker);
+  process.env.SFN_ENDPOINT = stepFunctions.endpoint;
+  process.env.STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
+  return stepFunctions;
+}
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolveListen, reject) => {
@@ -74,6 +89,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       seeded = true;
     }
 
+    const stepFunctions = await startBulkTaskRunner();
     const server = createGateway({ routes, loadHandler: (route: Route) => loadHandler(route) });
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 3000, host);
@@ -85,6 +101,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stop: async () => {
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
+        await stepFunctions.stop();
         await dynamo?.stop();
       },
     };

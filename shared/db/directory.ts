@@ -1,5 +1,5 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessList, ClientMapping, Publisher, Tenant } from '../domain/directory.ts';
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
@@ -25,8 +25,22 @@ export const putPublisher = (tenantId: string, publisher: Publisher) =>
 export const putDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
   put({ ...keys.diffusion(tenantId, annonceurId, diffuseurId), entity: 'DIFF', annonceurId, diffuseurId });
 
-export const putClientMapping = (tenantId: string, mapping: ClientMapping) =>
-  put({ ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: 'MAP', ...mapping });
+/** A mapping and its reverse reference (found by organization when that organization is deleted). */
+export async function putClientMapping(tenantId: string, mapping: ClientMapping): Promise<void> {
+  await db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: 'MAP', ...mapping } } },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId), entity: 'REF', ...mapping },
+          },
+        },
+      ],
+    }),
+  );
+}
 
 export const putAccessList = (tenantId: string, list: AccessList) =>
   put({

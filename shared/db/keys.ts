@@ -12,6 +12,16 @@ export const keys = {
   /** Uniqueness guards and strongly consistent lookups: one item per label and per integer id. */
   label: (tenantId: string, label: string) => ({ PK: tenantPk(tenantId), SK: `LABEL#${label}` }),
   intId: (tenantId: string, intId: number) => ({ PK: tenantPk(tenantId), SK: `INTID#${intId}` }),
+  /** Marks a bulk delete as applied, so a retried chunk does not report the item as missing. */
+  appliedDelete: (tenantId: string, opId: string) => ({ PK: tenantPk(tenantId), SK: `OPDONE#${opId}` }),
+  /** Reverse references, so a delete finds what points at an organization without a scan. */
+  sponsored: (tenantId: string, sponsorIntId: number, memberId: string) => ({ PK: tenantPk(tenantId), SK: `SPONSORED#${sponsorIntId}#${memberId}` }),
+  sponsoredPrefix: (sponsorIntId: number) => `SPONSORED#${sponsorIntId}#`,
+  mappingRef: (tenantId: string, orgId: string, publisherId: string, clientId: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `ORGMAP#${orgId}#${publisherId}#${clientId}`,
+  }),
+  mappingRefPrefix: (orgId: string) => `ORGMAP#${orgId}#`,
   app: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `APP#${id}` }),
   appPrefix: 'APP#',
   publisher: (tenantId: string, id: string) => ({ PK: tenantPk(tenantId), SK: `PUB#${id}` }),
@@ -35,6 +45,8 @@ export const keys = {
     PK: tenantPk(tenantId),
     SK: `TASK#${taskId}#CHUNK#${String(chunk).padStart(5, '0')}`,
   }),
+  taskChunkPrefix: (taskId: string) => `TASK#${taskId}#CHUNK#`,
+  idempotencyKey: (tenantId: string, key: string) => ({ PK: tenantPk(tenantId), SK: `IDEM#${key}` }),
   credential: (kind: string, lookupId: string) => ({ PK: `CRED#${kind}#${lookupId}`, SK: 'CRED' }),
   rateWindow: (credentialKey: string, windowStart: number) => ({ PK: `RL#${credentialKey}#${windowStart}`, SK: 'RL' }),
 };

@@ -1,18 +1,32 @@
-/** Organizations in the single table, with their label and integer-id guard items. */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+/**
+ * Organizations in the single table, with their guard items: one per label and per integer id
+ * (uniqueness by conditional write), a child counter on the parent (a delete is refused atomically
+ * while children exist), and a short-lived tombstone per bulk delete (exactly-once bulk deletes).
+ */
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../errors.ts';
 import type { Organization } from '../domain/organization.ts';
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import { cancellationCodes, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Stored alongside the organization but owned by the data layer. */
+type StoredOrganization = Organization & { childCount?: number };
 
 export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
   const { Item } = await db.send(
     new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }),
   );
-  return Item ? stripKeys<Organization>(Item) : undefined;
+  if (!Item) return undefined;
+  const { childCount: _children, ...organization } = stripKeys<StoredOrganization>(Item);
+  return organization;
 }
 
 async function getGuardTarget(key: { PK: string; SK: string }): Promise<string | undefined> {
@@ -20,16 +34,17 @@ async function getGuardTarget(key: { PK: string; SK: string }): Promise<string |
   return Item?.orgId as string | undefined;
 }
 
-export const findOrganizationIdByLabel = (tenantId: string, label: string) =>
-  getGuardTarget(keys.label(tenantId, label));
+export const findOrganizationIdByLabel = (tenantId: string, label: string) => getGuardTarget(keys.label(tenantId, label));
 
-export const findOrganizationIdByIntId = (tenantId: string, intId: number) =>
-  getGuardTarget(keys.intId(tenantId, intId));
+export const findOrganizationIdByIntId = (tenantId: string, intId: number) => getGuardTarget(keys.intId(tenantId, intId));
 
 /** Every organization of a tenant, strongly consistent (base-table query over the tenant partition). */
 export const listOrganizations = (tenantId: string) =>
   queryPrefix<Record<string, unknown>>(keys.organization(tenantId, '').PK, keys.organizationPrefix).then((items) =>
-    items.map((item) => stripKeys<Organization>(item)),
+    items.map((item) => {
+      const { childCount: _children, ...organization } = stripKeys<StoredOrganization>(item);
+      return organization as Organization;
+    }),
   );
 
 /** Next integer id from the tenant's counter (one atomic ADD). */
@@ -63,44 +78,93 @@ export async function raiseIntIdCounter(tenantId: string, floor: number): Promis
   }
 }
 
-const guardPut = (key: { PK: string; SK: string }, orgId: string, field: string): TransactItem => ({
+const guardPut = (key: { PK: string; SK: string }, orgId: string): TransactItem => ({
   Put: {
     TableName: tableName(),
-    Item: { ...key, entity: 'GUARD', orgId, field },
+    Item: { ...key, entity: 'GUARD', orgId },
     // Claimed by nobody, or already by this organization (idempotent re-writes).
     ConditionExpression: 'attribute_not_exists(PK) OR orgId = :orgId',
     ExpressionAttributeValues: { ':orgId': orgId },
   },
 });
 
+const childCount = (tenantId: string, parentId: string, delta: 1 | -1): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.organization(tenantId, parentId),
+    UpdateExpression: 'ADD childCount :delta',
+    // A parent must exist when a child is attached to it.
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeValues: { ':delta': delta },
+  },
+});
+
+/** Replaces every field but leaves data-layer attributes (childCount) alone. */
+function replaceFields(tenantId: string, organization: Organization, expectedVersion: number): TransactItem {
+  const entries = Object.entries(organization).filter(([, value]) => value !== undefined);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.organization(tenantId, organization.id),
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+      ConditionExpression: 'version = :expectedVersion',
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(entries.map(([, value], i) => [`:f${i}`, value])),
+        ':expectedVersion': expectedVersion,
+      },
+    },
+  };
+}
+
+/** Translates a cancelled transaction into the conflict it means, by the failing item's role. */
+function conflictFrom(error: unknown, roles: string[]): never {
+  const codes = cancellationCodes(error);
+  if (!codes) throw error;
+  const failed = codes.findIndex((code) => code === 'ConditionalCheckFailed');
+  const role = roles[failed];
+  const messages: Record<string, string> = {
+    create: 'Organization with this id already exists.',
+    replace: 'Organization was changed concurrently.',
+    label: 'Organization with this label already exists.',
+    intId: 'Organization with this integer id already exists.',
+    parent: 'Parent organization does not exist.',
+    delete: 'Organization was changed concurrently or has children.',
+  };
+  if (role && messages[role]) {
+    throw new AppError('conflict', messages[role], { detail: { field: role === 'create' ? 'id' : role === 'replace' || role === 'delete' ? 'version' : role } });
+  }
+  // TransactionConflict (another transaction on the same items): the caller retries.
+  throw new AppError('conflict', 'Organization was changed concurrently.', { detail: { field: 'version', retryable: true } });
+}
+
 /**
- * Writes an organization and its guards in one transaction. `expectedVersion` undefined means the
- * organization must not exist yet; otherwise the stored version must equal it (optimistic locking).
- * A label or integer id claimed by another organization fails with a `conflict` naming the field.
+ * Writes an organization and its guards in one transaction. Without `previous` the organization must
+ * not exist yet; with it, the stored version must still be `previous.version` (optimistic locking).
+ * A label or integer id held by another organization fails with a `conflict` naming the field.
  */
-export async function saveOrganization(
-  tenantId: string,
-  organization: Organization,
-  previous: Organization | undefined,
-  mode: 'create' | 'replace' | 'upsert' = previous ? 'replace' : 'create',
-): Promise<void> {
-  const items: TransactItem[] = [
-    {
+export async function saveOrganization(tenantId: string, organization: Organization, previous: Organization | undefined): Promise<void> {
+  const items: TransactItem[] = [];
+  const roles: string[] = [];
+  const add = (role: string, item: TransactItem) => {
+    roles.push(role);
+    items.push(item);
+  };
+  if (previous) {
+    add('replace', replaceFields(tenantId, organization, previous.version));
+  } else {
+    add('create', {
       Put: {
         TableName: tableName(),
         Item: { ...keys.organization(tenantId, organization.id), entity: 'ORG', ...organization },
-        ...(mode === 'create'
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : mode === 'replace'
-            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous!.version } }
-            : {}),
+        ConditionExpression: 'attribute_not_exists(PK)',
       },
-    },
-    guardPut(keys.label(tenantId, organization.label), organization.id, 'label'),
-    guardPut(keys.intId(tenantId, organization.intId), organization.id, 'intId'),
-  ];
+    });
+  }
+  if (previous?.label !== organization.label) add('label', guardPut(keys.label(tenantId, organization.label), organization.id));
+  if (previous?.intId !== organization.intId) add('intId', guardPut(keys.intId(tenantId, organization.intId), organization.id));
   if (previous && previous.label !== organization.label) {
-    items.push({
+    add('oldLabel', {
       Delete: {
         TableName: tableName(),
         Key: keys.label(tenantId, previous.label),
@@ -109,22 +173,87 @@ export async function saveOrganization(
       },
     });
   }
+  const [oldSponsor, newSponsor] = [previous?.member.sponsorIntId ?? null, organization.member.sponsorIntId];
+  if (oldSponsor !== newSponsor) {
+    if (newSponsor !== null) add('sponsorRef', { Put: { TableName: tableName(), Item: { ...keys.sponsored(tenantId, newSponsor, organization.id), entity: 'REF', orgId: organization.id } } });
+    if (oldSponsor !== null) add('oldSponsorRef', { Delete: { TableName: tableName(), Key: keys.sponsored(tenantId, oldSponsor, organization.id) } });
+  }
+  if (previous?.parentId !== organization.parentId) {
+    if (organization.parentId) add('parent', childCount(tenantId, organization.parentId, 1));
+    if (previous?.parentId) add('oldParent', childCount(tenantId, previous.parentId, -1));
+  }
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (!codes) throw error;
-    if (codes[1] === 'ConditionalCheckFailed') {
-      throw new AppError('conflict', 'Organization with this label already exists.', { detail: { field: 'label' } });
-    }
-    if (codes[2] === 'ConditionalCheckFailed') {
-      throw new AppError('conflict', 'Organization with this integer id already exists.', { detail: { field: 'intId' } });
-    }
-    if (codes[0] === 'ConditionalCheckFailed') {
-      throw new AppError('conflict', mode === 'create' ? 'Organization with this id already exists.' : 'Organization was changed concurrently.', {
-        detail: { field: mode === 'create' ? 'id' : 'version' },
-      });
-    }
-    throw error;
+    conflictFrom(error, roles);
   }
+}
+
+/**
+ * Deletes an organization, its guards and its place under its parent, together with the reference
+ * clean-ups the caller passes (access lists, mappings, sponsored members), all or nothing.
+ * Refused (conflict) if it changed since read or still has children.
+ */
+export async function deleteOrganization(
+  tenantId: string,
+  organization: Organization,
+  cleanups: TransactItem[],
+  appliedOpId?: string,
+): Promise<void> {
+  const items: TransactItem[] = [
+    {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.organization(tenantId, organization.id),
+        ConditionExpression: 'version = :version AND (attribute_not_exists(childCount) OR childCount = :zero)',
+        ExpressionAttributeValues: { ':version': organization.version, ':zero': 0 },
+      },
+    },
+    { Delete: { TableName: tableName(), Key: keys.label(tenantId, organization.label) } },
+    { Delete: { TableName: tableName(), Key: keys.intId(tenantId, organization.intId) } },
+  ];
+  const roles = ['delete', 'label', 'intId'];
+  if (organization.member.sponsorIntId !== null) {
+    items.push({ Delete: { TableName: tableName(), Key: keys.sponsored(tenantId, organization.member.sponsorIntId, organization.id) } });
+    roles.push('sponsorRef');
+  }
+  if (organization.parentId) {
+    items.push(childCount(tenantId, organization.parentId, -1));
+    roles.push('oldParent');
+  }
+  if (appliedOpId) {
+    items.push({
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.appliedDelete(tenantId, appliedOpId),
+          entity: 'TOMBSTONE',
+          opId: appliedOpId,
+          expiresAt: Math.floor(Date.now() / 1000) + 8 * 86400,
+        },
+      },
+    });
+    roles.push('tombstone');
+  }
+  items.push(...cleanups);
+  roles.push(...cleanups.map(() => 'cleanup'));
+  if (items.length > 100) {
+    throw new AppError('conflict', 'Organization has too many references to delete atomically (over 100).', { detail: { field: 'non_field_errors' } });
+  }
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    conflictFrom(error, roles);
+  }
+}
+
+/** Whether a bulk delete operation was already applied (its marker lives 8 days). */
+export async function wasDeleteApplied(tenantId: string, opId: string): Promise<boolean> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.appliedDelete(tenantId, opId), ConsistentRead: true }));
+  return Item !== undefined;
+}
+
+/** A conditional update of one organization's stored fields, for reference clean-ups in a delete. */
+export function organizationReplaceItem(tenantId: string, organization: Organization, expectedVersion: number): TransactItem {
+  return replaceFields(tenantId, organization, expectedVersion);
 }

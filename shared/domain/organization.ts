@@ -48,6 +48,11 @@ export interface Organization {
   member: MemberData;
   /** Incremented by every write; writers condition on it so no concurrent change is lost. */
   version: number;
+  /**
+   * Bulk-task operations already applied to this organization (`taskId` → item indexes), so a
+   * retried or duplicated chunk never applies an item twice. Pruned when the task expires.
+   */
+  appliedOps?: Record<string, { at: number; items: number[] }>;
 }
 
 export interface App {

@@ -147,9 +147,13 @@ export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
 }
 
+/** Missing fields read as the vendors word it; other messages are zod's. */
+export const requiredFieldMessage = (issue: { input?: unknown; code?: string }) =>
+  issue.input === undefined && issue.code === 'invalid_type' ? 'This field is required.' : undefined;
+
 function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, location: InputLocation): z.output<S> {
-  if (!schema) return undefined as z.output<S>;
-  const result = schema.safeParse(value);
+  if (!schema) return value as z.output<S>;
+  const result = schema.safeParse(value, { error: requiredFieldMessage });
   if (!result.success) throw new AppError('validation', 'Validation Error.', { location, issues: zodIssues(result.error) });
   return result.data;
 }

@@ -82,17 +82,38 @@ function toOrganization(o: SeedTenant['organizations'][number], previous: Organi
   };
 }
 
+/** Depth of each organization in the seed's tree: parents are written before their children. */
+function depths(organizations: SeedTenant['organizations']): Map<string, number> {
+  const parentOf = new Map(organizations.map((o) => [o.id, o.parent]));
+  const depth = new Map<string, number>();
+  const depthOf = (id: string): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    const parent = parentOf.get(id);
+    const value = parent ? depthOf(parent) + 1 : 0;
+    depth.set(id, value);
+    return value;
+  };
+  organizations.forEach((o) => depthOf(o.id));
+  return depth;
+}
+
 async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<void> {
   let done = 0;
-  await mapWithConcurrency(t.organizations, options.concurrency ?? 16, async (o) => {
-    const previous = await getOrganization(t.id, o.id);
-    const next = toOrganization(o, previous);
-    if (!previous || !isDeepStrictEqual(previous, next)) {
-      await saveOrganization(t.id, previous ? { ...next, version: previous.version + 1 } : next, previous);
-    }
-    done += 1;
-    options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
-  });
+  const depth = depths(t.organizations);
+  const levels: SeedTenant['organizations'][] = [];
+  for (const o of t.organizations) (levels[depth.get(o.id)!] ??= []).push(o);
+  for (const level of levels) {
+    await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (o) => {
+      const previous = await getOrganization(t.id, o.id);
+      const next = toOrganization(o, previous);
+      if (!previous || !isDeepStrictEqual(previous, next)) {
+        await saveOrganization(t.id, previous ? { ...next, version: previous.version + 1 } : next, previous);
+      }
+      done += 1;
+      options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
+    });
+  }
   if (t.organizations.length > 0) await raiseIntIdCounter(t.id, t.organizations.reduce((max, o) => Math.max(max, o.intId), 0));
 }
 

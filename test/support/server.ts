@@ -2,24 +2,30 @@
 import type { Server } from 'node:http';
 import { routes } from '../../functions/routes.ts';
 import { createGateway } from '../../infra/local/api-gateway.ts';
-import { loadHandler } from '../../infra/local/runtime.ts';
+import { loadHandler, startBulkTaskRunner } from '../../infra/local/runtime.ts';
+import type { LocalStepFunctions } from '../../infra/local/step-functions.ts';
 
 export interface TestServer {
   url: string;
+  stepFunctions: LocalStepFunctions;
   close(): Promise<void>;
 }
 
 export async function startTestServer(): Promise<TestServer> {
+  const stepFunctions = await startBulkTaskRunner();
   const server: Server = createGateway({ routes, loadHandler });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    stepFunctions,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await stepFunctions.stop();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 /** The Netux Organization object. */
+import type { TaskReport } from '../../domain/bulk-tasks.ts';
 import type { App, Organization } from '../../domain/organization.ts';
 
 const image = (url: string | null) => (url === null ? null : { h36: url, h50: url, raw: url });
@@ -24,3 +25,21 @@ export function organizationView(org: Organization, apps: Map<string, App>, base
 }
 
 export type OrganizationView = ReturnType<typeof organizationView>;
+
+const taskKinds = { create: 'bulk_create', update: 'bulk_update', replace: 'bulk_full_update', delete: 'bulk_delete' } as const;
+
+/** The task report (extension): status, counts, per-item failures, and created ids for bulk create. */
+export function taskView(task: TaskReport) {
+  return {
+    id: task.id,
+    kind: taskKinds[task.kind],
+    status: task.status,
+    createdAt: task.createdAt,
+    finishedAt: task.finishedAt,
+    total: task.total,
+    succeeded: task.succeeded,
+    failed: task.failed,
+    failures: task.failures,
+    ...(task.kind === 'create' ? { created: task.created } : {}),
+  };
+}

@@ -1,0 +1,17 @@
+/** GET /api/v2.0/tasks/{taskId}/ (extension) — a bulk task's status, counts, failures and created ids. */
+import * as z from 'zod';
+import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
+import { taskView } from '../../shared/dialects/netux/views.ts';
+import { describeTask } from '../../shared/domain/bulk-tasks.ts';
+import { notFound } from '../../shared/errors.ts';
+import { json } from '../../shared/http/types.ts';
+
+export const handler = netuxEndpoint({
+  requires: 'read',
+  params: z.object({ taskId: z.string() }),
+  async handle({ params, principal }) {
+    const task = await describeTask(principal.tenantId, params.taskId);
+    if (!task) throw notFound();
+    return json(200, taskView(task));
+  },
+});

@@ -1,0 +1,25 @@
+/**
+ * CDK app. Context (cdk.json or -c): `stageName` (default "v1"), `removalPolicy` ("retain" | "destroy",
+ * default "retain"). cdk-nag's AwsSolutions pack runs on every synth; each suppression says why.
+ */
+import { App, Aspects, RemovalPolicy } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OrgbridgeStack } from './stack.ts';
+import { applyNagSuppressions } from './nag-suppressions.ts';
+
+export function buildApp(app = new App()) {
+  const removal = (app.node.tryGetContext('removalPolicy') as string | undefined) ?? 'retain';
+  if (removal !== 'retain' && removal !== 'destroy') throw new Error(`removalPolicy must be "retain" or "destroy", not "${removal}"`);
+  const stack = new OrgbridgeStack(app, 'Orgbridge', {
+    stageName: (app.node.tryGetContext('stageName') as string | undefined) ?? 'v1',
+    removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  applyNagSuppressions(stack);
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  return { app, stack };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,69 @@
+/**
+ * The defaults every Orgbridge Lambda shares: Node.js 24 on arm64, an ESM bundle that is minified,
+ * source-mapped and carries its own AWS SDK, X-Ray tracing, a log group with retention, and an IAM
+ * policy with exactly the table actions the handler performs.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import type { TableAction } from '../../functions/routes.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+export interface OrgbridgeFunctionProps {
+  /** Handler module relative to the repository root. */
+  handler: string;
+  table: ITableV2;
+  tableActions: TableAction[];
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+export class OrgbridgeFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: OrgbridgeFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: resolve(repoRoot, props.handler),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(29),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      projectRoot: repoRoot,
+      depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'orgbridge',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // The SDK is bundled (not taken from the runtime) so versions are pinned and tree-shaken.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    if (props.tableActions.length > 0) {
+      props.table.grant(this.function, ...[...new Set(props.tableActions)].map((action) => `dynamodb:${action}`));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The Orgbridge stack: the single table, one function per route of the route table, a REST API built
+ * from that same table, and the bulk-task state machine from the shared ASL file.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+  type IResource,
+} from 'aws-cdk-lib/aws-apigateway';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { routes, workers, type TableAction } from '../functions/routes.ts';
+import { tableDefinition } from '../shared/db/table-definition.ts';
+import { OrgbridgeFunction, type OrgbridgeFunctionProps } from './constructs/orgbridge-function.ts';
+import { definitionPath } from './state-machine/definition.ts';
+
+export interface OrgbridgeStackProps extends StackProps {
+  stageName: string;
+  removalPolicy: RemovalPolicy;
+  logRetention?: RetentionDays;
+  throttling?: { rateLimit: number; burstLimit: number };
+}
+
+export class OrgbridgeStack extends Stack {
+  readonly table: TableV2;
+  readonly api: RestApi;
+  readonly stateMachine: StateMachine;
+  readonly functions = new Map<string, OrgbridgeFunction>();
+
+  constructor(scope: Construct, id: string, props: OrgbridgeStackProps) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const { partitionKey, sortKey, timeToLiveAttribute, globalSecondaryIndexes } = tableDefinition;
+
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute,
+      removalPolicy: props.removalPolicy,
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: globalSecondaryIndexes.map((gsi) => ({
+        indexName: gsi.indexName,
+        partitionKey: { name: gsi.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: gsi.sortKey, type: AttributeType.STRING },
+      })),
+    });
+
+    const fn = (id: string, handler: string, tableActions: TableAction[], extra: Partial<OrgbridgeFunctionProps> = {}) => {
+      const created = new OrgbridgeFunction(this, id, {
+        handler,
+        table: this.table,
+        tableActions,
+        logRetention,
+        removalPolicy: props.removalPolicy,
+        ...extra,
+      });
+      this.functions.set(id, created);
+      return created;
+    };
+
+    // Workers first: the state machine needs their ARNs.
+    const substitutions: Record<string, string> = {};
+    const workerFunctions = workers.map((worker) => {
+      const created = fn(worker.name, worker.handler, worker.tableActions, { timeout: Duration.minutes(5) });
+      substitutions[worker.substitution] = created.function.functionArn;
+      return created;
+    });
+    this.stateMachine = new StateMachine(this, 'BulkTasks', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(definitionPath),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      timeout: Duration.hours(1),
+      logs: {
+        destination: new LogGroup(this, 'BulkTasksLogs', { retention: logRetention, removalPolicy: props.removalPolicy }),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    for (const worker of workerFunctions) worker.function.grantInvoke(this.stateMachine);
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: props.removalPolicy });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: 'orgbridge',
+      description: 'Orgbridge: one organization directory, four API dialects',
+      endpointTypes: [EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: props.removalPolicy,
+      binaryMediaTypes: ['multipart/form-data', 'application/octet-stream', 'image/*'],
+      deployOptions: {
+        stageName: props.stageName,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttling?.rateLimit ?? 500,
+        throttlingBurstLimit: props.throttling?.burstLimit ?? 1000,
+      },
+    });
+
+    const resources = new Map<string, IResource>([['', this.api.root]]);
+    const resourceFor = (path: string): IResource => {
+      const existing = resources.get(path);
+      if (existing) return existing;
+      const cut = path.lastIndexOf('/');
+      const created = resourceFor(path.slice(0, cut)).addResource(path.slice(cut + 1));
+      resources.set(path, created);
+      return created;
+    };
+
+    for (const route of routes) {
+      const created = fn(route.name, route.handler, route.tableActions, {
+        environment: route.startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
+      });
+      if (route.startsExecutions) this.stateMachine.grantStartExecution(created.function);
+      // Authentication is the dialect's own (four credential kinds, each answered in its format).
+      resourceFor(route.path).addMethod(route.method, new LambdaIntegration(created.function, { allowTestInvoke: false }));
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the four dialects' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Load seeds with: npm run seed -- --table <this>' });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The four Netux bulk endpoints share one shape: the X-Bulk-Operation header, an array body validated
+ * whole before anything starts (at most 10,000 items), an optional Idempotency-Key, and 202 with the
+ * task id.
+ */
+import { sha256 } from '../../crypto.ts';
+import { MAX_ITEMS, submitBulkTask, type BulkItem } from '../../domain/bulk-tasks.ts';
+import type { TaskKind } from '../../domain/task.ts';
+import { AppError, type Issue } from '../../errors.ts';
+import { requiredFieldMessage, zodIssues } from '../../http/handler.ts';
+import { header, json } from '../../http/types.ts';
+import { netuxEndpoint } from './dialect.ts';
+import { bulkItemSchemas } from './schemas.ts';
+
+const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'dict' : typeof value);
+
+function toItems(kind: TaskKind, body: unknown): BulkItem[] {
+  if (!Array.isArray(body)) {
+    throw new AppError('validation', 'Validation Error.', {
+      location: 'body',
+      issues: [{ path: [], message: `Expected a list of items but got type "${typeName(body)}".` }],
+    });
+  }
+  if (body.length > MAX_ITEMS) throw new AppError('payload_too_large', `At most ${MAX_ITEMS} items per bulk request (got ${body.length}).`);
+  if (body.length === 0) {
+    throw new AppError('validation', 'Validation Error.', { location: 'body', issues: [{ path: [], message: 'This list may not be empty.' }] });
+  }
+  const schema = bulkItemSchemas[kind];
+  const issues: Issue[] = [];
+  const items = body.map((raw, index): BulkItem => {
+    const parsed = schema.safeParse(raw, { error: requiredFieldMessage });
+    if (!parsed.success) {
+      issues.push(...zodIssues(parsed.error).map((issue) => ({ ...issue, path: [index, ...(issue.path.length ? issue.path : ['non_field_errors'])] })));
+      return {};
+    }
+    const value = parsed.data;
+    if (typeof value === 'string') return { key: value };
+    const { id, ...fields } = value as { id?: string };
+    return { ...(id !== undefined ? { key: id } : {}), ...(kind === 'delete' ? {} : { fields }) };
+  });
+  if (issues.length > 0) throw new AppError('validation', 'Validation Error.', { location: 'body', issues });
+  return items;
+}
+
+export const bulkEndpoint = (kind: TaskKind) =>
+  netuxEndpoint({
+    requires: 'bulk',
+    bodyFormat: 'json',
+    async handle({ body, principal, event }) {
+      if (!header(event, 'x-bulk-operation')) {
+        throw new AppError('validation', 'Missing bulk header.', { location: 'header' });
+      }
+      const items = toItems(kind, body);
+      const idempotencyKey = header(event, 'idempotency-key');
+      const taskId = await submitBulkTask(principal.tenantId, {
+        kind,
+        items,
+        ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyDigest: sha256(event.body ?? '') } } : {}),
+      });
+      return json(202, { task: { id: taskId } });
+    },
+  });

@@ -1,0 +1,206 @@
+/**
+ * Bulk tasks: a validated request becomes chunk records and a task, a state machine applies each
+ * chunk (one worker invocation per chunk), and a final step sets the status. Every item is applied
+ * at most once in effect, whatever the retries and re-deliveries.
+ */
+import { randomBytes } from 'node:crypto';
+import { mapWithConcurrency } from '../concurrency.ts';
+import * as tasks from '../db/tasks.ts';
+import { AppError, type Issue } from '../errors.ts';
+import { startTaskExecution } from '../workflow.ts';
+import { createOrganization, deleteOrganization, updateOrganization, type OrganizationFields } from './organization-writes.ts';
+import { parseOrganizationKey } from './organization.ts';
+import type { Chunk, ChunkResult, ItemFailure, Task, TaskKind, TaskStatus } from './task.ts';
+
+/** One validated item: the organization key (id or `~label`; absent for creates) and its fields. */
+export interface BulkItem {
+  key?: string;
+  fields?: OrganizationFields;
+}
+
+export const MAX_ITEMS = 10_000;
+const CHUNK_ITEMS = 250;
+/** Chunk records stay well below DynamoDB's 400 KB item limit. */
+const CHUNK_BYTES = 300 * 1024;
+/** Items of one chunk applied in parallel (items on the same organization stay in order). */
+const ITEM_CONCURRENCY = 16;
+
+const newTaskId = () => randomBytes(10).toString('hex');
+
+export function chunkItems(items: BulkItem[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  let firstIndex = 0;
+  const flush = () => {
+    if (current.length === 0) return;
+    chunks.push({ chunk: chunks.length, firstIndex, items: `[${current.join(',')}]`, status: 'PENDING' });
+    firstIndex += current.length;
+    current = [];
+    bytes = 0;
+  };
+  for (const item of items) {
+    const json = JSON.stringify(item);
+    if (current.length >= CHUNK_ITEMS || bytes + json.length > CHUNK_BYTES) flush();
+    current.push(json);
+    bytes += json.length + 1;
+  }
+  flush();
+  return chunks;
+}
+
+export interface Submission {
+  kind: TaskKind;
+  items: BulkItem[];
+  idempotency?: { key: string; bodyDigest: string };
+}
+
+/** Stores the task and its chunks, starts the state machine, and returns the task id. */
+export async function submitBulkTask(tenantId: string, submission: Submission): Promise<string> {
+  const taskId = newTaskId();
+  const { idempotency } = submission;
+  if (idempotency) {
+    const existing = await tasks.claimIdempotencyKey(tenantId, idempotency.key, idempotency.bodyDigest, taskId);
+    if (existing) {
+      if (existing.bodyDigest === idempotency.bodyDigest) return existing.taskId;
+      throw new AppError('validation', 'Idempotency-Key reused with another body.', {
+        location: 'body',
+        issues: [{ path: ['Idempotency-Key'], message: 'This Idempotency-Key was already used with a different request body.' }],
+      });
+    }
+  }
+  const chunks = chunkItems(submission.items);
+  const task: Task = {
+    id: taskId,
+    kind: submission.kind,
+    status: 'PENDING',
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+    total: submission.items.length,
+    succeeded: 0,
+    failed: 0,
+    chunkCount: chunks.length,
+  };
+  try {
+    await tasks.createTask(tenantId, task, chunks);
+    await startTaskExecution(tenantId, taskId);
+  } catch (error) {
+    // Nothing half-started is left behind: no task, no claimed key.
+    await tasks.deleteTask(tenantId, task).catch(() => undefined);
+    if (idempotency) await tasks.releaseIdempotencyKey(tenantId, idempotency.key).catch(() => undefined);
+    throw error;
+  }
+  return taskId;
+}
+
+export interface TaskRef {
+  tenantId: string;
+  taskId: string;
+}
+
+/** First state: marks the task RUNNING and lists its chunk numbers for the Map state. */
+export async function prepareTask(ref: TaskRef): Promise<TaskRef & { chunks: number[] }> {
+  const task = await tasks.getTask(ref.tenantId, ref.taskId);
+  if (!task) throw new Error(`Task ${ref.taskId} not found`);
+  await tasks.markTaskRunning(ref.tenantId, ref.taskId);
+  return { tenantId: ref.tenantId, taskId: ref.taskId, chunks: Array.from({ length: task.chunkCount }, (_, i) => i) };
+}
+
+function failureOf(index: number, item: BulkItem, error: unknown): ItemFailure {
+  if (!(error instanceof AppError)) throw error;
+  const issues: Issue[] = error.options.issues ?? [];
+  const field = (error.options.detail as { field?: string } | undefined)?.field;
+  return {
+    index,
+    id: item.key ?? null,
+    code: error.kind === 'not_found' ? 404001 : 400001,
+    detail:
+      error.kind === 'not_found'
+        ? 'Not found.'
+        : error.kind === 'conflict' && field
+          ? { [field]: [error.message] }
+          : Object.fromEntries(issues.map((issue) => [String(issue.path[0] ?? 'non_field_errors'), [issue.message]])),
+  };
+}
+
+async function applyItem(tenantId: string, kind: TaskKind, item: BulkItem, op: { taskId: string; index: number }): Promise<string | undefined> {
+  switch (kind) {
+    case 'create':
+      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, op)).id;
+    case 'update':
+    case 'replace':
+      await updateOrganization(tenantId, parseOrganizationKey(item.key!), item.fields ?? {}, kind === 'update' ? 'partial' : 'full', op);
+      return undefined;
+    case 'delete':
+      await deleteOrganization(tenantId, parseOrganizationKey(item.key!), op);
+      return undefined;
+  }
+}
+
+/** One Map iteration: applies a chunk's items and records its counts and failures. */
+export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ chunk: number; succeeded: number; failed: number }> {
+  const [task, chunk] = await Promise.all([tasks.getTask(ref.tenantId, ref.taskId), tasks.getChunk(ref.tenantId, ref.taskId, ref.chunk)]);
+  if (!task || !chunk) throw new Error(`Chunk ${ref.chunk} of task ${ref.taskId} not found`);
+  if (chunk.status === 'DONE') return { chunk: ref.chunk, succeeded: chunk.succeeded ?? 0, failed: chunk.failed ?? 0 };
+
+  const items = JSON.parse(chunk.items) as BulkItem[];
+  // Items on the same organization keep their request order; different organizations run in parallel.
+  const lanes = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const lane = item.key ?? `#${i}`;
+    lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
+  });
+  const result: ChunkResult = { succeeded: 0, failed: 0, failures: [], created: [] };
+  await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
+    for (const position of positions) {
+      const index = chunk.firstIndex + position;
+      const item = items[position]!;
+      try {
+        const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index });
+        result.succeeded += 1;
+        if (createdId) result.created.push({ index, id: createdId });
+      } catch (error) {
+        result.failed += 1;
+        result.failures.push(failureOf(index, item, error)); // rethrows unexpected errors: the chunk is retried
+      }
+    }
+  });
+  result.failures.sort((a, b) => a.index - b.index);
+  result.created.sort((a, b) => a.index - b.index);
+  await tasks.recordChunkResult(ref.tenantId, ref.taskId, ref.chunk, result);
+  return { chunk: ref.chunk, succeeded: result.succeeded, failed: result.failed };
+}
+
+/** Last state: sums the chunk outcomes and sets the final status (items never applied count as failed). */
+export async function finalizeTask(ref: TaskRef): Promise<{ status: TaskStatus }> {
+  const task = await tasks.getTask(ref.tenantId, ref.taskId);
+  if (!task) throw new Error(`Task ${ref.taskId} not found`);
+  const chunks = await tasks.listChunkResults(ref.tenantId, ref.taskId);
+  const succeeded = chunks.reduce((sum, c) => sum + (c.succeeded ?? 0), 0);
+  const failed = task.total - succeeded;
+  const status: TaskStatus = failed === 0 ? 'SUCCEEDED' : succeeded === 0 ? 'FAILED' : 'PARTIALLY_SUCCEEDED';
+  await tasks.finishTask(ref.tenantId, ref.taskId, { status, succeeded, failed });
+  return { status };
+}
+
+export interface TaskReport extends Task {
+  failures: ItemFailure[];
+  created: { index: number; id: string }[];
+}
+
+export async function describeTask(tenantId: string, taskId: string): Promise<TaskReport | undefined> {
+  const task = await tasks.getTask(tenantId, taskId);
+  if (!task) return undefined;
+  const chunks = task.status === 'PENDING' ? [] : await tasks.listChunkResults(tenantId, taskId);
+  const unprocessed = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(task.status)
+    ? chunks.filter((c) => c.status !== 'DONE')
+    : [];
+  return {
+    ...task,
+    failures: [
+      ...chunks.flatMap((c) => c.failures ?? []),
+      ...unprocessed.map((c) => ({ index: c.firstIndex, id: null, code: 500001, detail: `Chunk ${c.chunk} was not processed.` })),
+    ].sort((a, b) => a.index - b.index),
+    created: chunks.flatMap((c) => c.created ?? []).sort((a, b) => a.index - b.index),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Creating, changing and deleting organizations. Every change is read → modify → conditional write
+ * on the version; on a concurrent change the whole step is re-run on the fresh state, so concurrent
+ * writers end in some serial order and no field is lost.
+ */
+import { sha256, newHexId } from '../crypto.ts';
+import { listApps } from '../db/apps.ts';
+import * as store from '../db/organizations.ts';
+import { referenceCleanups } from '../db/references.ts';
+import { AppError, notFound } from '../errors.ts';
+import { resolveOrganizationId } from './organizations.ts';
+import { emptyMemberData, type Organization, type OrganizationKey } from './organization.ts';
+
+/** The writable fields of an organization, as the dialects accept them. */
+export interface OrganizationFields {
+  label?: string;
+  name?: string;
+  description?: string;
+  favicon?: string | null;
+  logo?: string | null;
+  properties?: Record<string, unknown>;
+  isActive?: boolean;
+  /** App key: an app id or `~label`; null detaches. */
+  app?: string | null;
+}
+
+/** Identifies one item of one bulk task, so re-deliveries are recognised. */
+export interface OperationId {
+  taskId: string;
+  index: number;
+}
+
+const OPS_RETENTION_MS = 8 * 24 * 3600 * 1000;
+const MAX_ATTEMPTS = 10;
+
+/** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
+async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
+  if (key === undefined || key === null) return key;
+  const apps = await listApps(tenantId);
+  const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
+  if (!app) throw new AppError('validation', 'Invalid app.', { location: 'body', issues: [{ path: ['app'], message: `App "${key}" does not exist.` }] });
+  return app.id;
+}
+
+function withFields(org: Organization, fields: OrganizationFields, appId: string | null | undefined, mode: 'partial' | 'full'): Organization {
+  const reset = mode === 'full';
+  const label = fields.label ?? org.label;
+  return {
+    ...org,
+    label,
+    name: fields.name ?? (reset ? label : org.name),
+    description: fields.description ?? (reset ? '' : org.description),
+    favicon: fields.favicon !== undefined ? fields.favicon : reset ? null : org.favicon,
+    logo: fields.logo !== undefined ? fields.logo : reset ? null : org.logo,
+    properties: fields.properties ?? (reset ? {} : org.properties),
+    isActive: fields.isActive ?? (reset ? true : org.isActive),
+    appId: appId !== undefined ? appId : reset ? null : org.appId,
+  };
+}
+
+function recordOperation(org: Organization, op: OperationId | undefined): Organization['appliedOps'] {
+  if (!op) return org.appliedOps;
+  const now = Date.now();
+  const kept = Object.entries(org.appliedOps ?? {}).filter(([, entry]) => now - entry.at < OPS_RETENTION_MS);
+  const current = org.appliedOps?.[op.taskId];
+  return Object.fromEntries([...kept, [op.taskId, { at: current?.at ?? now, items: [...(current?.items ?? []), op.index] }]]);
+}
+
+const wasApplied = (org: Organization, op: OperationId | undefined) => op !== undefined && (org.appliedOps?.[op.taskId]?.items.includes(op.index) ?? false);
+
+const retryable = (error: unknown) =>
+  error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
+
+/** Deterministic id for a bulk-created organization, so a re-delivered create finds its own result. */
+export const organizationIdFor = (op: OperationId) => sha256(`${op.taskId}:${op.index}`).slice(0, 24);
+
+export async function createOrganization(
+  tenantId: string,
+  fields: OrganizationFields & { label: string },
+  op?: OperationId,
+): Promise<Organization> {
+  const id = op ? organizationIdFor(op) : newHexId();
+  if (op) {
+    const existing = await store.getOrganization(tenantId, id);
+    if (existing && wasApplied(existing, op)) return existing;
+  }
+  const appId = await resolveApp(tenantId, fields.app);
+  const base: Organization = {
+    id,
+    intId: await store.allocateIntId(tenantId),
+    label: fields.label,
+    name: fields.label,
+    description: '',
+    createdAt: new Date().toISOString(),
+    isActive: true,
+    properties: {},
+    appId: null,
+    logo: null,
+    favicon: null,
+    parentId: null,
+    member: emptyMemberData(),
+    version: 1,
+  };
+  const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
+  await store.saveOrganization(tenantId, organization, undefined);
+  return organization;
+}
+
+/**
+ * Applies `change` to the current state of an organization and writes it conditionally, re-running
+ * on concurrent changes. Returns the stored result.
+ */
+export async function changeOrganization(
+  tenantId: string,
+  key: OrganizationKey,
+  change: (current: Organization) => Promise<Organization> | Organization,
+  op?: OperationId,
+): Promise<Organization> {
+  for (let attempt = 1; ; attempt++) {
+    const id = await resolveOrganizationId(tenantId, key);
+    const current = id === undefined ? undefined : await store.getOrganization(tenantId, id);
+    if (!current) throw notFound();
+    if (wasApplied(current, op)) return current;
+    const changed = await change(current);
+    const next = { ...changed, id: current.id, intId: current.intId, createdAt: current.createdAt, version: current.version + 1, appliedOps: recordOperation(current, op) };
+    try {
+      await store.saveOrganization(tenantId, next, current);
+      return next;
+    } catch (error) {
+      if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+export async function updateOrganization(
+  tenantId: string,
+  key: OrganizationKey,
+  fields: OrganizationFields,
+  mode: 'partial' | 'full',
+  op?: OperationId,
+): Promise<Organization> {
+  const appId = await resolveApp(tenantId, fields.app);
+  return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), op);
+}
+
+/**
+ * Deletes an organization per the delete rule: refused while it has children (a validation error
+ * naming them); otherwise removed with every reference to it, atomically.
+ */
+export async function deleteOrganization(tenantId: string, key: OrganizationKey, op?: OperationId): Promise<void> {
+  const opId = op ? `${op.taskId}:${op.index}` : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const id = await resolveOrganizationId(tenantId, key);
+    const current = id === undefined ? undefined : await store.getOrganization(tenantId, id);
+    if (!current) {
+      if (opId && (await store.wasDeleteApplied(tenantId, opId))) return;
+      throw notFound();
+    }
+    try {
+      await store.deleteOrganization(tenantId, current, await referenceCleanups(tenantId, current), opId);
+      return;
+    } catch (error) {
+      if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      // The conditional delete also fails while children exist (their count lives on the parent).
+      const children = (await store.listOrganizations(tenantId)).filter((org) => org.parentId === current.id);
+      if (children.length > 0) {
+        throw new AppError('validation', 'Organization has children.', {
+          location: 'body',
+          issues: [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+        });
+      }
+    }
+  }
+}

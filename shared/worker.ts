@@ -1,0 +1,29 @@
+/**
+ * Wraps a bulk-task step as a Lambda handler: one log line per invocation, and DynamoDB throttling
+ * that outlasted the SDK's own retries surfaces as `ThrottlingError`, which the state machine retries
+ * with backoff.
+ */
+import middy from '@middy/core';
+import { logger } from './logger.ts';
+
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TransactionConflictException']);
+
+export class ThrottlingError extends Error {
+  override name = 'ThrottlingError';
+}
+
+export function taskWorker<I extends { taskId: string }, O>(step: (input: I) => Promise<O>) {
+  return middy<I, O>().handler(async (input) => {
+    const started = Date.now();
+    try {
+      const output = await step(input);
+      logger.info('task step', { step: step.name, taskId: input.taskId, durationMs: Date.now() - started });
+      return output;
+    } catch (error) {
+      const name = (error as Error).name;
+      logger.warn('task step failed', { step: step.name, taskId: input.taskId, error: name, message: (error as Error).message });
+      if (THROTTLING.has(name)) throw new ThrottlingError((error as Error).message);
+      throw error;
+    }
+  });
+}
