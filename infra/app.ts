@@ -2,7 +2,7 @@
  * CDK app. Context (cdk.json or -c): `stageName` (default "v1"), `removalPolicy` ("retain" | "destroy",
  * default "retain"). cdk-nag's AwsSolutions pack runs on every synth; each suppression says why.
  */
-import { App, Aspects, RemovalPolicy } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OrgbridgeStack } from './stack.ts';
 import { applyNagSuppressions } from './nag-suppressions.ts';
@@ -16,7 +16,7 @@ export function buildApp(app = new App()) {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
   applyNagSuppressions(stack);
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack };
 }
 

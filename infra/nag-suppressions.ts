@@ -1,21 +1,21 @@
 /** cdk-nag findings we accept, each with the reason (AwsSolutions pack). */
-import { NagSuppressions } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
 import type { OrgbridgeStack } from './stack.ts';
 
 export function applyNagSuppressions(stack: OrgbridgeStack): void {
-  NagSuppressions.addStackSuppressions(stack, [
+  Validations.of(stack).acknowledge(
     {
-      id: 'AwsSolutions-IAM4',
-      reason: 'AWSLambdaBasicExecutionRole (log writing only) and the API Gateway CloudWatch role policy are the AWS-managed minimum for those roles.',
-      appliesTo: [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      ],
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets a function write its own logs: the AWS-managed minimum for Lambda.',
     },
     {
-      id: 'AwsSolutions-IAM5',
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-level API Gateway logging role needs exactly this AWS-managed policy.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch Logs delivery have no resource-level permissions; table grants include its GSI ARNs (index/*); the state machine may invoke every version of its own worker functions (:*).',
+        'Only the actions that have no resource-level permissions use "*": X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and the CloudWatch Logs delivery actions Step Functions logging requires. Table and Lambda grants name their exact ARNs.',
     },
     {
       id: 'AwsSolutions-APIG2',
@@ -33,5 +33,5 @@ export function applyNagSuppressions(stack: OrgbridgeStack): void {
       id: 'AwsSolutions-APIG3',
       reason: 'WAF is an account-level choice of the deploying team (web ACL association); per-credential rate limits and stage throttling are built in.',
     },
-  ]);
+  );
 }

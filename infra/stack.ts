@@ -13,6 +13,7 @@ import {
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -86,7 +87,10 @@ export class OrgbridgeStack extends Stack {
         includeExecutionData: false,
       },
     });
-    for (const worker of workerFunctions) worker.function.grantInvoke(this.stateMachine);
+    // Invoke exactly the worker functions (grantInvoke would add every version, `:*`).
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: workerFunctions.map((w) => w.function.functionArn) }),
+    );
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: props.removalPolicy });
     this.api = new RestApi(this, 'Api', {

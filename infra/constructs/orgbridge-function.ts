@@ -5,6 +5,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -63,7 +64,13 @@ export class OrgbridgeFunction extends Construct {
       },
     });
     if (props.tableActions.length > 0) {
-      props.table.grant(this.function, ...[...new Set(props.tableActions)].map((action) => `dynamodb:${action}`));
+      // Exactly the handler's actions, on the table only (no handler reads an index yet).
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...new Set(props.tableActions)].map((action) => `dynamodb:${action}`),
+          resources: [props.table.tableArn],
+        }),
+      );
     }
   }
 }

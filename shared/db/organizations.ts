@@ -47,6 +47,14 @@ export const listOrganizations = (tenantId: string) =>
     }),
   );
 
+/** The tenant's integer-id counter (the highest id handed out or seeded). */
+export async function readIntIdCounter(tenantId: string): Promise<number> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true, ProjectionExpression: 'orgCounter' }),
+  );
+  return (Item?.orgCounter as number | undefined) ?? 0;
+}
+
 /** Next integer id from the tenant's counter (one atomic ADD). */
 export async function allocateIntId(tenantId: string): Promise<number> {
   const { Attributes } = await db.send(
@@ -130,9 +138,11 @@ function conflictFrom(error: unknown, roles: string[]): never {
     intId: 'Organization with this integer id already exists.',
     parent: 'Parent organization does not exist.',
     delete: 'Organization was changed concurrently or has children.',
+    counter: 'Integer id was taken concurrently.',
   };
   if (role && messages[role]) {
-    throw new AppError('conflict', messages[role], { detail: { field: role === 'create' ? 'id' : role === 'replace' || role === 'delete' ? 'version' : role } });
+    const field = role === 'create' ? 'id' : ['replace', 'delete', 'counter'].includes(role) ? 'version' : role;
+    throw new AppError('conflict', messages[role], { detail: { field } });
   }
   // TransactionConflict (another transaction on the same items): the caller retries.
   throw new AppError('conflict', 'Organization was changed concurrently.', { detail: { field: 'version', retryable: true } });
@@ -143,13 +153,30 @@ function conflictFrom(error: unknown, roles: string[]): never {
  * not exist yet; with it, the stored version must still be `previous.version` (optimistic locking).
  * A label or integer id held by another organization fails with a `conflict` naming the field.
  */
-export async function saveOrganization(tenantId: string, organization: Organization, previous: Organization | undefined): Promise<void> {
+export async function saveOrganization(
+  tenantId: string,
+  organization: Organization,
+  previous: Organization | undefined,
+  /** For a new organization: the counter value its integer id was derived from (moved on in the same transaction). */
+  counterWas?: number,
+): Promise<void> {
   const items: TransactItem[] = [];
   const roles: string[] = [];
   const add = (role: string, item: TransactItem) => {
     roles.push(role);
     items.push(item);
   };
+  if (counterWas !== undefined) {
+    add('counter', {
+      Update: {
+        TableName: tableName(),
+        Key: keys.tenant(tenantId),
+        UpdateExpression: 'SET orgCounter = :next',
+        ConditionExpression: counterWas === 0 ? 'attribute_not_exists(orgCounter) OR orgCounter = :was' : 'orgCounter = :was',
+        ExpressionAttributeValues: { ':next': organization.intId, ':was': counterWas },
+      },
+    });
+  }
   if (previous) {
     add('replace', replaceFields(tenantId, organization, previous.version));
   } else {

@@ -85,25 +85,38 @@ export async function createOrganization(
     if (existing && wasApplied(existing, op)) return existing;
   }
   const appId = await resolveApp(tenantId, fields.app);
-  const base: Organization = {
-    id,
-    intId: await store.allocateIntId(tenantId),
-    label: fields.label,
-    name: fields.label,
-    description: '',
-    createdAt: new Date().toISOString(),
-    isActive: true,
-    properties: {},
-    appId: null,
-    logo: null,
-    favicon: null,
-    parentId: null,
-    member: emptyMemberData(),
-    version: 1,
-  };
-  const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
-  await store.saveOrganization(tenantId, organization, undefined);
-  return organization;
+  for (let attempt = 1; ; attempt++) {
+    // The id comes from the counter and the counter moves in the same transaction as the insert, so a
+    // refused create consumes nothing.
+    const counter = await store.readIntIdCounter(tenantId);
+    const base: Organization = {
+      id,
+      intId: counter + 1,
+      label: fields.label,
+      name: fields.label,
+      description: '',
+      createdAt: new Date().toISOString(),
+      isActive: true,
+      properties: {},
+      appId: null,
+      logo: null,
+      favicon: null,
+      parentId: null,
+      member: emptyMemberData(),
+      version: 1,
+    };
+    const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
+    try {
+      await store.saveOrganization(tenantId, organization, undefined, counter);
+      return organization;
+    } catch (error) {
+      if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
+        const existing = await store.getOrganization(tenantId, id);
+        if (existing && wasApplied(existing, op)) return existing;
+      }
+      if (!retryable(error) || attempt >= MAX_ATTEMPTS * 3) throw error;
+    }
+  }
 }
 
 /**

@@ -1,0 +1,133 @@
+/** Netux single-object writes over HTTP: create, PATCH, PUT, DELETE and the delete rule. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+import { getOrganization } from '../../shared/db/organizations.ts';
+import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
+
+const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
+let server: TestServer;
+const send = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
+  call(`${server.url}/api/v2.0${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { 'X-Auth-Token': token } : {}) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+
+beforeAll(async () => {
+  await createTable();
+  await seedTestData();
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('POST /organizations/', () => {
+  it('creates with defaults (name = label) and answers 201 with the Organization', async () => {
+    const reply = await send('POST', '/organizations/', { label: 'acme', app: '~field-app', favicon: 'https://x.example/f.ico' });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({
+      label: 'acme',
+      name: 'acme',
+      description: '',
+      isActive: true,
+      properties: {},
+      app: { id: '6a1f0c2d9e8b7a6f5e4d3c2b', label: 'field-app' },
+      favicon: { raw: 'https://x.example/f.ico', h36: 'https://x.example/f.ico', h50: 'https://x.example/f.ico' },
+      logo: null,
+      usersCount: 0,
+    });
+    expect(reply.body.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(reply.body.url).toBe(`${server.url}/api/v2.0/organizations/${reply.body.id}/`);
+    expect((await send('GET', `/organizations/~acme/`)).body.id).toBe(reply.body.id);
+  });
+
+  it('refuses a duplicate label with 400001 detail.label and stores nothing', async () => {
+    const before = await snapshotTable();
+    const reply = await send('POST', '/organizations/', { label: 'usa', name: 'Again' });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({ code: 400001, message: 'Validation Error.', detail: { label: ['Organization with this label already exists.'] } });
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('answers 400001 for a missing label, a bad URL, an unknown app, malformed JSON and a non-object body', async () => {
+    const before = await snapshotTable();
+    expect((await send('POST', '/organizations/', { name: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
+    expect(Object.keys((await send('POST', '/organizations/', { label: 'ok-1', logo: 'not a url' })).body.detail)).toEqual(['logo']);
+    expect((await send('POST', '/organizations/', { label: 'ok-2', app: 'nope' })).body.detail).toEqual({ app: ['App "nope" does not exist.'] });
+    const malformed = await send('POST', '/organizations/', '{"label": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe(400001);
+    expect(Object.keys((await send('POST', '/organizations/', [1, 2])).body.detail)).toEqual(['non_field_errors']);
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('needs the write scope', async () => {
+    const reply = await send('POST', '/organizations/', { label: 'nope' }, 'demo-netux-read-only-token');
+    expect(reply.status).toBe(403);
+    expect(reply.body.code).toBe(403001);
+  });
+});
+
+describe('PATCH and PUT /organizations/{key}/', () => {
+  it('PATCH changes only the given fields and replaces properties whole', async () => {
+    const reply = await send('PATCH', '/organizations/~organization-third/', { description: 'patched', properties: { a: 1 } });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ label: 'organization-third', name: 'Organization Third', description: 'patched', properties: { a: 1 } });
+    const again = await send('PATCH', '/organizations/409dba9c67d3bb19f554/', { properties: { b: 2 } });
+    expect(again.body.properties).toEqual({ b: 2 });
+  });
+
+  it('PUT requires label and resets absent fields', async () => {
+    expect((await send('PUT', '/organizations/~organization-third/', { name: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
+    const reply = await send('PUT', '/organizations/~organization-third/', { label: 'organization-3' });
+    expect(reply.body).toMatchObject({ label: 'organization-3', name: 'organization-3', description: '', properties: {}, isActive: true });
+    expect((await send('GET', '/organizations/~organization-third/')).status).toBe(404);
+    expect((await send('GET', '/organizations/~organization-3/')).body.id).toBe('409dba9c67d3bb19f554');
+  });
+
+  it('renaming to a taken label is refused and changes nothing', async () => {
+    const before = await snapshotTable();
+    const reply = await send('PATCH', '/organizations/~organization-3/', { label: 'usa' });
+    expect(reply.body.detail).toEqual({ label: ['Organization with this label already exists.'] });
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('answers 404001 for unknown keys', async () => {
+    expect((await send('PATCH', '/organizations/~missing/', { name: 'x' })).status).toBe(404);
+    expect((await send('PUT', '/organizations/ffffffffffffffffffff/', { label: 'x-y' })).status).toBe(404);
+  });
+
+  it('concurrent PATCHes of different fields both land (no lost update)', async () => {
+    const patches = Array.from({ length: 8 }, (_, i) => send('PATCH', '/organizations/~organization-fifth/', { properties: undefined, [i % 2 ? 'name' : 'description']: `v${i}` }));
+    const replies = await Promise.all(patches);
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    const final = (await send('GET', '/organizations/~organization-fifth/')).body;
+    // Each writer's field survives: the last name and the last description written are some writer's values.
+    expect(['v1', 'v3', 'v5', 'v7']).toContain(final.name);
+    expect(['v0', 'v2', 'v4', 'v6']).toContain(final.description);
+  });
+});
+
+describe('DELETE /organizations/{key}/', () => {
+  it('refuses while children exist, naming them, and changes nothing', async () => {
+    const before = await snapshotTable();
+    const reply = await send('DELETE', '/organizations/~usa/');
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe(400001);
+    expect(reply.body.detail.children[0]).toContain('00000000000000004000007');
+    expect(reply.body.detail.children[0]).toContain('0000000000000012000007');
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('removes the organization from access sets, mappings and as a sponsor; 204; then 404', async () => {
+    expect((await send('DELETE', '/organizations/~mon-organisation-1/')).status).toBe(204);
+    expect(await getMappingForTest('demo', 'mon_annonceur', 'mon_organisation_id_1')).toBeUndefined();
+    expect((await send('GET', '/organizations/~mon-organisation-1/')).status).toBe(404);
+    expect((await send('DELETE', '/organizations/~mon-organisation-1/')).status).toBe(404);
+
+    expect((await send('DELETE', '/organizations/~sponsor-leaf/')).status).toBe(204);
+    expect((await getAccessListForTest('demo', 'program', 'TestProgram'))?.organizationIds).toEqual(['5000000000000000000002']);
+    expect((await getAccessListForTest('demo', 'campaign', 'TestCampaign'))?.organizationIds).toEqual([]);
+    expect((await getOrganization('demo', '5000000000000000000002'))?.member.sponsorIntId).toBeNull();
+  });
+});

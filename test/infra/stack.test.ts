@@ -1,0 +1,125 @@
+/**
+ * The synthesized stack (bundling disabled for speed): table, functions, API, state machine, IAM,
+ * cdk-nag, and parity with the route table, the local table and the local state machine file.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes, workers } from '../../functions/routes.ts';
+import { buildApp } from '../../infra/app.ts';
+import { readDefinition } from '../../infra/state-machine/definition.ts';
+import { tableDefinition } from '../../shared/db/table-definition.ts';
+
+// CloudFormation properties are free-form JSON; each assertion states the shape it expects.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
+
+const synth = (context: Record<string, unknown> = {}) => {
+  const { app, stack } = buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+  const assembly = app.synth(); // throws when cdk-nag reports an unacknowledged finding
+  return { template: Template.fromStack(stack), assembly };
+};
+
+let template: Template;
+let resources: Resources;
+let assemblyDir: string;
+beforeAll(() => {
+  const synthesized = synth();
+  template = synthesized.template;
+  assemblyDir = synthesized.assembly.directory;
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('table', () => {
+  it('is on-demand with point-in-time recovery, TTL, retained by default', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+    });
+  });
+
+  it('can be destroyed with the stack when the context says so', () => {
+    const destroyable = synth({ removalPolicy: 'destroy' }).template;
+    destroyable.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  it('has exactly the keys and indexes of the shared table definition', () => {
+    const [, table] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+    const key = (schema: { AttributeName: string; KeyType: string }[]) => schema.map((k) => `${k.KeyType}:${k.AttributeName}`);
+    expect(key(table.Properties.KeySchema)).toEqual([`HASH:${tableDefinition.partitionKey}`, `RANGE:${tableDefinition.sortKey}`]);
+    expect(
+      table.Properties.GlobalSecondaryIndexes.map((g: { IndexName: string; KeySchema: never; Projection: unknown }) => [g.IndexName, key(g.KeySchema), g.Projection]),
+    ).toEqual(tableDefinition.globalSecondaryIndexes.map((g) => [g.indexName, [`HASH:${g.partitionKey}`, `RANGE:${g.sortKey}`], { ProjectionType: 'ALL' }]));
+  });
+});
+
+describe('functions', () => {
+  it('has one function per route and per worker, Node.js 24 on arm64, traced', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(routes.length + workers.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
+    }
+  });
+
+  it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
+    for (const entry of [...routes, ...workers]) {
+      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(entry.name));
+      expect(policy, entry.name).toBeDefined();
+      const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+      const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
+      expect([tableStatement.Action].flat().sort(), entry.name).toEqual([...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort());
+      expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
+      const startsExecutions = statements.some((s) => [s.Action].flat().includes('states:StartExecution'));
+      expect(startsExecutions, entry.name).toBe('startsExecutions' in entry && entry.startsExecutions === true);
+    }
+  });
+
+  it('keeps a safe margin under the 500-resource CloudFormation limit', () => {
+    expect(Object.keys(resources).length).toBeLessThan(400);
+  });
+});
+
+describe('API', () => {
+  it('has exactly the methods of the route table (parity)', () => {
+    const resourcePath = (id: string): string => {
+      const resource = resources[id];
+      if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') return '';
+      const parent = resource.Properties.ParentId;
+      return `${parent?.Ref ? resourcePath(parent.Ref) : ''}/${resource.Properties.PathPart}`;
+    };
+    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => `${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`);
+    expect(methods.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('logs access, traces and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 })],
+    });
+  });
+});
+
+describe('state machine', () => {
+  it('is a Standard state machine whose definition is the file the local runner executes', () => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    // CDK uploads the file as an asset: the uploaded bytes are the file the local runner reads.
+    const asset = readFileSync(join(assemblyDir, `asset.${machine.Properties.DefinitionS3Location.Key}`), 'utf8');
+    expect(asset).toBe(readDefinition());
+    expect(Object.keys(machine.Properties.DefinitionSubstitutions).sort()).toEqual(workers.map((w) => w.substitution).sort());
+    expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(machine.Properties.TracingConfiguration.Enabled).toBe(true);
+  });
+});

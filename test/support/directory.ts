@@ -1,0 +1,15 @@
+/** Direct reads of directory items for assertions (through the repositories, never raw keys). */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '../../shared/db/client.ts';
+import { keys } from '../../shared/db/keys.ts';
+
+export async function getMappingForTest(tenantId: string, publisherId: string, clientId: string) {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }));
+  return Item;
+}
+
+export async function getAccessListForTest(tenantId: string, kind: 'program' | 'campaign', name: string) {
+  const key = kind === 'program' ? keys.program(tenantId, name) : keys.campaign(tenantId, name);
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return Item;
+}
