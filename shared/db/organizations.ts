@@ -47,26 +47,18 @@ export const listOrganizations = (tenantId: string) =>
     }),
   );
 
-/** The tenant's integer-id counter (the highest id handed out or seeded). */
-export async function readIntIdCounter(tenantId: string): Promise<number> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true, ProjectionExpression: 'orgCounter' }),
-  );
-  return (Item?.orgCounter as number | undefined) ?? 0;
-}
-
-/** Next integer id from the tenant's counter (one atomic ADD). */
-export async function allocateIntId(tenantId: string): Promise<number> {
+/** Reserves `count` consecutive integer ids from the tenant's counter (one atomic ADD); returns the first. */
+export async function allocateIntId(tenantId: string, count = 1): Promise<number> {
   const { Attributes } = await db.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.tenant(tenantId),
-      UpdateExpression: 'ADD orgCounter :one',
-      ExpressionAttributeValues: { ':one': 1 },
+      UpdateExpression: 'ADD orgCounter :count',
+      ExpressionAttributeValues: { ':count': count },
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  return Attributes!.orgCounter as number;
+  return (Attributes!.orgCounter as number) - count + 1;
 }
 
 /** Raises the counter to at least `floor` so new ids stay above every seeded id. */
@@ -138,10 +130,9 @@ function conflictFrom(error: unknown, roles: string[]): never {
     intId: 'Organization with this integer id already exists.',
     parent: 'Parent organization does not exist.',
     delete: 'Organization was changed concurrently or has children.',
-    counter: 'Integer id was taken concurrently.',
   };
   if (role && messages[role]) {
-    const field = role === 'create' ? 'id' : ['replace', 'delete', 'counter'].includes(role) ? 'version' : role;
+    const field = role === 'create' ? 'id' : ['replace', 'delete'].includes(role) ? 'version' : role;
     throw new AppError('conflict', messages[role], { detail: { field } });
   }
   // TransactionConflict (another transaction on the same items): the caller retries.
@@ -157,8 +148,6 @@ export async function saveOrganization(
   tenantId: string,
   organization: Organization,
   previous: Organization | undefined,
-  /** For a new organization: the counter value its integer id was derived from (moved on in the same transaction). */
-  counterWas?: number,
 ): Promise<void> {
   const items: TransactItem[] = [];
   const roles: string[] = [];
@@ -166,17 +155,6 @@ export async function saveOrganization(
     roles.push(role);
     items.push(item);
   };
-  if (counterWas !== undefined) {
-    add('counter', {
-      Update: {
-        TableName: tableName(),
-        Key: keys.tenant(tenantId),
-        UpdateExpression: 'SET orgCounter = :next',
-        ConditionExpression: counterWas === 0 ? 'attribute_not_exists(orgCounter) OR orgCounter = :was' : 'orgCounter = :was',
-        ExpressionAttributeValues: { ':next': organization.intId, ':was': counterWas },
-      },
-    });
-  }
   if (previous) {
     add('replace', replaceFields(tenantId, organization, previous.version));
   } else {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { allocateIntId } from '../db/organizations.ts';
 import * as tasks from '../db/tasks.ts';
 import { AppError, type Issue } from '../errors.ts';
 import { startTaskExecution } from '../workflow.ts';
@@ -123,10 +124,16 @@ function failureOf(index: number, item: BulkItem, error: unknown): ItemFailure {
   };
 }
 
-async function applyItem(tenantId: string, kind: TaskKind, item: BulkItem, op: { taskId: string; index: number }): Promise<string | undefined> {
+async function applyItem(
+  tenantId: string,
+  kind: TaskKind,
+  item: BulkItem,
+  op: { taskId: string; index: number },
+  intId: () => Promise<number>,
+): Promise<string | undefined> {
   switch (kind) {
     case 'create':
-      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, op)).id;
+      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, op, await intId())).id;
     case 'update':
     case 'replace':
       await updateOrganization(tenantId, parseOrganizationKey(item.key!), item.fields ?? {}, kind === 'update' ? 'partial' : 'full', op);
@@ -151,12 +158,20 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
     lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
   });
   const result: ChunkResult = { succeeded: 0, failed: 0, failures: [], created: [] };
+  // Creates draw their integer ids from one block reserved per chunk (one counter write, not one per item).
+  let block: Promise<number> | undefined;
+  let drawn = 0;
+  const nextIntId = async () => {
+    block ??= allocateIntId(ref.tenantId, items.length);
+    const first = await block;
+    return first + drawn++;
+  };
   await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
     for (const position of positions) {
       const index = chunk.firstIndex + position;
       const item = items[position]!;
       try {
-        const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index });
+        const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, nextIntId);
         result.succeeded += 1;
         if (createdId) result.created.push({ index, id: createdId });
       } catch (error) {

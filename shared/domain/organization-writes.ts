@@ -74,10 +74,14 @@ const retryable = (error: unknown) =>
 /** Deterministic id for a bulk-created organization, so a re-delivered create finds its own result. */
 export const organizationIdFor = (op: OperationId) => sha256(`${op.taskId}:${op.index}`).slice(0, 24);
 
+const labelTaken = () => new AppError('conflict', 'Organization with this label already exists.', { detail: { field: 'label' } });
+
+/** Creates an organization; `intId` may come from a block the caller reserved (bulk create). */
 export async function createOrganization(
   tenantId: string,
   fields: OrganizationFields & { label: string },
   op?: OperationId,
+  intId?: number,
 ): Promise<Organization> {
   const id = op ? organizationIdFor(op) : newHexId();
   if (op) {
@@ -85,37 +89,35 @@ export async function createOrganization(
     if (existing && wasApplied(existing, op)) return existing;
   }
   const appId = await resolveApp(tenantId, fields.app);
-  for (let attempt = 1; ; attempt++) {
-    // The id comes from the counter and the counter moves in the same transaction as the insert, so a
-    // refused create consumes nothing.
-    const counter = await store.readIntIdCounter(tenantId);
-    const base: Organization = {
-      id,
-      intId: counter + 1,
-      label: fields.label,
-      name: fields.label,
-      description: '',
-      createdAt: new Date().toISOString(),
-      isActive: true,
-      properties: {},
-      appId: null,
-      logo: null,
-      favicon: null,
-      parentId: null,
-      member: emptyMemberData(),
-      version: 1,
-    };
-    const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
-    try {
-      await store.saveOrganization(tenantId, organization, undefined, counter);
-      return organization;
-    } catch (error) {
-      if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
-        const existing = await store.getOrganization(tenantId, id);
-        if (existing && wasApplied(existing, op)) return existing;
-      }
-      if (!retryable(error) || attempt >= MAX_ATTEMPTS * 3) throw error;
+  // A label already taken is answered before an integer id is drawn (the transaction still enforces
+  // uniqueness; only a lost race leaves a gap in the integer ids).
+  if (await store.findOrganizationIdByLabel(tenantId, fields.label)) throw labelTaken();
+  const base: Organization = {
+    id,
+    intId: intId ?? (await store.allocateIntId(tenantId)),
+    label: fields.label,
+    name: fields.label,
+    description: '',
+    createdAt: new Date().toISOString(),
+    isActive: true,
+    properties: {},
+    appId: null,
+    logo: null,
+    favicon: null,
+    parentId: null,
+    member: emptyMemberData(),
+    version: 1,
+  };
+  const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
+  try {
+    await store.saveOrganization(tenantId, organization, undefined);
+    return organization;
+  } catch (error) {
+    if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
+      const existing = await store.getOrganization(tenantId, id);
+      if (existing && wasApplied(existing, op)) return existing;
     }
+    throw error;
   }
 }
 

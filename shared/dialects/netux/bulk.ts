@@ -55,7 +55,7 @@ export const bulkEndpoint = (kind: TaskKind) =>
       const taskId = await submitBulkTask(principal.tenantId, {
         kind,
         items,
-        ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyDigest: sha256(event.body ?? '') } } : {}),
+        ...(idempotencyKey ? { idempotency: { key: idempotencyKey, bodyDigest: sha256(JSON.stringify(body)) } } : {}),
       });
       return json(202, { task: { id: taskId } });
     },
