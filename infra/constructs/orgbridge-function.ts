@@ -12,6 +12,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
 import type { TableAction } from '../../functions/routes.ts';
+import { bundling } from '../bundling.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -53,14 +54,13 @@ export class OrgbridgeFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        target: bundling.target,
+        minify: bundling.minify,
+        sourceMap: bundling.sourcemap,
         // The SDK is bundled (not taken from the runtime) so versions are pinned and tree-shaken.
         externalModules: [],
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies inside an ESM bundle still call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        mainFields: [...bundling.mainFields],
+        banner: bundling.banner,
       },
     });
     if (props.tableActions.length > 0) {
