@@ -47,7 +47,21 @@ const netux = (name: string, method: HttpMethod, path: string, module: string, t
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
 const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem'];
 
+const engagement = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
+  name: `Engagement${name}`,
+  dialect: 'engagement',
+  method,
+  path: `/v0${path}`,
+  handler: `functions/engagement/${module}.ts`,
+  tableActions: [...authenticated, ...tableActions],
+});
+
 export const routes: Route[] = [
+  engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', ['Query', 'BatchGetItem', 'PutItem']),
+  engagement('GetMyOrganization', 'GET', '/myorganization/{organizationClientId}', 'get-my-organization', ['Query', 'BatchGetItem']),
+  engagement('ListPublishers', 'GET', '/publisher', 'list-publishers', ['Query', 'BatchGetItem']),
+  engagement('GetPublisher', 'GET', '/publisher/{id}', 'get-publisher', []),
+  engagement('SearchOrganizations', 'GET', '/organization', 'search-organizations', ['Query']),
   netux('ListOrganizations', 'GET', '/organizations', 'list-organizations', ['Query']),
   netux('CreateOrganization', 'POST', '/organizations', 'create-organization', organizationWrite),
   netux('GetOrganization', 'GET', '/organizations/{key}', 'get-organization', ['Query']),

@@ -1,8 +1,10 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from './organizations.ts';
+import { batchGet, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 import type { AccessList, ClientMapping, Publisher, Tenant } from '../domain/directory.ts';
 import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import { keys, tenantPk } from './keys.ts';
 
 const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName: tableName(), Item }));
 
@@ -25,21 +27,77 @@ export const putPublisher = (tenantId: string, publisher: Publisher) =>
 export const putDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
   put({ ...keys.diffusion(tenantId, annonceurId, diffuseurId), entity: 'DIFF', annonceurId, diffuseurId });
 
-/** A mapping and its reverse reference (found by organization when that organization is deleted). */
+/**
+ * A mapping and its reverse reference (found by organization when that organization is deleted), as
+ * transaction items. `mustBeNew` makes the first write of a client id win a race.
+ */
+export function clientMappingItems(tenantId: string, mapping: ClientMapping, mustBeNew = false): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: 'MAP', ...mapping },
+        ...(mustBeNew ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
+      },
+    },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId), entity: 'REF', ...mapping },
+      },
+    },
+  ];
+}
+
 export async function putClientMapping(tenantId: string, mapping: ClientMapping): Promise<void> {
-  await db.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: tableName(), Item: { ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: 'MAP', ...mapping } } },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId), entity: 'REF', ...mapping },
-          },
-        },
-      ],
-    }),
+  await db.send(new TransactWriteCommand({ TransactItems: clientMappingItems(tenantId, mapping) }));
+}
+
+/**
+ * Replaces a mapping's allow-list, only while the mapping still points at `organizationId` (a delete
+ * of that organization in between makes this a not-found, never a resurrection).
+ */
+export async function setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId),
+        UpdateExpression: 'SET allowedPublisherIds = :allowed',
+        ConditionExpression: 'organizationId = :org',
+        ExpressionAttributeValues: { ':allowed': mapping.allowedPublisherIds, ':org': mapping.organizationId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function getClientMapping(tenantId: string, publisherId: string, clientId: string): Promise<ClientMapping | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }),
   );
+  return Item ? stripKeys<ClientMapping>(Item) : undefined;
+}
+
+/** The publishers that broadcast `annonceurId`'s missions (its diffuseurs): one query, then batched reads. */
+export async function listDiffuseurs(tenantId: string, annonceurId: string): Promise<Publisher[]> {
+  const links = await queryPrefix<{ diffuseurId: string }>(tenantPk(tenantId), keys.diffusionPrefix(annonceurId));
+  return batchGet<Publisher>(links.map((link) => keys.publisher(tenantId, link.diffuseurId)));
+}
+
+export async function isDiffuseur(tenantId: string, annonceurId: string, diffuseurId: string): Promise<boolean> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId), ConsistentRead: true }),
+  );
+  return Item !== undefined;
+}
+
+export async function getPublisher(tenantId: string, id: string): Promise<Publisher | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.publisher(tenantId, id), ConsistentRead: true }));
+  return Item ? stripKeys<Publisher>(Item) : undefined;
 }
 
 export const putAccessList = (tenantId: string, list: AccessList) =>

@@ -129,6 +129,7 @@ function conflictFrom(error: unknown, roles: string[]): never {
     label: 'Organization with this label already exists.',
     intId: 'Organization with this integer id already exists.',
     parent: 'Parent organization does not exist.',
+    together: 'A related item was written concurrently.',
     delete: 'Organization was changed concurrently or has children.',
   };
   if (role && messages[role]) {
@@ -148,6 +149,8 @@ export async function saveOrganization(
   tenantId: string,
   organization: Organization,
   previous: Organization | undefined,
+  /** Items of other entities written in the same transaction (e.g. the Engagement mapping of a new organization). */
+  together: TransactItem[] = [],
 ): Promise<void> {
   const items: TransactItem[] = [];
   const roles: string[] = [];
@@ -187,6 +190,7 @@ export async function saveOrganization(
     if (organization.parentId) add('parent', childCount(tenantId, organization.parentId, 1));
     if (previous?.parentId) add('oldParent', childCount(tenantId, previous.parentId, -1));
   }
+  together.forEach((item) => add('together', item));
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {

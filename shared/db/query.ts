@@ -1,5 +1,5 @@
 /** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
-import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, paginateQuery, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client.ts';
 
 export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
@@ -33,4 +33,20 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code);
+}
+
+/** Strongly consistent reads of many keys, 100 per request, unprocessed keys re-sent. Order is not kept. */
+export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T[]> {
+  const items: T[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    while (pending && pending.length > 0) {
+      const page: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(page.Responses?.[tableName()] ?? []).map((item) => stripKeys<T>(item)));
+      pending = page.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return items;
 }

@@ -4,28 +4,16 @@
  * members it sponsors (likewise). Returned as conditional transaction items so the delete and its
  * clean-ups happen together or not at all.
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessList, ClientMapping } from '../domain/directory.ts';
 import type { Organization } from '../domain/organization.ts';
-import { db, tableName } from './client.ts';
+import { tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
 import { organizationReplaceItem, type TransactItem } from './organizations.ts';
-import { queryPrefix, stripKeys } from './query.ts';
+import { batchGet, queryPrefix } from './query.ts';
 
 async function sponsoredMembers(tenantId: string, sponsorIntId: number): Promise<Organization[]> {
   const refs = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.sponsoredPrefix(sponsorIntId));
-  if (refs.length === 0) return [];
-  const members: Organization[] = [];
-  for (let i = 0; i < refs.length; i += 100) {
-    const { Responses } = await db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName()]: { Keys: refs.slice(i, i + 100).map((ref) => keys.organization(tenantId, ref.orgId)), ConsistentRead: true },
-        },
-      }),
-    );
-    members.push(...(Responses?.[tableName()] ?? []).map((item) => stripKeys<Organization & { childCount?: number }>(item)));
-  }
+  const members = await batchGet<Organization & { childCount?: number }>(refs.map((ref) => keys.organization(tenantId, ref.orgId)));
   return members.map(({ childCount: _c, ...member }: Organization & { childCount?: number }) => member);
 }
 

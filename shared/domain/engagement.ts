@@ -1,0 +1,131 @@
+/**
+ * Engagement: which partners (the publishers that broadcast a caller's missions, its diffuseurs) may
+ * broadcast an organization's missions. Settings are per (caller, client id) mapping, as an allow-list.
+ */
+import { sha256 } from '../crypto.ts';
+import * as directory from '../db/directory.ts';
+import { allocateIntId, getOrganization, listOrganizations, saveOrganization } from '../db/organizations.ts';
+import { AppError, notFound } from '../errors.ts';
+import { containsFolded } from '../text.ts';
+import type { ClientMapping, Publisher } from './directory.ts';
+import { emptyMemberData, type Organization } from './organization.ts';
+
+export interface PartnerSetting {
+  publisher: Publisher;
+  excluded: boolean;
+}
+
+const byName = (a: Publisher, b: Publisher) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+/** The caller's partners: every publisher that broadcasts its missions, by name. */
+export async function partnersOf(tenantId: string, publisherId: string): Promise<Publisher[]> {
+  return (await directory.listDiffuseurs(tenantId, publisherId)).sort(byName);
+}
+
+export async function partnerOf(tenantId: string, publisherId: string, partnerId: string): Promise<Publisher> {
+  const publisher = (await directory.isDiffuseur(tenantId, publisherId, partnerId)) ? await directory.getPublisher(tenantId, partnerId) : undefined;
+  if (!publisher) throw notFound('Publisher not found');
+  return publisher;
+}
+
+const settingsFor = (partners: Publisher[], allowed: string[]): PartnerSetting[] => {
+  const allow = new Set(allowed);
+  return partners.map((publisher) => ({ publisher, excluded: !allow.has(publisher.id) }));
+};
+
+/**
+ * The organization a new client id creates: its id and label derive from (caller, client id), so two
+ * first PUTs racing on the same client id name the same organization and only one can create it.
+ * Label: `engagement-` + the first 20 hex characters of SHA-256(publisher id, NUL, client id).
+ */
+export function derivedIdentity(publisherId: string, clientId: string) {
+  const digest = sha256(`${publisherId}\u0000${clientId}`);
+  return { id: digest.slice(0, 24), label: `engagement-${digest.slice(0, 20)}` };
+}
+
+async function createMappedOrganization(tenantId: string, mapping: Omit<ClientMapping, 'organizationId'>, name: string): Promise<ClientMapping> {
+  const { id, label } = derivedIdentity(mapping.publisherId, mapping.clientId);
+  const organization: Organization = {
+    id,
+    intId: await allocateIntId(tenantId),
+    label,
+    name,
+    description: '',
+    createdAt: new Date().toISOString(),
+    isActive: true,
+    properties: {},
+    appId: null,
+    logo: null,
+    favicon: null,
+    parentId: null,
+    member: emptyMemberData(),
+    version: 1,
+  };
+  const created = { ...mapping, organizationId: id };
+  await saveOrganization(tenantId, organization, undefined, directory.clientMappingItems(tenantId, created, true));
+  return created;
+}
+
+/**
+ * PUT: replaces the allow-list of (caller, client id), creating the directory organization on first
+ * use. Ids that are not the caller's partners are dropped silently. Returns exactly what was stored.
+ */
+export async function setPartnerSettings(
+  tenantId: string,
+  publisherId: string,
+  clientId: string,
+  publisherIds: string[],
+  organizationName: string | null | undefined,
+): Promise<PartnerSetting[]> {
+  const partners = await partnersOf(tenantId, publisherId);
+  const partnerIds = new Set(partners.map((p) => p.id));
+  const allowedPublisherIds = [...new Set(publisherIds)].filter((id) => partnerIds.has(id));
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const existing = await directory.getClientMapping(tenantId, publisherId, clientId);
+    if (existing) {
+      const organizationStillThere = await getOrganization(tenantId, existing.organizationId);
+      if (organizationStillThere && (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds }))) {
+        return settingsFor(partners, allowedPublisherIds);
+      }
+      continue; // deleted in between: the next round creates a fresh organization
+    }
+    try {
+      await createMappedOrganization(tenantId, { publisherId, clientId, allowedPublisherIds }, organizationName ?? clientId);
+      return settingsFor(partners, allowedPublisherIds);
+    } catch (error) {
+      // Another first PUT won the race (same derived id/label, or the mapping): apply ours on top of it.
+      if (!(error instanceof AppError && error.kind === 'conflict')) throw error;
+    }
+  }
+  throw new AppError('conflict', 'The organization was changed concurrently, retry.');
+}
+
+export async function getPartnerSettings(tenantId: string, publisherId: string, clientId: string): Promise<PartnerSetting[]> {
+  const mapping = await directory.getClientMapping(tenantId, publisherId, clientId);
+  if (!mapping) throw notFound('Publisher organization not found');
+  return settingsFor(await partnersOf(tenantId, publisherId), mapping.allowedPublisherIds);
+}
+
+export interface OrganizationSearch {
+  q?: string;
+  rna?: string;
+  siret?: string;
+  limit: number;
+  skip: number;
+}
+
+export async function searchOrganizations(tenantId: string, search: OrganizationSearch): Promise<{ total: number; page: Organization[] }> {
+  const property = (org: Organization, name: string) => {
+    const value = org.properties[name];
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  };
+  const matches = (await listOrganizations(tenantId))
+    .filter(
+      (org) =>
+        (search.q === undefined || containsFolded(org.name, search.q)) &&
+        (search.rna === undefined || property(org, 'rna') === search.rna) &&
+        (search.siret === undefined || property(org, 'siret') === search.siret),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };
+}
