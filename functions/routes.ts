@@ -56,12 +56,31 @@ const engagement = (name: string, method: HttpMethod, path: string, module: stri
   tableActions: [...authenticated, ...tableActions],
 });
 
+const responsys = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
+  name: `Responsys${name}`,
+  dialect: 'responsys',
+  method,
+  path: path.startsWith('/rest/') ? path : `/rest/api/v1.3${path}`,
+  handler: `functions/responsys/${module}.ts`,
+  tableActions: [...authenticated, ...tableActions],
+});
+
 export const routes: Route[] = [
   engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', ['Query', 'BatchGetItem', 'PutItem']),
   engagement('GetMyOrganization', 'GET', '/myorganization/{organizationClientId}', 'get-my-organization', ['Query', 'BatchGetItem']),
   engagement('ListPublishers', 'GET', '/publisher', 'list-publishers', ['Query', 'BatchGetItem']),
   engagement('GetPublisher', 'GET', '/publisher/{id}', 'get-publisher', []),
   engagement('SearchOrganizations', 'GET', '/organization', 'search-organizations', ['Query']),
+  // Login is anonymous: it reads the user, stores the new token and, on refresh, deletes the old one.
+  { ...responsys('Login', 'POST', '/auth/token', 'login', []), tableActions: ['GetItem', 'PutItem', 'DeleteItem'] },
+  responsys('GetOrganizations', 'GET', '/attributes/organizations', 'get-organizations', ['Query']),
+  responsys('SetProgramAccess', 'POST', '/attributes/programs/{programName}', 'set-program-access', ['Query']),
+  responsys('GetProgramAccess', 'GET', '/attributes/programs/{programName}', 'get-program-access', ['Query']),
+  responsys('SetCampaignAccess', 'POST', '/attributes/campaigns/{campaignName}', 'set-campaign-access', ['Query']),
+  responsys('GetCampaignAccess', 'GET', '/attributes/campaigns/{campaignName}', 'get-campaign-access', ['Query']),
+  responsys('ListPrograms', 'GET', '/programs', 'list-programs', ['Query']),
+  responsys('GetProgram', 'GET', '/programs/{programName}', 'get-program', []),
+  responsys('GetRateLimits', 'GET', '/rest/api/ratelimit', 'get-rate-limits', []),
   netux('ListOrganizations', 'GET', '/organizations', 'list-organizations', ['Query']),
   netux('CreateOrganization', 'POST', '/organizations', 'create-organization', organizationWrite),
   netux('GetOrganization', 'GET', '/organizations/{key}', 'get-organization', ['Query']),

@@ -223,7 +223,7 @@ describe('GET /v0/organization', () => {
 describe('auth and rate limit', () => {
   it('accepts x-api-key and the legacy apikey header; answers 401 UNAUTHORIZED JSON otherwise', async () => {
     expect((await request('GET', '/publisher', undefined, { apikey: KEY })).status).toBe(200);
-    for (const headers of [{}, { 'x-api-key': 'wrong' }]) {
+    for (const headers of [{}, { 'x-api-key': 'wrong' }] as Record<string, string>[]) {
       const reply = await request('GET', '/publisher', undefined, headers);
       expect(reply.status).toBe(401);
       expect(reply.body).toEqual({ ok: false, code: 'UNAUTHORIZED', message: 'Unauthorized' });

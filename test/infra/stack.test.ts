@@ -73,7 +73,7 @@ describe('functions', () => {
 
   it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
     for (const entry of [...routes, ...workers]) {
-      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(entry.name));
+      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
       const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;

@@ -21,6 +21,7 @@ export const readSeedFile = (path: string) => parseSeedFile(JSON.parse(readFileS
 export async function seedTestData(): Promise<void> {
   await loadSeed(readSeedFile('seeds/demo.json'));
   await loadSeed(readSeedFile('test/fixtures/test-seed.json'));
+  await loadSeed(readSeedFile('test/fixtures/other-tenant-seed.json'));
 }
 
 /**

@@ -1,0 +1,38 @@
+/** The program and campaign access endpoints are twins: one definition per kind and verb. */
+import * as z from 'zod';
+import { accessOf, setAccess } from '../../domain/access-lists.ts';
+import type { AccessListKind } from '../../domain/directory.ts';
+import { json } from '../../http/types.ts';
+import { responsysEndpoint } from './dialect.ts';
+import { assignedView } from './views.ts';
+
+const name = z.string().min(1).max(500);
+const params = { program: z.object({ programName: name }), campaign: z.object({ campaignName: name }) };
+const nameOf = (kind: AccessListKind, p: { programName?: string; campaignName?: string }) => (kind === 'program' ? p.programName! : p.campaignName!);
+
+const body = z.object({
+  attributes: z.object({
+    organizations: z.object({
+      attributeValues: z.array(z.object({ name: z.string() })).max(10_000),
+    }),
+  }),
+});
+
+export const getAccessEndpoint = (kind: AccessListKind) =>
+  responsysEndpoint({
+    params: params[kind],
+    async handle({ params: p, principal }) {
+      return json(200, assignedView(await accessOf(principal.tenantId, kind, nameOf(kind, p))));
+    },
+  });
+
+export const setAccessEndpoint = (kind: AccessListKind) =>
+  responsysEndpoint({
+    bodyFormat: 'json',
+    params: params[kind],
+    body,
+    async handle({ params: p, body: b, principal }) {
+      const names = b.attributes.organizations.attributeValues.map((value) => value.name);
+      return json(200, assignedView(await setAccess(principal.tenantId, kind, nameOf(kind, p), names)));
+    },
+  });

@@ -1,0 +1,56 @@
+/** Responsys (Oracle Responsys REST v1.3) wire rules: raw token in Authorization, `{type,title,errorCode,detail,errorDetails}` errors. */
+import type * as z from 'zod';
+import { sha256 } from '../../crypto.ts';
+import { getCredential } from '../../db/credentials.ts';
+import { AppError } from '../../errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
+import { header, json, type HttpResult } from '../../http/types.ts';
+
+export const fail = (status: number, errorCode: string, title: string, detail: string): HttpResult =>
+  json(status, { type: '', title, errorCode, detail, errorDetails: [] });
+
+const INVALID_TOKEN = 'Not a valid authentication token';
+
+export const responsys: Dialect = {
+  name: 'responsys',
+  maxBodyBytes: 1024 * 1024,
+  async authenticate(event) {
+    const token = header(event, 'authorization');
+    const credential = token ? await getCredential('responsys-token', sha256(token)) : undefined;
+    if (!credential) throw new AppError('unauthenticated', INVALID_TOKEN);
+    return { tenantId: credential.tenantId, credential };
+  },
+  formatError(error) {
+    const named = error?.options.detail as { errorCode?: string; title?: string } | undefined;
+    switch (error?.kind) {
+      case 'unauthenticated':
+        return fail(401, 'INVALID_AUTH_TOKEN', 'Unauthorized', INVALID_TOKEN);
+      case 'invalid_credentials':
+        return error.message === INVALID_TOKEN
+          ? fail(401, 'INVALID_AUTH_TOKEN', 'Unauthorized', INVALID_TOKEN)
+          : fail(401, 'INVALID_CREDENTIALS', 'Invalid credentials', error.message);
+      case 'validation': {
+        if (named?.errorCode) return fail(400, named.errorCode, named.title ?? 'Bad request', error.message);
+        const problems = (error.options.issues ?? []).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        return error.options.location === 'body' || error.options.location === 'header'
+          ? fail(400, 'INVALID_REQUEST_BODY', 'Invalid request body', problems || error.message)
+          : fail(400, 'INVALID_PARAMETER', 'Invalid parameter', problems || error.message);
+      }
+      case 'not_found':
+        return fail(404, named?.errorCode ?? 'NOT_FOUND', named?.title ?? 'Not found', error.message);
+      case 'forbidden':
+        return fail(403, 'FORBIDDEN', 'Forbidden', error.message);
+      case 'conflict':
+        return fail(409, 'CONFLICT', 'Conflict', error.message);
+      case 'payload_too_large':
+        return fail(413, 'REQUEST_TOO_LARGE', 'Request too large', error.message);
+      case 'rate_limited':
+        return fail(429, 'API_LIMIT_EXCEEDED', 'API limit exceeded', `Throttling limit exceeded. Retry after ${error.options.retryAfterSeconds ?? 1} seconds.`);
+      default:
+        return fail(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', 'An unexpected error occurred.');
+    }
+  },
+};
+
+export const responsysEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+  createEndpoint(responsys, options);

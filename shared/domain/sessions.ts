@@ -1,0 +1,48 @@
+/** Responsys sessions: password login and token refresh. Tokens live 2 hours and are stored as hashes. */
+import { decoyPasswordHash, randomToken, sha256, verifyPassword } from '../crypto.ts';
+import { deleteCredential, getCredential, putCredential } from '../db/credentials.ts';
+import { AppError } from '../errors.ts';
+import type { Credential } from './credential.ts';
+
+export const TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
+
+const invalidCredentials = () => new AppError('invalid_credentials', 'Invalid user name or password.');
+
+async function issueToken(user: Credential): Promise<{ token: string; issuedAt: number }> {
+  const token = randomToken(32);
+  const issuedAt = Date.now();
+  const expiresAtMs = issuedAt + TOKEN_LIFETIME_MS;
+  await putCredential(
+    {
+      kind: 'responsys-token',
+      lookupId: sha256(token),
+      tenantId: user.tenantId,
+      // Requests made with the token count against the user's own rate limit.
+      credentialId: user.credentialId,
+      principalId: user.lookupId,
+      ...(user.rateLimit ? { rateLimit: user.rateLimit } : {}),
+      issuedAtMs: issuedAt,
+      expiresAtMs,
+    },
+    Math.ceil(expiresAtMs / 1000),
+  );
+  return { token, issuedAt };
+}
+
+/** Unknown user and wrong password cost the same and fail the same. */
+export async function login(userName: string, password: string) {
+  const user = await getCredential('responsys', userName);
+  const valid = await verifyPassword(password, user?.secretHash ?? decoyPasswordHash);
+  if (!user || !valid) throw invalidCredentials();
+  return issueToken(user);
+}
+
+/** Exchanges a valid token for a new one; the old token stops working. */
+export async function refresh(currentToken: string) {
+  const session = await getCredential('responsys-token', sha256(currentToken));
+  const user = session?.principalId ? await getCredential('responsys', session.principalId) : undefined;
+  if (!session || !user || user.tenantId !== session.tenantId) throw new AppError('invalid_credentials', 'Not a valid authentication token');
+  const issued = await issueToken(user);
+  await deleteCredential('responsys-token', session.lookupId);
+  return issued;
+}

@@ -1,0 +1,252 @@
+/** Responsys /rest/api/v1.3 over HTTP: every bullet of contracts.md §4. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../shared/crypto.ts';
+import { putCredential } from '../../shared/db/credentials.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+
+let server: TestServer;
+let token: string;
+const base = () => `${server.url}/rest/api/v1.3`;
+
+async function login(user = 'demo-user', password = 'demo-password-1') {
+  return call(`${base()}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ user_name: user, password, auth_type: 'password' }).toString(),
+  });
+}
+const api = (method: string, path: string, body?: unknown, auth: string | null = token) =>
+  call(`${path.startsWith('/rest/') ? server.url : base()}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+const access = (names: string[]) => ({ attributes: { organizations: { attributeValues: names.map((name) => ({ name })) } } });
+
+beforeAll(async () => {
+  await createTable();
+  await seedTestData();
+  server = await startTestServer();
+  token = (await login()).body.authToken;
+});
+afterAll(() => server.close());
+
+describe('login', () => {
+  it('answers {authToken, issuedAt, endPoint} with endPoint the absolute base URL', async () => {
+    const before = Date.now();
+    const reply = await login();
+    expect(reply.status).toBe(200);
+    expect(Object.keys(reply.body).sort()).toEqual(['authToken', 'endPoint', 'issuedAt']);
+    expect(reply.body.issuedAt).toBeGreaterThanOrEqual(before);
+    expect(reply.body.endPoint).toBe(server.url);
+    // Clients append /rest/api/v1.3/… to endPoint.
+    expect((await call(`${reply.body.endPoint}/rest/api/v1.3/programs`, { headers: { Authorization: reply.body.authToken } })).status).toBe(200);
+  });
+
+  it('answers the same 401 INVALID_CREDENTIALS for a wrong password and an unknown user', async () => {
+    const wrong = await login('demo-user', 'nope-nope');
+    const unknown = await login('nobody', 'demo-password-1');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.errorCode).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('answers 400 INVALID_REQUEST_BODY for a missing field or an unknown auth_type', async () => {
+    for (const body of ['user_name=demo-user&auth_type=password', 'user_name=demo-user&password=x&auth_type=magic', '']) {
+      const reply = await call(`${base()}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect(reply.status, body).toBe(400);
+      expect(reply.body).toMatchObject({ type: '', errorCode: 'INVALID_REQUEST_BODY', errorDetails: [] });
+    }
+  });
+
+  it('auth_type=token refreshes: the new token works, the old one no longer does', async () => {
+    const old = (await login()).body.authToken;
+    const refreshed = await call(`${base()}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', Authorization: old },
+      body: 'auth_type=token',
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.authToken).not.toBe(old);
+    expect((await api('GET', '/programs', undefined, refreshed.body.authToken)).status).toBe(200);
+    expect((await api('GET', '/programs', undefined, old)).status).toBe(401);
+  });
+
+  it('stores tokens only as hashes', async () => {
+    expect(JSON.stringify(await snapshotTable())).not.toContain(token);
+  });
+});
+
+describe('authorization', () => {
+  it('accepts the raw token only: missing, invalid, Bearer-prefixed and expired tokens get 401 INVALID_AUTH_TOKEN', async () => {
+    const expired = 'an-expired-token-that-ttl-has-not-removed-yet';
+    await putCredential({
+      kind: 'responsys-token',
+      lookupId: sha256(expired),
+      tenantId: 'demo',
+      credentialId: 'responsys-expired',
+      principalId: 'demo-user',
+      issuedAtMs: Date.now() - 3 * 3600_000,
+      expiresAtMs: Date.now() - 3600_000,
+    });
+    for (const auth of [null, 'nope', `Bearer ${token}`, expired]) {
+      const reply = await api('GET', '/attributes/organizations', undefined, auth);
+      expect(reply.status, String(auth)).toBe(401);
+      expect(reply.body).toEqual({ type: '', title: 'Unauthorized', errorCode: 'INVALID_AUTH_TOKEN', detail: 'Not a valid authentication token', errorDetails: [] });
+    }
+  });
+});
+
+describe('GET /attributes/organizations', () => {
+  it('answers the tree with integer ids, lineage from the parent pointers, and no children on leaves', async () => {
+    const reply = await api('GET', '/attributes/organizations');
+    expect(reply.status).toBe(200);
+    const roots = reply.body.attributes.organizations.attributeValues;
+    const usa = roots.find((n: { id: number }) => n.id === 7);
+    expect(usa).toEqual({
+      id: 7,
+      name: 'USA',
+      lineage: '7:',
+      children: [
+        { id: 4000007, name: 'APAC', lineage: '7:4000007:', children: [{ id: 20003, name: 'Organization Fifth', lineage: '7:4000007:20003:' }] },
+        { id: 12000007, name: 'Global', lineage: '7:12000007:' },
+      ],
+    });
+    expect(roots.some((n: { name: string }) => n.name === 'Other USA')).toBe(false);
+  });
+});
+
+describe('program access', () => {
+  it("accepts the seed's sample request and answers its sample response exactly", async () => {
+    const reply = await api('POST', '/attributes/programs/Welcome', access(['USA', 'APAC', 'Global']));
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      attributes: {
+        organizations: {
+          attributeValues: [
+            { id: 7, name: 'USA', lineage: '7:' },
+            { id: 4000007, name: 'APAC', lineage: '7:4000007:' },
+            { id: 12000007, name: 'Global', lineage: '7:12000007:' },
+          ],
+        },
+      },
+    });
+    expect((await api('GET', '/attributes/programs/Welcome')).body).toEqual(reply.body);
+  });
+
+  it('replaces the set, keeps request order, counts duplicates once; [] clears it', async () => {
+    const reply = await api('POST', '/attributes/programs/Welcome', access(['Global', 'USA', 'Global']));
+    expect(reply.body.attributes.organizations.attributeValues.map((v: { id: number }) => v.id)).toEqual([12000007, 7]);
+    expect((await api('GET', '/attributes/programs/Welcome')).body).toEqual(reply.body);
+    expect((await api('POST', '/attributes/programs/Welcome', access([]))).body.attributes.organizations.attributeValues).toEqual([]);
+    expect((await api('GET', '/attributes/programs/Welcome')).body.attributes.organizations.attributeValues).toEqual([]);
+  });
+
+  it('fails the whole request on a name matching nothing (case-sensitive) or several, and changes nothing', async () => {
+    await api('POST', '/attributes/programs/Welcome', access(['USA']));
+    const before = await snapshotTable();
+    const invalid = await api('POST', '/attributes/programs/Welcome', access(['APAC', 'usa']));
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toEqual({
+      type: '',
+      title: 'Set Object Attribute Exception',
+      errorCode: 'SET_OBJECT_ATTRIBUTE_EXCEPTION',
+      detail: 'Unable to set Access Attributes for the program. Invalid attribute value: usa',
+      errorDetails: [],
+    });
+    const ambiguous = await api('POST', '/attributes/programs/Welcome', access(['Twin']));
+    expect(ambiguous.body.detail).toBe('Unable to set Access Attributes for the program. Ambiguous attribute value: Twin');
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('answers 404 PROGRAM_NOT_FOUND for an unknown program on GET and POST', async () => {
+    for (const method of ['GET', 'POST']) {
+      const reply = await api(method, '/attributes/programs/Nope', method === 'POST' ? access(['USA']) : undefined);
+      expect(reply.status).toBe(404);
+      expect(reply.body).toEqual({ type: '', title: 'Program not found', errorCode: 'PROGRAM_NOT_FOUND', detail: 'Program with the name Nope not found', errorDetails: [] });
+    }
+  });
+
+  it('answers 400 INVALID_REQUEST_BODY for a malformed body or the wrong shape, changing nothing', async () => {
+    const before = await snapshotTable();
+    for (const body of ['{"attributes": ', { attributes: { organizations: {} } }, { attributes: { organizations: { attributeValues: [{ id: 7 }] } } }]) {
+      const reply = await api('POST', '/attributes/programs/Welcome', body);
+      expect(reply.status).toBe(400);
+      expect(reply.body.errorCode).toBe('INVALID_REQUEST_BODY');
+    }
+    expect(await snapshotTable()).toEqual(before);
+  });
+
+  it('matches an organization renamed through Netux under its new name on the next request', async () => {
+    const renamed = await call(`${server.url}/api/v2.0/organizations/~global/`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' },
+      body: JSON.stringify({ name: 'Worldwide' }),
+    });
+    expect(renamed.status).toBe(200);
+    expect((await api('POST', '/attributes/programs/Welcome', access(['Worldwide']))).body.attributes.organizations.attributeValues).toEqual([
+      { id: 12000007, name: 'Worldwide', lineage: '7:12000007:' },
+    ]);
+    expect((await api('POST', '/attributes/programs/Welcome', access(['Global']))).status).toBe(400);
+  });
+
+  it("treats another tenant's program like a missing one", async () => {
+    const other = (await login('other-tenant-user', 'other-password')).body.authToken;
+    const reply = await api('GET', '/attributes/programs/Spring%20Sale', undefined, other);
+    expect(reply.status).toBe(404);
+    // and its own Welcome program lists only its own organization
+    expect((await api('GET', '/attributes/programs/Welcome', undefined, other)).body.attributes.organizations.attributeValues).toEqual([
+      { id: 1, name: 'Other USA', lineage: '1:' },
+    ]);
+  });
+});
+
+describe('campaign access', () => {
+  it('works like programs, with CAMPAIGN_NOT_FOUND', async () => {
+    const reply = await api('POST', '/attributes/campaigns/Spring%20Sale', access(['APAC']));
+    expect(reply.body.attributes.organizations.attributeValues).toEqual([{ id: 4000007, name: 'APAC', lineage: '7:4000007:' }]);
+    expect((await api('GET', '/attributes/campaigns/Spring%20Sale')).body).toEqual(reply.body);
+    const missing = await api('GET', '/attributes/campaigns/Nope');
+    expect(missing.body).toMatchObject({ errorCode: 'CAMPAIGN_NOT_FOUND', title: 'Campaign not found', detail: 'Campaign with the name Nope not found' });
+    const invalid = await api('POST', '/attributes/campaigns/Spring%20Sale', access(['nope']));
+    expect(invalid.body.detail).toBe('Unable to set Access Attributes for the campaign. Invalid attribute value: nope');
+  });
+});
+
+describe('programs', () => {
+  it('lists with offset and limit (max 200) and gets one by name', async () => {
+    const all = await api('GET', '/programs');
+    expect(all.body.programs.map((p: { name: string }) => p.name)).toEqual(['Welcome', 'Winback', 'TestProgram']);
+    expect(all.body.programs[0]).toEqual({ id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' });
+    expect((await api('GET', '/programs?offset=1&limit=1')).body.programs.map((p: { name: string }) => p.name)).toEqual(['Winback']);
+    expect((await api('GET', '/programs/Winback')).body).toEqual({ id: 2, name: 'Winback', status: 'ACTIVE', description: null });
+    expect((await api('GET', '/programs/Nope')).body.errorCode).toBe('PROGRAM_NOT_FOUND');
+  });
+
+  it('answers 400 INVALID_PARAMETER for limit over 200 or a negative offset', async () => {
+    for (const query of ['limit=201', 'offset=-1', 'limit=0', 'limit=x']) {
+      const reply = await api('GET', `/programs?${query}`);
+      expect(reply.status, query).toBe(400);
+      expect(reply.body.errorCode).toBe('INVALID_PARAMETER');
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('GET /rest/api/ratelimit lists the caller’s limits', async () => {
+    const reply = await api('GET', '/rest/api/ratelimit');
+    expect(reply.status).toBe(200);
+    expect(reply.body[0]).toEqual({ limit: 600, api: expect.any(String), resource_path: expect.stringMatching(/^\/rest\/api/), verb: expect.any(String), description: expect.any(String) });
+  });
+
+  it('answers 429 API_LIMIT_EXCEEDED with Retry-After beyond the limit, counted per user across tokens', async () => {
+    const first = (await login('test-rate-limited-user', 'limited-password')).body.authToken;
+    const second = (await login('test-rate-limited-user', 'limited-password')).body.authToken;
+    const replies = await Promise.all([first, second, first, second].map((t) => api('GET', '/programs', undefined, t)));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 429]);
+    const limited = replies.find((r) => r.status === 429)!;
+    expect(limited.body.errorCode).toBe('API_LIMIT_EXCEEDED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
