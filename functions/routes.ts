@@ -65,12 +65,24 @@ const responsys = (name: string, method: HttpMethod, path: string, module: strin
   tableActions: [...authenticated, ...tableActions],
 });
 
+const apidae = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
+  name: `Apidae${name}`,
+  dialect: 'apidae',
+  method,
+  path: `/api/v002/membre${path}`,
+  handler: `functions/apidae/${module}.ts`,
+  tableActions: [...authenticated, ...tableActions],
+});
+
 export const routes: Route[] = [
   engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', ['Query', 'BatchGetItem', 'PutItem']),
   engagement('GetMyOrganization', 'GET', '/myorganization/{organizationClientId}', 'get-my-organization', ['Query', 'BatchGetItem']),
   engagement('ListPublishers', 'GET', '/publisher', 'list-publishers', ['Query', 'BatchGetItem']),
   engagement('GetPublisher', 'GET', '/publisher/{id}', 'get-publisher', []),
   engagement('SearchOrganizations', 'GET', '/organization', 'search-organizations', ['Query']),
+  apidae('GetMembres', 'GET', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
+  apidae('PostMembres', 'POST', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
+  apidae('GetById', 'GET', '/get-by-id/{id}', 'get-by-id', []),
   // Login is anonymous: it reads the user, stores the new token and, on refresh, deletes the old one.
   { ...responsys('Login', 'POST', '/auth/token', 'login', []), tableActions: ['GetItem', 'PutItem', 'DeleteItem'] },
   responsys('GetOrganizations', 'GET', '/attributes/organizations', 'get-organizations', ['Query']),

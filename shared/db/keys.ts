@@ -3,6 +3,9 @@
  * Tenant data lives in the tenant's partition (`T#<tenant>`), so every query is tenant-scoped by
  * construction; credentials are keyed globally by their own lookup identifier.
  */
+/** Member fields with index items (Apidae filters that read only matching members). */
+export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
+
 export const tenantPk = (tenantId: string) => `T#${tenantId}`;
 
 export const keys = {
@@ -15,8 +18,16 @@ export const keys = {
   /** Marks a bulk delete as applied, so a retried chunk does not report the item as missing. */
   appliedDelete: (tenantId: string, opId: string) => ({ PK: tenantPk(tenantId), SK: `OPDONE#${opId}` }),
   /** Reverse references, so a delete finds what points at an organization without a scan. */
-  sponsored: (tenantId: string, sponsorIntId: number, memberId: string) => ({ PK: tenantPk(tenantId), SK: `SPONSORED#${sponsorIntId}#${memberId}` }),
-  sponsoredPrefix: (sponsorIntId: number) => `SPONSORED#${sponsorIntId}#`,
+  /**
+   * Member index items (`MIDX#<field>#<value>#<orgId>`): written in the same transaction as the
+   * organization, so a query by an indexed member field is strongly consistent and reads only the
+   * matching members. Values are URI-encoded so a `#` inside a value cannot widen a prefix.
+   */
+  memberIndex: (tenantId: string, field: MemberIndexField, value: string | number, orgId: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `MIDX#${field}#${encodeURIComponent(String(value))}#${orgId}`,
+  }),
+  memberIndexPrefix: (field: MemberIndexField, value: string | number) => `MIDX#${field}#${encodeURIComponent(String(value))}#`,
   mappingRef: (tenantId: string, orgId: string, publisherId: string, clientId: string) => ({
     PK: tenantPk(tenantId),
     SK: `ORGMAP#${orgId}#${publisherId}#${clientId}`,

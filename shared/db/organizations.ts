@@ -12,10 +12,23 @@ import {
 import { AppError } from '../errors.ts';
 import type { Organization } from '../domain/organization.ts';
 import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import { keys, type MemberIndexField } from './keys.ts';
 import { cancellationCodes, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The member index items an organization has (see keys.memberIndex). */
+export function memberIndexKeys(tenantId: string, organization: Organization): { PK: string; SK: string }[] {
+  const { member, id } = organization;
+  const entries: [MemberIndexField, string | number][] = [];
+  if (member.sponsorIntId !== null) entries.push(['parrain', member.sponsorIntId]);
+  if (member.type) entries.push(['type', member.type.nom]);
+  if (member.secteur) entries.push(['secteur', member.secteur.id]);
+  for (const commune of member.communes) entries.push(['commune', commune.code], ['cp', commune.codePostal]);
+  for (const project of member.projects) entries.push(['projet', project.id]);
+  const unique = new Map(entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]));
+  return [...unique.values()];
+}
 
 /** Stored alongside the organization but owned by the data layer. */
 type StoredOrganization = Organization & { childCount?: number };
@@ -181,16 +194,26 @@ export async function saveOrganization(
       },
     });
   }
-  const [oldSponsor, newSponsor] = [previous?.member.sponsorIntId ?? null, organization.member.sponsorIntId];
-  if (oldSponsor !== newSponsor) {
-    if (newSponsor !== null) add('sponsorRef', { Put: { TableName: tableName(), Item: { ...keys.sponsored(tenantId, newSponsor, organization.id), entity: 'REF', orgId: organization.id } } });
-    if (oldSponsor !== null) add('oldSponsorRef', { Delete: { TableName: tableName(), Key: keys.sponsored(tenantId, oldSponsor, organization.id) } });
+  const [oldIndex, newIndex] = [previous ? memberIndexKeys(tenantId, previous) : [], memberIndexKeys(tenantId, organization)];
+  const oldSks = new Set(oldIndex.map((k) => k.SK));
+  const newSks = new Set(newIndex.map((k) => k.SK));
+  for (const key of newIndex) {
+    if (!oldSks.has(key.SK)) add('index', { Put: { TableName: tableName(), Item: { ...key, entity: 'MIDX', orgId: organization.id } } });
+  }
+  for (const key of oldIndex) {
+    if (!newSks.has(key.SK)) add('oldIndex', { Delete: { TableName: tableName(), Key: key } });
   }
   if (previous?.parentId !== organization.parentId) {
     if (organization.parentId) add('parent', childCount(tenantId, organization.parentId, 1));
     if (previous?.parentId) add('oldParent', childCount(tenantId, previous.parentId, -1));
   }
   together.forEach((item) => add('together', item));
+  if (items.length > 100) {
+    throw new AppError('validation', 'Too many member index entries (communes, projects) to write atomically.', {
+      location: 'body',
+      issues: [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
+    });
+  }
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -222,9 +245,9 @@ export async function deleteOrganization(
     { Delete: { TableName: tableName(), Key: keys.intId(tenantId, organization.intId) } },
   ];
   const roles = ['delete', 'label', 'intId'];
-  if (organization.member.sponsorIntId !== null) {
-    items.push({ Delete: { TableName: tableName(), Key: keys.sponsored(tenantId, organization.member.sponsorIntId, organization.id) } });
-    roles.push('sponsorRef');
+  for (const key of memberIndexKeys(tenantId, organization)) {
+    items.push({ Delete: { TableName: tableName(), Key: key } });
+    roles.push('index');
   }
   if (organization.parentId) {
     items.push(childCount(tenantId, organization.parentId, -1));

@@ -12,7 +12,7 @@ import { organizationReplaceItem, type TransactItem } from './organizations.ts';
 import { batchGet, queryPrefix } from './query.ts';
 
 async function sponsoredMembers(tenantId: string, sponsorIntId: number): Promise<Organization[]> {
-  const refs = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.sponsoredPrefix(sponsorIntId));
+  const refs = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix('parrain', sponsorIntId));
   const members = await batchGet<Organization & { childCount?: number }>(refs.map((ref) => keys.organization(tenantId, ref.orgId)));
   return members.map(({ childCount: _c, ...member }: Organization & { childCount?: number }) => member);
 }
@@ -49,7 +49,7 @@ export async function referenceCleanups(tenantId: string, organization: Organiza
     if (member.id === organization.id) continue;
     const next = { ...member, member: { ...member.member, sponsorIntId: null }, version: member.version + 1 };
     items.push(organizationReplaceItem(tenantId, next, member.version));
-    items.push({ Delete: { TableName: tableName(), Key: keys.sponsored(tenantId, organization.intId, member.id) } });
+    items.push({ Delete: { TableName: tableName(), Key: keys.memberIndex(tenantId, 'parrain', organization.intId, member.id) } });
   }
   return items;
 }

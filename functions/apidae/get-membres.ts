@@ -1,0 +1,19 @@
+/** GET (JSONP) and POST (form) /api/v002/membre/get-membres — member search with filters and blocks. */
+import { apidaeEndpoint } from '../../shared/dialects/apidae/dialect.ts';
+import { callbackSchema, parseSearchQuery } from '../../shared/dialects/apidae/query.ts';
+import { memberView, membersResponse } from '../../shared/dialects/apidae/views.ts';
+import { searchMembers } from '../../shared/domain/members.ts';
+import * as z from 'zod';
+
+export const handler = apidaeEndpoint({
+  query: z.object({ callback: callbackSchema.optional() }),
+  async handle({ query: params, principal, event }) {
+    const query = parseSearchQuery(event);
+    const { userStatus = 'ACTIFS', ...filter } = query.filter ?? {};
+    const found = await searchMembers(principal.tenantId, filter);
+    const paged = query.first !== undefined || query.count !== undefined;
+    const page = paged ? found.slice(query.first ?? 0, (query.first ?? 0) + (query.count ?? found.length)) : found;
+    const options = { responseFields: query.responseFields ?? [], userStatus, access: principal.credential.access ?? 'limited' };
+    return membersResponse(page.map((org) => memberView(org, options)), params.callback, paged);
+  },
+});

@@ -1,0 +1,58 @@
+/**
+ * Apidae (API v002, membres) wire rules: credentials inside the `query` JSON (or, for get-by-id, the
+ * query string), plain-text errors, JSONP on request.
+ */
+import type * as z from 'zod';
+import { digestsEqual, sha256 } from '../../crypto.ts';
+import { getCredential } from '../../db/credentials.ts';
+import { AppError } from '../../errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
+import { text, type HttpEvent } from '../../http/types.ts';
+import { readSearchQuery } from './query.ts';
+
+const FORBIDDEN = 'Accès interdit';
+
+/** Where the caller's project credentials are: in the JSON query, or in get-by-id's query string. */
+function credentialsOf(event: HttpEvent): { projetId: unknown; apiKey: unknown } {
+  if (event.resource.includes('get-by-id')) {
+    return { projetId: event.queryStringParameters?.projetId, apiKey: event.queryStringParameters?.apiKey };
+  }
+  const query = readSearchQuery(event);
+  return typeof query === 'object' && query !== null ? (query as { projetId: unknown; apiKey: unknown }) : { projetId: undefined, apiKey: undefined };
+}
+
+export const apidae: Dialect = {
+  name: 'apidae',
+  maxBodyBytes: 1024 * 1024,
+  async authenticate(event) {
+    const { projetId, apiKey } = credentialsOf(event);
+    const project = typeof projetId === 'number' || (typeof projetId === 'string' && /^\d+$/.test(projetId)) ? String(projetId) : undefined;
+    if (!project || typeof apiKey !== 'string') throw new AppError('forbidden', FORBIDDEN);
+    const credential = await getCredential('apidae', project);
+    if (!credential?.secretHash || !digestsEqual(sha256(apiKey), credential.secretHash)) throw new AppError('forbidden', FORBIDDEN);
+    return { tenantId: credential.tenantId, credential };
+  },
+  formatError(error) {
+    switch (error?.kind) {
+      case 'validation': {
+        const details = (error.options.issues ?? []).map((i) => `${['query', ...i.path].join('.')}: ${i.message}`);
+        return text(400, [error.message, ...details].join('\n'));
+      }
+      case 'unauthenticated':
+      case 'invalid_credentials':
+      case 'forbidden':
+        return text(403, FORBIDDEN);
+      case 'not_found':
+        return text(404, error.message);
+      case 'payload_too_large':
+        return text(413, 'Requête trop volumineuse (1 Mo au plus).');
+      case 'rate_limited':
+        return text(429, `Trop de requêtes : réessayez dans ${error.options.retryAfterSeconds ?? 1} secondes.`);
+      default:
+        return text(500, 'Erreur de traitement.');
+    }
+  },
+};
+
+export const apidaeEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+  createEndpoint(apidae, options);

@@ -1,0 +1,84 @@
+/** The Apidae `query` parameter: URL-encoded JSON in the query string (GET) or a form field (POST). */
+import * as z from 'zod';
+import { AppError } from '../../errors.ts';
+import { requiredFieldMessage, zodIssues } from '../../http/handler.ts';
+import type { HttpEvent } from '../../http/types.ts';
+
+export const RESPONSE_FIELDS = ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'] as const;
+export type ResponseField = (typeof RESPONSE_FIELDS)[number];
+export const USER_STATUSES = ['ACTIFS', 'INACTIFS', 'TOUS'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+const parsed = new WeakMap<HttpEvent, unknown>();
+const TYPOGRAPHIC_QUOTES = /[\u201C\u201D\u201E\u2033\u00AB\u00BB\u2018\u2019]/;
+
+function formField(event: HttpEvent, name: string): string | undefined {
+  if (typeof event.body !== 'string') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return new URLSearchParams(raw).get(name) ?? undefined;
+}
+
+/** The parsed `query` JSON of get-membres (cached per event: authentication and the handler both read it). */
+export function readSearchQuery(event: HttpEvent): unknown {
+  if (parsed.has(event)) return parsed.get(event);
+  const raw = event.httpMethod === 'POST' ? formField(event, 'query') : event.queryStringParameters?.query;
+  if (raw === undefined || raw === '') {
+    throw new AppError('validation', 'Paramètre query manquant : la requête doit porter query=<JSON>.', { location: 'query' });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    const hint = TYPOGRAPHIC_QUOTES.test(raw) ? ' (des guillemets typographiques remplacent des guillemets droits ")' : '';
+    throw new AppError('validation', `Le paramètre query n'est pas du JSON valide${hint} : ${(error as Error).message}`, { location: 'query' });
+  }
+  parsed.set(event, value);
+  return value;
+}
+
+export const memberFilterSchema = z.object({
+  nom: z.string().optional(),
+  idParrain: z.int().optional(),
+  communeCodePostal: z.string().optional(),
+  communeCode: z.string().optional(),
+  types: z.array(z.string()).optional(),
+  idProjet: z.int().optional(),
+  typeProjet: z.string().optional(),
+  statutProjet: z.enum(['DEMONSTRATION', 'DEVELOPPEMENT', 'NON_DETERMINE', 'PRODUCTION']).optional(),
+  idSecteur: z.int().optional(),
+  nomSecteur: z.string().optional(),
+  userStatus: z.enum(USER_STATUSES).optional(),
+});
+
+export const searchQuerySchema = z.object({
+  projetId: z.int(),
+  apiKey: z.string(),
+  responseFields: z.array(z.enum(RESPONSE_FIELDS)).optional(),
+  filter: memberFilterSchema.optional(),
+  // Extension: paging, as Apidae's own search services do.
+  first: z.int().min(0).optional(),
+  count: z.int().min(1).optional(),
+});
+
+export function parseSearchQuery(event: HttpEvent): z.output<typeof searchQuerySchema> {
+  const result = searchQuerySchema.safeParse(readSearchQuery(event), { error: requiredFieldMessage });
+  if (!result.success) throw new AppError('validation', 'Paramètre query invalide.', { location: 'query', issues: zodIssues(result.error) });
+  return result.data;
+}
+
+/** `responseFields` in get-by-id's query string: a JSON array, or a comma-separated list. */
+export function parseResponseFieldsParam(raw: string | undefined): ResponseField[] {
+  if (raw === undefined || raw === '') return [];
+  let list: unknown;
+  try {
+    list = raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim());
+  } catch (error) {
+    throw new AppError('validation', `responseFields n'est pas du JSON valide : ${(error as Error).message}`, { location: 'query' });
+  }
+  const result = z.array(z.enum(RESPONSE_FIELDS)).safeParse(list);
+  if (!result.success) throw new AppError('validation', 'responseFields invalide.', { location: 'query', issues: zodIssues(result.error).map((i) => ({ ...i, path: ['responseFields', ...i.path] })) });
+  return result.data;
+}
+
+/** JSONP callback names: a plain JavaScript identifier path such as `cb` or `jQuery123.cb`. */
+export const callbackSchema = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'callback must be a JavaScript identifier path such as cb or jQuery123.cb').max(128);
