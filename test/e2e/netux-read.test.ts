@@ -97,13 +97,13 @@ describe('GET /api/v2.0/organizations/', () => {
   it('pages with count, absolute next/previous and createdAt order by default', async () => {
     const first = await get('/api/v2.0/organizations/?page_size=3');
     expect(first.status).toBe(200);
-    expect(first.body.count).toBe(11);
+    expect(first.body.count).toBe(12);
     expect(first.body.results.map((o: { label: string }) => o.label)).toEqual(['usa', 'apac', 'global']);
     expect(first.body.previous).toBeNull();
     expect(first.body.next).toBe(`${server.url}/api/v2.0/organizations/?page_size=3&page=2`);
 
     const last = await get('/api/v2.0/organizations/?page_size=3&page=4');
-    expect(last.body.results.map((o: { label: string }) => o.label)).toEqual(['twin-a', 'twin-b']);
+    expect(last.body.results.map((o: { label: string }) => o.label)).toEqual(['twin-a', 'twin-b', 'office-annecy']);
     expect(last.body.next).toBeNull();
     expect(last.body.previous).toBe(`${server.url}/api/v2.0/organizations/?page_size=3&page=3`);
   });
