@@ -1,42 +1,163 @@
 /**
- * `npm run bench`: measures, writes BENCHMARKS.md and bench/results.json. Benchmarks are not tests:
- * nothing here fails; the figures are reported with the command that produced them.
+ * `npm run bench`: one run measures everything side by side on this machine and writes BENCHMARKS.md
+ * and bench/results.json. Benchmarks are not tests: nothing here fails; figures are medians, ratios
+ * are measured pair by pair in the same run, and the load is bounded (loopback, fixed duration).
+ *
+ * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 3), BENCH_CONCURRENCY (16),
+ * BENCH_ROUNDS (3), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10).
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { freePort } from '../infra/local/dynamodb.ts';
 import { measureColdStarts } from './cold-start.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const runs = Number(process.env.BENCH_RUNS ?? 9);
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const settings = {
+  runs: env('BENCH_RUNS', 9),
+  seconds: env('BENCH_SECONDS', 3),
+  concurrency: env('BENCH_CONCURRENCY', 16),
+  rounds: env('BENCH_ROUNDS', 3),
+  bulkOrganizations: env('BENCH_BULK_ORGS', 10_000),
+  bulkTasks: env('BENCH_BULK_TASKS', 10),
+  cpuIterations: env('BENCH_CPU_ITERATIONS', 300),
+};
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`;
 
-console.log(`Cold start: bundling ${runs} fresh-process init runs per function…`);
-const cold = await measureColdStarts(runs);
+console.log('Cold start…');
+const cold = await measureColdStarts(settings.runs);
 
-const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const rows = cold.functions
-  .map((f) => `| ${f.name} | ${kb(f.bytes)} | ${f.initMs.toFixed(1)} | ${f.initRatio.toFixed(2)}× |`)
-  .join('\n');
+// The local stack in its own process, as `npm start` runs it (rate limits out of the way).
+const port = await freePort();
+const server = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--in-memory', '--port', String(port)], {
+  cwd: root,
+  env: { ...process.env, RATE_LIMIT_DEFAULT: '1000000000', LOG_LEVEL: 'SILENT' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const dynamodbEndpoint = await new Promise<string>((resolveEndpoint, reject) => {
+  let output = '';
+  server.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    const match = /DynamoDB Local at (http:\/\/[\d.:]+)/.exec(output);
+    if (match) resolveEndpoint(match[1]!);
+  });
+  server.once('exit', (code) => reject(new Error(`local server exited (${code}): ${output}`)));
+});
+const baseUrl = `http://127.0.0.1:${port}`;
+process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
+process.env.TABLE_NAME = 'orgbridge';
+process.env.LOG_LEVEL = 'SILENT';
+process.env.RATE_LIMIT_DEFAULT = '1000000000';
 
-const markdown = `# Benchmarks
+const serverPeakRssMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-Produced by \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.
-Figures are medians; ratios are measured pair by pair in the same run. Benchmarks never fail \`npm test\`.
+try {
+  const { endpoints } = await import('./endpoints.ts');
+  const { measureRequestPath } = await import('./request-path.ts');
+  const { instrumentCapacity, measureInProcess } = await import('./in-process.ts');
+  const { measureBulk, seedBenchOrganizations, WORKER_CONCURRENCY } = await import('./bulk.ts');
+
+  const login = await fetch(`${baseUrl}/rest/api/v1.3/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
+  });
+  const context = { responsysToken: ((await login.json()) as { authToken: string }).authToken };
+
+  console.log(`Request path (${settings.concurrency} concurrent, ${settings.seconds} s × ${settings.rounds} rounds each side)…`);
+  const requestPath = await measureRequestPath(baseUrl, endpoints, context, {
+    durationMs: settings.seconds * 1000,
+    concurrency: settings.concurrency,
+    rounds: settings.rounds,
+  });
+  const serverRssUnderLoad = serverPeakRssMb();
+
+  console.log('Round trips, consumed capacity and in-handler CPU (in process)…');
+  instrumentCapacity();
+  const inProcess = await measureInProcess(endpoints, context, settings.cpuIterations);
+
+  console.log(`Bulk: seeding ${settings.bulkOrganizations} organizations…`);
+  await seedBenchOrganizations(settings.bulkOrganizations);
+  console.log('Bulk tasks…');
+  const bulk = await measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks);
+  const serverRssAfterBulk = serverPeakRssMb();
+
+  console.log('Worker memory…');
+  const workerMemory = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], { cwd: root, env: { ...process.env } }).toString().trim().split('\n').pop()!,
+  );
+
+  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  const f = (n: number, digits = 2) => n.toFixed(digits);
+  const date = new Date().toISOString().slice(0, 10);
+  const markdown = `# Benchmarks
+
+Produced by \`npm run bench\` on ${machine}, ${date}, everything in one run on the same machine
+and the same DynamoDB Local. Figures are medians; ratios are measured pair by pair in the same run.
+Benchmarks never fail \`npm test\`. Settings: ${JSON.stringify(settings)}.
 
 ## Cold start
 
-Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK bundled),
-then imported in a fresh Node process; init = the time to evaluate the bundle, median of ${runs} runs.
-The floor is a bundle holding only the DynamoDB client and one GetItem (\`bench/floor.ts\`).
-Goals: init ≤ 1.15× the floor, bundle ≤ 360 KB.
+Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK
+bundled), then imported in a fresh Node process; init = the time to evaluate the bundle, median of
+${settings.runs} runs. The floor is a bundle holding only the DynamoDB client and one GetItem
+(\`bench/floor.ts\`). Goals: init ≤ 1.15× the floor, bundle ≤ 360 KB.
 
 | Function | Bundle (KB) | Init (ms) | Init vs floor |
 |---|---:|---:|---:|
-| **Floor** | ${kb(cold.floor.bytes)} | ${cold.floor.initMs.toFixed(1)} | 1.00× |
-${rows}
-`;
+| **Floor** | ${kb(cold.floor.bytes)} | ${f(cold.floor.initMs, 1)} | 1.00× |
+${cold.functions.map((c) => `| ${c.name} | ${kb(c.bytes)} | ${f(c.initMs, 1)} | ${f(c.initRatio)}× |`).join('\n')}
 
-writeFileSync(resolve(root, 'BENCHMARKS.md'), markdown);
-writeFileSync(resolve(root, 'bench/results.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), runs, coldStart: cold }, null, 2)}\n`);
-console.log(markdown);
+## Request path
+
+Through the local API server (HTTP keep-alive, ${settings.concurrency} concurrent clients,
+${settings.seconds} s per run, ${settings.rounds} runs) beside the same DynamoDB calls issued directly
+with the SDK (auth and rate limiting included) at the same concurrency on the same DynamoDB Local.
+Goal: p50 ≤ 1.3× direct.
+
+| Endpoint | HTTP p50 (ms) | HTTP p99 (ms) | HTTP req/s | Direct p50 (ms) | Direct p99 (ms) | Direct ops/s | p50 ratio | Errors |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${requestPath.map((r) => `| ${r.name} | ${f(r.http.p50Ms)} | ${f(r.http.p99Ms)} | ${f(r.http.throughput, 0)} | ${f(r.direct.p50Ms)} | ${f(r.direct.p99Ms)} | ${f(r.direct.throughput, 0)} | ${f(r.p50Ratio)}× | ${r.http.errors} |`).join('\n')}
+
+## Round trips, capacity and in-handler CPU
+
+One invocation in process with \`ReturnConsumedCapacity: INDEXES\` on every DynamoDB call (DynamoDB
+Local's accounting), beside the minimum of \`docs/data-model.md\`. In-handler CPU = CPU time per
+invocation (${settings.cpuIterations} sequential) minus that of the same DynamoDB calls issued directly:
+Middy, auth logic, parsing, zod and the response. Goal: ≤ 50 µs.
+
+| Endpoint | Round trips | Minimum | RCU | WCU | Handler CPU (µs) | Direct calls CPU (µs) | In-handler CPU (µs) |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${f(r.handlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} |`).join('\n')}
+
+## Bulk
+
+End to end through the local server: the request, chunk records in DynamoDB, the local Step
+Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the task is final
+(polled). Raw = \`UpdateItem\` of the same items on the same engine at the same concurrency
+(${WORKER_CONCURRENCY} per task: Map concurrency 8 × 16 items in flight per chunk). Goal: ≥ 0.8× raw.
+
+| Run | Items | Seconds | Items/s | Raw seconds | Raw items/s | vs raw | Final statuses |
+|---|---:|---:|---:|---:|---:|---:|---|
+${bulk.map((b) => `| ${b.name} | ${b.items} | ${f(b.seconds, 1)} | ${f(b.itemsPerSecond, 0)} | ${f(b.rawSeconds, 1)} | ${f(b.rawItemsPerSecond, 0)} | ${f(b.ratio)}× | ${[...new Set(b.statuses)].join(', ')} |`).join('\n')}
+
+## Memory
+
+| Process | Peak RSS (MB) |
+|---|---:|
+| Local server (API + handlers + Step Functions runner) after the request-path load | ${f(serverRssUnderLoad, 0)} |
+| Local server after the bulk runs | ${f(serverRssAfterBulk, 0)} |
+| One worker applying a ${workerMemory.applied}-item chunk (fresh process) | ${f(workerMemory.peakRssMb, 0)} |
+`;
+  writeFileSync(resolve(root, 'BENCHMARKS.md'), markdown);
+  writeFileSync(
+    resolve(root, 'bench/results.json'),
+    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, memory: { serverRssUnderLoad, serverRssAfterBulk, workerMemory } }, null, 2)}\n`,
+  );
+  console.log(markdown);
+} finally {
+  server.kill('SIGINT');
+}
+process.exit(0);

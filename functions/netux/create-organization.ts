@@ -3,7 +3,7 @@ import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
 import { fullOrganization } from '../../shared/dialects/netux/schemas.ts';
 import { organizationView } from '../../shared/dialects/netux/views.ts';
 import { createOrganization } from '../../shared/domain/organization-writes.ts';
-import { appsById } from '../../shared/domain/organizations.ts';
+import { appsFor } from '../../shared/domain/organizations.ts';
 import { baseUrl, json } from '../../shared/http/types.ts';
 
 export const handler = netuxEndpoint({
@@ -12,6 +12,6 @@ export const handler = netuxEndpoint({
   body: fullOrganization,
   async handle({ body, principal, event }) {
     const organization = await createOrganization(principal.tenantId, body);
-    return json(201, organizationView(organization, await appsById(principal.tenantId), baseUrl(event)));
+    return json(201, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));
   },
 });

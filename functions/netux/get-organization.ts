@@ -2,7 +2,7 @@
 import { netuxEndpoint, organizationKeyParams } from '../../shared/dialects/netux/dialect.ts';
 import { organizationView } from '../../shared/dialects/netux/views.ts';
 import { parseOrganizationKey } from '../../shared/domain/organization.ts';
-import { appsById, getOrganization } from '../../shared/domain/organizations.ts';
+import { appsFor, getOrganization } from '../../shared/domain/organizations.ts';
 import { baseUrl, json } from '../../shared/http/types.ts';
 
 export const handler = netuxEndpoint({
@@ -10,6 +10,6 @@ export const handler = netuxEndpoint({
   params: organizationKeyParams,
   async handle({ params, principal, event }) {
     const organization = await getOrganization(principal.tenantId, parseOrganizationKey(params.key));
-    return json(200, organizationView(organization, await appsById(principal.tenantId), baseUrl(event)));
+    return json(200, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));
   },
 });

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
 import { organizationView } from '../../shared/dialects/netux/views.ts';
-import { appsById, findOrganizations } from '../../shared/domain/organizations.ts';
+import { appsFor, findOrganizations } from '../../shared/domain/organizations.ts';
 import { notFound } from '../../shared/errors.ts';
 import { baseUrl, json } from '../../shared/http/types.ts';
 
@@ -25,17 +25,16 @@ export const handler = netuxEndpoint({
   async handle({ query, principal, event }) {
     const { tenantId } = principal;
     const descending = query.sort_by.startsWith('-');
-    const [all, apps] = await Promise.all([
-      findOrganizations(tenantId, {
-        search: query.search,
-        label: query.label,
-        name: query.name,
-        sortBy: query.sort_by.replace('-', '') as 'label' | 'name' | 'createdAt',
-        descending,
-      }),
-      appsById(tenantId),
-    ]);
+    const all = await findOrganizations(tenantId, {
+      search: query.search,
+      label: query.label,
+      name: query.name,
+      sortBy: query.sort_by.replace('-', '') as 'label' | 'name' | 'createdAt',
+      descending,
+    });
     const start = (query.page - 1) * query.page_size;
+    const page = all.slice(start, start + query.page_size);
+    const apps = await appsFor(tenantId, page);
     if (query.page > 1 && start >= all.length) throw notFound();
 
     const base = baseUrl(event);
@@ -44,7 +43,7 @@ export const handler = netuxEndpoint({
       params.set('page', String(page));
       return `${base}${event.path}?${params.toString()}`;
     };
-    const results = all.slice(start, start + query.page_size).map((org) => {
+    const results = page.map((org) => {
       const view = organizationView(org, apps, base);
       return query.fields ? Object.fromEntries(Object.entries(view).filter(([key]) => query.fields!.includes(key))) : view;
     });

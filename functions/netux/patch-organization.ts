@@ -4,7 +4,7 @@ import { organizationFields } from '../../shared/dialects/netux/schemas.ts';
 import { organizationView } from '../../shared/dialects/netux/views.ts';
 import { parseOrganizationKey } from '../../shared/domain/organization.ts';
 import { updateOrganization } from '../../shared/domain/organization-writes.ts';
-import { appsById } from '../../shared/domain/organizations.ts';
+import { appsFor } from '../../shared/domain/organizations.ts';
 import { baseUrl, json } from '../../shared/http/types.ts';
 
 export const handler = netuxEndpoint({
@@ -14,6 +14,6 @@ export const handler = netuxEndpoint({
   body: organizationFields,
   async handle({ params, body, principal, event }) {
     const organization = await updateOrganization(principal.tenantId, parseOrganizationKey(params.key), body, 'partial');
-    return json(200, organizationView(organization, await appsById(principal.tenantId), baseUrl(event)));
+    return json(200, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));
   },
 });

@@ -4,7 +4,9 @@
  * while children exist), and a short-lived tombstone per bulk delete (exactly-once bulk deletes).
  */
 import {
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type TransactWriteCommandInput,
@@ -215,9 +217,30 @@ export async function saveOrganization(
     });
   }
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    await writeAtomically(items);
   } catch (error) {
     conflictFrom(error, roles);
+  }
+}
+
+/**
+ * One write, all or nothing: a lone item is a plain conditional write (half the capacity of a
+ * transaction, one round trip); several go in one transaction. A failed condition surfaces the same
+ * way in both cases (as a cancelled transaction's first reason).
+ */
+async function writeAtomically(items: TransactItem[]): Promise<void> {
+  if (items.length > 1) {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return;
+  }
+  const [item] = items;
+  try {
+    if (item?.Update) await db.send(new UpdateCommand(item.Update));
+    else if (item?.Put) await db.send(new PutCommand(item.Put));
+    else if (item?.Delete) await db.send(new DeleteCommand(item.Delete));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw Object.assign(new Error('Condition failed'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
   }
 }
 

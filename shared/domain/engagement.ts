@@ -4,7 +4,7 @@
  */
 import { sha256 } from '../crypto.ts';
 import * as directory from '../db/directory.ts';
-import { allocateIntId, getOrganization, listOrganizations, saveOrganization } from '../db/organizations.ts';
+import { allocateIntId, listOrganizations, saveOrganization } from '../db/organizations.ts';
 import { AppError, notFound } from '../errors.ts';
 import { containsFolded } from '../text.ts';
 import type { ClientMapping, Publisher } from './directory.ts';
@@ -82,11 +82,10 @@ export async function setPartnerSettings(
   const allowedPublisherIds = [...new Set(publisherIds)].filter((id) => partnerIds.has(id));
   for (let attempt = 1; attempt <= 5; attempt++) {
     const existing = await directory.getClientMapping(tenantId, publisherId, clientId);
+    // Deleting an organization deletes its mappings in the same transaction, so a mapping that is
+    // still there (the update's condition) points at a live organization.
     if (existing) {
-      const organizationStillThere = await getOrganization(tenantId, existing.organizationId);
-      if (organizationStillThere && (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds }))) {
-        return settingsFor(partners, allowedPublisherIds);
-      }
+      if (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds })) return settingsFor(partners, allowedPublisherIds);
       continue; // deleted in between: the next round creates a fresh organization
     }
     try {

@@ -68,6 +68,9 @@ function recordOperation(org: Organization, op: OperationId | undefined): Organi
 
 const wasApplied = (org: Organization, op: OperationId | undefined) => op !== undefined && (org.appliedOps?.[op.taskId]?.items.includes(op.index) ?? false);
 
+/** Jittered, growing pause before re-running a step that lost a race (spreads contending writers). */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
 const retryable = (error: unknown) =>
   error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
 
@@ -143,6 +146,7 @@ export async function changeOrganization(
       return next;
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
     }
   }
 }

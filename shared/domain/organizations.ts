@@ -45,6 +45,8 @@ export async function findOrganizations(tenantId: string, query: OrganizationQue
   return matches.sort((a, b) => direction * (compareText(a[sortBy], b[sortBy]) || compareText(a.id, b.id)));
 }
 
-export async function appsById(tenantId: string): Promise<Map<string, App>> {
+/** The apps the given organizations use (no read at all when none uses one). */
+export async function appsFor(tenantId: string, organizations: Organization[]): Promise<Map<string, App>> {
+  if (!organizations.some((org) => org.appId)) return new Map();
   return new Map((await listApps(tenantId)).map((app) => [app.id, app]));
 }

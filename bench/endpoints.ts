@@ -1,0 +1,216 @@
+/**
+ * The benchmarked endpoints: for each, the HTTP request a client sends, and the same sequence of
+ * DynamoDB calls the handler makes (auth and rate limiting included), issued directly through the
+ * repositories (thin SDK calls) — the floor the request path is compared with.
+ */
+import { sha256 } from '../shared/crypto.ts';
+import { getCredential } from '../shared/db/credentials.ts';
+import { getClientMapping, listDiffuseurs, setAllowedPublishers } from '../shared/db/directory.ts';
+import { getAccessList, replaceAccess } from '../shared/db/access-lists.ts';
+import { findOrganizationIdByIntId, getOrganization, listOrganizations, saveOrganization } from '../shared/db/organizations.ts';
+import { getOrganizations, memberIdsBy } from '../shared/db/members.ts';
+import { countRequest } from '../shared/db/rate-limit.ts';
+import type { CredentialKind } from '../shared/domain/credential.ts';
+import { login } from '../shared/domain/sessions.ts';
+
+export interface BenchRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface Endpoint {
+  name: string;
+  dialect: string;
+  kind: 'read' | 'write';
+  request: (context: { responsysToken: string }) => BenchRequest;
+  /** The handler's DynamoDB calls, in order, without Middy, zod, HTTP or views. */
+  direct: (context: { responsysToken: string }) => Promise<void>;
+  /** Minimum round trips and capacity, as docs/data-model.md states them. */
+  minimum: { roundTrips: number };
+}
+
+const NETUX = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
+const ENGAGEMENT = 'demo-engagement-key-0001';
+const json = { 'content-type': 'application/json' };
+
+async function authenticate(kind: CredentialKind, lookupId: string) {
+  const credential = await getCredential(kind, lookupId);
+  await countRequest(`${credential!.kind}#${credential!.credentialId}`, 60);
+  return credential!;
+}
+
+let patchCounter = 0;
+
+export const endpoints: Endpoint[] = [
+  {
+    name: 'Engagement GET myorganization',
+    dialect: 'engagement',
+    kind: 'read',
+    request: () => ({ method: 'GET', path: '/v0/myorganization/mon_organisation_id_1', headers: { 'x-api-key': ENGAGEMENT } }),
+    direct: async () => {
+      await authenticate('engagement', sha256(ENGAGEMENT));
+      await getClientMapping('demo', 'mon_annonceur', 'mon_organisation_id_1');
+      await listDiffuseurs('demo', 'mon_annonceur');
+    },
+    minimum: { roundTrips: 5 },
+  },
+  {
+    name: 'Engagement PUT myorganization',
+    dialect: 'engagement',
+    kind: 'write',
+    request: () => ({
+      method: 'PUT',
+      path: '/v0/myorganization/mon_organisation_id_1',
+      headers: { 'x-api-key': ENGAGEMENT, ...json },
+      body: JSON.stringify({ publisherIds: ['partenaire_id_1', 'partenaire_id_3'] }),
+    }),
+    direct: async () => {
+      await authenticate('engagement', sha256(ENGAGEMENT));
+      await listDiffuseurs('demo', 'mon_annonceur');
+      const mapping = await getClientMapping('demo', 'mon_annonceur', 'mon_organisation_id_1');
+      await setAllowedPublishers('demo', { ...mapping!, allowedPublisherIds: ['partenaire_id_1', 'partenaire_id_3'] });
+    },
+    minimum: { roundTrips: 6 },
+  },
+  {
+    name: 'Netux GET organization',
+    dialect: 'netux',
+    kind: 'read',
+    request: () => ({ method: 'GET', path: '/api/v2.0/organizations/409dba9c67d3bb19f554/', headers: { 'X-Auth-Token': NETUX } }),
+    direct: async () => {
+      await authenticate('netux', sha256(NETUX));
+      await getOrganization('demo', '409dba9c67d3bb19f554');
+    },
+    minimum: { roundTrips: 3 },
+  },
+  {
+    name: 'Netux PATCH organization',
+    dialect: 'netux',
+    kind: 'write',
+    request: () => ({
+      method: 'PATCH',
+      path: '/api/v2.0/organizations/4923b1670068c9c54b06/',
+      headers: { 'X-Auth-Token': NETUX, ...json },
+      body: JSON.stringify({ description: `bench ${patchCounter++}` }),
+    }),
+    direct: async () => {
+      await authenticate('netux', sha256(NETUX));
+      // The handler reads the current state and writes it back conditioned on its version.
+      for (;;) {
+        const current = (await getOrganization('demo', '4923b1670068c9c54b06'))!;
+        try {
+          await saveOrganization('demo', { ...current, description: `direct ${patchCounter++}`, version: current.version + 1 }, current);
+          break;
+        } catch {
+          // a concurrent writer won: re-read, as the handler does
+        }
+      }
+    },
+    minimum: { roundTrips: 4 },
+  },
+  {
+    name: 'Apidae get-by-id',
+    dialect: 'apidae',
+    kind: 'read',
+    request: () => ({ method: 'GET', path: '/api/v002/membre/get-by-id/4000007?apiKey=demo-apidae-key&projetId=1234&responseFields=COMMUNES', headers: {} }),
+    direct: async () => {
+      const credential = await authenticate('apidae', '1234');
+      void credential.secretHash;
+      const id = await findOrganizationIdByIntId('demo', 4000007);
+      await getOrganization('demo', id!);
+    },
+    minimum: { roundTrips: 4 },
+  },
+  {
+    name: 'Apidae get-membres (indexed filter)',
+    dialect: 'apidae',
+    kind: 'read',
+    request: () => ({
+      method: 'GET',
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }))}`,
+      headers: {},
+    }),
+    direct: async () => {
+      await authenticate('apidae', '1234');
+      await getOrganizations('demo', await memberIdsBy('demo', 'cp', '69000'));
+    },
+    minimum: { roundTrips: 4 },
+  },
+  {
+    name: 'Apidae get-membres (nom only)',
+    dialect: 'apidae',
+    kind: 'read',
+    request: () => ({
+      method: 'GET',
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { nom: 'apac' } }))}`,
+      headers: {},
+    }),
+    direct: async () => {
+      await authenticate('apidae', '1234');
+      await listOrganizations('demo');
+    },
+    minimum: { roundTrips: 3 },
+  },
+  {
+    name: 'Apidae get-membres (no filter)',
+    dialect: 'apidae',
+    kind: 'read',
+    request: () => ({
+      method: 'GET',
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`,
+      headers: {},
+    }),
+    direct: async () => {
+      await authenticate('apidae', '1234');
+      await listOrganizations('demo');
+    },
+    minimum: { roundTrips: 3 },
+  },
+  {
+    name: 'Responsys login',
+    dialect: 'responsys',
+    kind: 'write',
+    request: () => ({
+      method: 'POST',
+      path: '/rest/api/v1.3/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
+    }),
+    direct: async () => {
+      // The same calls and the same password check, without Middy, zod or HTTP.
+      await login('demo-user', 'demo-password-1');
+    },
+    minimum: { roundTrips: 2 },
+  },
+  {
+    name: 'Responsys GET program access',
+    dialect: 'responsys',
+    kind: 'read',
+    request: ({ responsysToken }) => ({ method: 'GET', path: '/rest/api/v1.3/attributes/programs/Welcome', headers: { Authorization: responsysToken } }),
+    direct: async ({ responsysToken }) => {
+      await authenticate('responsys-token', sha256(responsysToken));
+      await Promise.all([getAccessList('demo', 'program', 'Welcome'), listOrganizations('demo')]);
+    },
+    minimum: { roundTrips: 4 },
+  },
+  {
+    name: 'Responsys POST program access',
+    dialect: 'responsys',
+    kind: 'write',
+    request: ({ responsysToken }) => ({
+      method: 'POST',
+      path: '/rest/api/v1.3/attributes/programs/Welcome',
+      headers: { Authorization: responsysToken, ...json },
+      body: JSON.stringify({ attributes: { organizations: { attributeValues: [{ name: 'USA' }, { name: 'APAC' }, { name: 'Global' }] } } }),
+    }),
+    direct: async ({ responsysToken }) => {
+      await authenticate('responsys-token', sha256(responsysToken));
+      const [list, organizations] = await Promise.all([getAccessList('demo', 'program', 'Welcome'), listOrganizations('demo')]);
+      const ids = ['USA', 'APAC', 'Global'].map((name) => organizations.find((o) => o.name === name)!.id);
+      await replaceAccess('demo', list!, ids);
+    },
+    minimum: { roundTrips: 5 },
+  },
+];
