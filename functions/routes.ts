@@ -140,3 +140,26 @@ export const workers: Worker[] = [
     tableActions: ['GetItem', 'Query', 'UpdateItem'],
   },
 ];
+
+/** Scheduled jobs (EventBridge rules in AWS, timers in the local runtime). */
+export interface ScheduledJob {
+  name: string;
+  handler: string;
+  /** EventBridge schedule expression. */
+  schedule: string;
+  everyMs: number;
+  tableActions: TableAction[];
+  /** Secondary indexes the job queries (granted by name, never `index/*`). */
+  indexes?: string[];
+}
+
+export const scheduledJobs: ScheduledJob[] = [
+  {
+    name: 'TaskReconcile',
+    handler: 'functions/tasks/reconcile-tasks.ts',
+    schedule: 'rate(15 minutes)',
+    everyMs: 15 * 60 * 1000,
+    tableActions: ['Query', 'GetItem', 'UpdateItem'],
+    indexes: ['GSI1'],
+  },
+];

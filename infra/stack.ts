@@ -17,7 +17,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { routes, workers, type TableAction } from '../functions/routes.ts';
+import { routes, scheduledJobs, workers, type TableAction } from '../functions/routes.ts';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { tableDefinition } from '../shared/db/table-definition.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from './constructs/orgbridge-function.ts';
 import { definitionPath } from './state-machine/definition.ts';
@@ -129,6 +131,11 @@ export class OrgbridgeStack extends Stack {
       if (route.startsExecutions) this.stateMachine.grantStartExecution(created.function);
       // Authentication is the dialect's own (four credential kinds, each answered in its format).
       resourceFor(route.path).addMethod(route.method, new LambdaIntegration(created.function, { allowTestInvoke: false }));
+    }
+
+    for (const job of scheduledJobs) {
+      const created = fn(job.name, job.handler, job.tableActions, { indexes: job.indexes, timeout: Duration.minutes(5) });
+      new Rule(this, `${job.name}Schedule`, { schedule: Schedule.expression(job.schedule), targets: [new LambdaFunction(created.function)] });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the four dialects' });

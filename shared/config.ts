@@ -9,8 +9,11 @@ export const config = {
   /** Points the Step Functions client at the local runner; unset in AWS. */
   stepFunctionsEndpoint: process.env.SFN_ENDPOINT,
   region: process.env.AWS_REGION ?? 'us-east-1',
-  defaultRateLimit: {
-    limit: Number(process.env.RATE_LIMIT_DEFAULT ?? 600),
-    windowSeconds: Number(process.env.RATE_LIMIT_WINDOW_SECONDS ?? 60),
+  /** Read on use, so an operator (or a test) can change it without reloading modules. */
+  get defaultRateLimit() {
+    return {
+      limit: Number(process.env.RATE_LIMIT_DEFAULT ?? 600),
+      windowSeconds: Number(process.env.RATE_LIMIT_WINDOW_SECONDS ?? 60),
+    };
   },
 };

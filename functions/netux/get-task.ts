@@ -9,8 +9,9 @@ import { json } from '../../shared/http/types.ts';
 export const handler = netuxEndpoint({
   requires: 'read',
   params: z.object({ taskId: z.string() }),
+  // Task ids are 20 hex characters; anything else names no task (404, never a DynamoDB error).
   async handle({ params, principal }) {
-    const task = await describeTask(principal.tenantId, params.taskId);
+    const task = /^[0-9a-f]{20}$/.test(params.taskId) ? await describeTask(principal.tenantId, params.taskId) : undefined;
     if (!task) throw notFound();
     return json(200, taskView(task));
   },

@@ -6,7 +6,7 @@ import { getAccessList } from '../../shared/domain/access-lists.ts';
 import { json } from '../../shared/http/types.ts';
 
 export const handler = responsysEndpoint({
-  params: z.object({ programName: z.string().min(1).max(500) }),
+  params: z.object({ programName: z.string().min(1).max(200) }),
   async handle({ params, principal }) {
     return json(200, programView(await getAccessList(principal.tenantId, 'program', params.programName)));
   },

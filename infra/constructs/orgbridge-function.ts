@@ -21,6 +21,8 @@ export interface OrgbridgeFunctionProps {
   handler: string;
   table: ITableV2;
   tableActions: TableAction[];
+  /** Secondary indexes the handler queries, granted by name. */
+  indexes?: string[];
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
@@ -64,11 +66,11 @@ export class OrgbridgeFunction extends Construct {
       },
     });
     if (props.tableActions.length > 0) {
-      // Exactly the handler's actions, on the table only (no handler reads an index yet).
+      // Exactly the handler's actions, on the table and the indexes it names.
       this.function.addToRolePolicy(
         new PolicyStatement({
           actions: [...new Set(props.tableActions)].map((action) => `dynamodb:${action}`),
-          resources: [props.table.tableArn],
+          resources: [props.table.tableArn, ...(props.indexes ?? []).map((index) => `${props.table.tableArn}/index/${index}`)],
         }),
       );
     }

@@ -65,9 +65,10 @@ export function createRouter(routes: Route[]) {
 
 function multiValue(entries: [string, string][]): Record<string, string[]> | null {
   if (entries.length === 0) return null;
-  const map: Record<string, string[]> = {};
-  for (const [key, value] of entries) (map[key] ??= []).push(value);
-  return map;
+  // Keys come from the client: a Map, so `constructor` or `__proto__` are ordinary names.
+  const map = new Map<string, string[]>();
+  for (const [key, value] of entries) map.set(key, [...(map.get(key) ?? []), value]);
+  return Object.fromEntries(map);
 }
 
 const lastValues = (map: Record<string, string[]> | null) =>

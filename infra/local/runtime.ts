@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { routes, type Route } from '../../functions/routes.ts';
+import { routes, scheduledJobs, type Route } from '../../functions/routes.ts';
 import { createGateway, type LambdaHandler } from './api-gateway.ts';
 import { ensureTable, LocalRuntimeError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from './step-functions.ts';
@@ -90,6 +90,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     const stepFunctions = await startBulkTaskRunner();
+    const timers = scheduledJobs.map((job) =>
+      setInterval(() => {
+        void loadHandler(job).then((run) => (run as unknown as () => Promise<unknown>)()).catch((error) => console.error(`${job.name}: ${(error as Error).message}`));
+      }, job.everyMs).unref(),
+    );
     const server = createGateway({ routes, loadHandler: (route: Route) => loadHandler(route) });
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 3000, host);
@@ -99,6 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName,
       seeded,
       stop: async () => {
+        timers.forEach(clearInterval);
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         await stepFunctions.stop();

@@ -12,6 +12,8 @@ const { values } = parseArgs({
     'in-memory': { type: 'boolean', default: false },
     seed: { type: 'string' },
     port: { type: 'string' },
+    'dynamodb-endpoint': { type: 'string' },
+    table: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -21,7 +23,9 @@ if (values.help) {
 
   --in-memory   throwaway DynamoDB Local (default: data kept in .data/dynamodb)
   --seed FILE   load this seed file instead of the demo seed (seeds/demo.json)
-  --port N      port of the local API (default: $PORT or 3000)`);
+  --port N      port of the local API (default: $PORT or 3000)
+  --dynamodb-endpoint URL --table NAME
+                use a running DynamoDB (another instance's DynamoDB Local, say) instead of starting one`);
   process.exit(0);
 }
 
@@ -30,6 +34,8 @@ try {
     port: Number(values.port ?? process.env.PORT ?? 3000),
     dataDir: values['in-memory'] ? undefined : resolve(repoRoot, '.data/dynamodb'),
     seedFile: values.seed ? resolve(process.cwd(), values.seed) : undefined,
+    dynamodbEndpoint: values['dynamodb-endpoint'],
+    tableName: values.table,
   });
   const url = runtime.baseUrl;
   console.log(`Orgbridge is running on ${url} (DynamoDB Local at ${runtime.dynamodbEndpoint}, table ${runtime.tableName})

@@ -4,6 +4,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   type BatchWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -39,7 +40,8 @@ export async function createTask(tenantId: string, task: Task, chunks: Chunk[]):
   await db.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.task(tenantId, task.id), entity: 'TASK', ...task, expiresAt },
+      // Open tasks carry GSI1 keys (sparse index) so the reconciler finds ones left unfinished.
+      Item: { ...keys.task(tenantId, task.id), ...keys.openTask(tenantId, task.id, task.createdAt), entity: 'TASK', ...task, expiresAt },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -118,7 +120,7 @@ export async function finishTask(tenantId: string, taskId: string, outcome: Pick
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
-        UpdateExpression: 'SET #status = :status, succeeded = :succeeded, failed = :failed, finishedAt = :now',
+        UpdateExpression: 'SET #status = :status, succeeded = :succeeded, failed = :failed, finishedAt = :now REMOVE GSI1PK, GSI1SK',
         ConditionExpression: '#status IN (:pending, :running)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -164,4 +166,28 @@ export async function claimIdempotencyKey(
 
 export async function releaseIdempotencyKey(tenantId: string, key: string): Promise<void> {
   await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key) }));
+}
+
+/**
+ * Tasks still PENDING/RUNNING that were created before `cutoffIso` (GSI1, eventually consistent: a
+ * task finishing right now may still be listed; finishing it again changes nothing).
+ */
+export async function listOpenTasksCreatedBefore(cutoffIso: string): Promise<{ tenantId: string; taskId: string }[]> {
+  const items: { tenantId: string; taskId: string }[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :open AND GSI1SK < :cutoff',
+        ExpressionAttributeValues: { ':open': keys.openTaskPartition, ':cutoff': cutoffIso },
+        ProjectionExpression: 'PK, id',
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) items.push({ tenantId: String(item.PK).slice(2), taskId: item.id as string });
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }

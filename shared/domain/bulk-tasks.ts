@@ -219,3 +219,18 @@ export async function describeTask(tenantId: string, taskId: string): Promise<Ta
     created: chunks.flatMap((c) => c.created ?? []).sort((a, b) => a.index - b.index),
   };
 }
+
+/** Longer than the state machine's own timeout (1 hour): a task still open after this was abandoned. */
+export const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * Reconciliation: finalizes tasks whose execution ended without finishing them (timeout, a failure
+ * outside the Catch, an execution that never started), so no task stays RUNNING forever. Items of
+ * chunks never applied count as failed.
+ */
+export async function reconcileAbandonedTasks(now = Date.now()): Promise<{ tenantId: string; taskId: string; status: TaskStatus }[]> {
+  const stale = await tasks.listOpenTasksCreatedBefore(new Date(now - ABANDONED_AFTER_MS).toISOString());
+  const finished = [];
+  for (const ref of stale) finished.push({ ...ref, ...(await finalizeTask(ref)) });
+  return finished;
+}

@@ -191,3 +191,23 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
     }
   }
 }
+
+/**
+ * Moves an organization under another parent (or to the root with `null`). Refuses a parent that does
+ * not exist or that would make a cycle. One conditional write (plus the parents' child counts).
+ */
+export async function moveOrganization(tenantId: string, key: OrganizationKey, parentKey: OrganizationKey | null): Promise<Organization> {
+  return changeOrganization(tenantId, key, async (current) => {
+    if (parentKey === null) return { ...current, parentId: null };
+    const parentId = await resolveOrganizationId(tenantId, parentKey);
+    const invalid = (message: string) => new AppError('validation', message, { location: 'body', issues: [{ path: ['parent'], message }] });
+    if (parentId === undefined) throw invalid('Parent organization does not exist.');
+    for (let at: string | null = parentId; at; ) {
+      if (at === current.id) throw invalid('An organization cannot be moved under itself or its descendants.');
+      const ancestor = await store.getOrganization(tenantId, at);
+      if (!ancestor) throw invalid('Parent organization does not exist.');
+      at = ancestor.parentId;
+    }
+    return { ...current, parentId };
+  });
+}

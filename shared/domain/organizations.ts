@@ -4,7 +4,11 @@ import * as store from '../db/organizations.ts';
 import { notFound } from '../errors.ts';
 import type { App, Organization, OrganizationKey } from './organization.ts';
 
+/** Longer than any id (24) or label (128): such a key names nothing, and must not reach a DynamoDB key. */
+const MAX_KEY_LENGTH = 256;
+
 export async function resolveOrganizationId(tenantId: string, key: OrganizationKey): Promise<string | undefined> {
+  if (('id' in key ? key.id : key.label).length > MAX_KEY_LENGTH) return undefined;
   return 'id' in key ? key.id : store.findOrganizationIdByLabel(tenantId, key.label);
 }
 

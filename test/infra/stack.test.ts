@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes, workers } from '../../functions/routes.ts';
+import { routes, scheduledJobs, workers } from '../../functions/routes.ts';
 import { buildApp } from '../../infra/app.ts';
 import { readDefinition } from '../../infra/state-machine/definition.ts';
 import { tableDefinition } from '../../shared/db/table-definition.ts';
@@ -64,7 +64,7 @@ describe('table', () => {
 describe('functions', () => {
   it('has one function per route and per worker, Node.js 24 on arm64, traced', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + workers.length);
+    expect(functions).toHaveLength(routes.length + workers.length + scheduledJobs.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
@@ -72,16 +72,34 @@ describe('functions', () => {
   });
 
   it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
-    for (const entry of [...routes, ...workers]) {
+    for (const entry of [...routes, ...workers, ...scheduledJobs]) {
       const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
       const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
       expect([tableStatement.Action].flat().sort(), entry.name).toEqual([...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort());
       expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
+      expect(JSON.stringify(tableStatement.Resource).includes('/index/'), entry.name).toBe('indexes' in entry);
       const startsExecutions = statements.some((s) => [s.Action].flat().includes('states:StartExecution'));
       expect(startsExecutions, entry.name).toBe('startsExecutions' in entry && entry.startsExecutions === true);
     }
+  });
+
+  it('uses no wildcard action anywhere, and "*" resources only for actions that have no resource-level permissions', () => {
+    const withoutResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = [statement.Action].flat();
+        for (const action of actions) expect(action, id).not.toMatch(/\*/);
+        if (JSON.stringify(statement.Resource) === '"*"') {
+          for (const action of actions) expect(action, `${id}: ${action} on *`).toMatch(withoutResourceLevel);
+        }
+      }
+    }
+  });
+
+  it('runs each scheduled job from an EventBridge rule', () => {
+    expect(ofType('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression)).toEqual(scheduledJobs.map((j) => j.schedule));
   });
 
   it('keeps a safe margin under the 500-resource CloudFormation limit', () => {

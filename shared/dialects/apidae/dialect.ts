@@ -26,7 +26,7 @@ export const apidae: Dialect = {
   maxBodyBytes: 1024 * 1024,
   async authenticate(event) {
     const { projetId, apiKey } = credentialsOf(event);
-    const project = typeof projetId === 'number' || (typeof projetId === 'string' && /^\d+$/.test(projetId)) ? String(projetId) : undefined;
+    const project = typeof projetId === 'number' || (typeof projetId === 'string' && /^\d{1,15}$/.test(projetId)) ? String(projetId) : undefined;
     if (!project || typeof apiKey !== 'string') throw new AppError('forbidden', FORBIDDEN);
     const credential = await getCredential('apidae', project);
     if (!credential?.secretHash || !digestsEqual(sha256(apiKey), credential.secretHash)) throw new AppError('forbidden', FORBIDDEN);

@@ -36,17 +36,19 @@ export function readSearchQuery(event: HttpEvent): unknown {
   return value;
 }
 
+const text = z.string().max(200);
+
 export const memberFilterSchema = z.object({
-  nom: z.string().optional(),
+  nom: text.optional(),
   idParrain: z.int().optional(),
-  communeCodePostal: z.string().optional(),
-  communeCode: z.string().optional(),
-  types: z.array(z.string()).optional(),
+  communeCodePostal: text.optional(),
+  communeCode: text.optional(),
+  types: z.array(text).max(100).optional(),
   idProjet: z.int().optional(),
-  typeProjet: z.string().optional(),
+  typeProjet: text.optional(),
   statutProjet: z.enum(['DEMONSTRATION', 'DEVELOPPEMENT', 'NON_DETERMINE', 'PRODUCTION']).optional(),
   idSecteur: z.int().optional(),
-  nomSecteur: z.string().optional(),
+  nomSecteur: text.optional(),
   userStatus: z.enum(USER_STATUSES).optional(),
 });
 

@@ -52,6 +52,9 @@ export const bulkEndpoint = (kind: TaskKind) =>
       }
       const items = toItems(kind, body);
       const idempotencyKey = header(event, 'idempotency-key');
+      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+        throw new AppError('validation', 'Validation Error.', { location: 'body', issues: [{ path: ['Idempotency-Key'], message: 'Must be 1 to 255 characters.' }] });
+      }
       const taskId = await submitBulkTask(principal.tenantId, {
         kind,
         items,

@@ -16,16 +16,16 @@ const envelope = (status: number, code: number, message: string, detail: unknown
 
 /** Validation issues → Netux `detail`: `{field: [msg]}`, per item `{index: {field: [msg]}}`, or `non_field_errors`. */
 export function netuxDetail(issues: Issue[]): Record<string, unknown> {
-  const detail: Record<string, unknown> = {};
+  // Field names can come from the client: null-prototype objects keep `constructor` an ordinary key.
+  const detail: Record<string, unknown> = Object.create(null);
   const add = (target: Record<string, unknown>, path: (string | number)[], message: string) => {
     const field = path.length === 0 ? 'non_field_errors' : String(path[0]);
-    const messages = (target[field] ??= []) as string[];
-    messages.push(message);
+    target[field] = [...((target[field] as string[] | undefined) ?? []), message];
   };
   for (const issue of issues) {
     const [first, ...rest] = issue.path;
     if (typeof first === 'number') {
-      const item = (detail[String(first)] ??= {}) as Record<string, unknown>;
+      const item = (detail[String(first)] ??= Object.create(null)) as Record<string, unknown>;
       add(item, rest, issue.message);
     } else {
       add(detail, issue.path, issue.message);

@@ -6,7 +6,7 @@ import { json } from '../../http/types.ts';
 import { responsysEndpoint } from './dialect.ts';
 import { assignedView } from './views.ts';
 
-const name = z.string().min(1).max(500);
+const name = z.string().min(1).max(200);
 const params = { program: z.object({ programName: name }), campaign: z.object({ campaignName: name }) };
 const nameOf = (kind: AccessListKind, p: { programName?: string; campaignName?: string }) => (kind === 'program' ? p.programName! : p.campaignName!);
 
