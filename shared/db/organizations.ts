@@ -103,14 +103,14 @@ const guardPut = (key: { PK: string; SK: string }, orgId: string): TransactItem 
   },
 });
 
-const childCount = (tenantId: string, parentId: string, delta: 1 | -1): TransactItem => ({
+const childCount = (tenantId: string, parentId: string, delta: 1 | -1, expectedVersion?: number): TransactItem => ({
   Update: {
     TableName: tableName(),
     Key: keys.organization(tenantId, parentId),
     UpdateExpression: 'ADD childCount :delta',
-    // A parent must exist when a child is attached to it.
-    ConditionExpression: 'attribute_exists(PK)',
-    ExpressionAttributeValues: { ':delta': delta },
+    // A parent must exist when a child is attached to it (and, for a move, still be as read).
+    ConditionExpression: expectedVersion === undefined ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND version = :version',
+    ExpressionAttributeValues: { ':delta': delta, ...(expectedVersion === undefined ? {} : { ':version': expectedVersion }) },
   },
 });
 
@@ -148,7 +148,7 @@ function conflictFrom(error: unknown, roles: string[]): never {
     delete: 'Organization was changed concurrently or has children.',
   };
   if (role && messages[role]) {
-    const field = role === 'create' ? 'id' : ['replace', 'delete'].includes(role) ? 'version' : role;
+    const field = role === 'create' ? 'id' : ['replace', 'delete', 'parent', 'oldParent'].includes(role) ? 'version' : role;
     throw new AppError('conflict', messages[role], { detail: { field } });
   }
   // TransactionConflict (another transaction on the same items): the caller retries.
@@ -166,6 +166,8 @@ export async function saveOrganization(
   previous: Organization | undefined,
   /** Items of other entities written in the same transaction (e.g. the Engagement mapping of a new organization). */
   together: TransactItem[] = [],
+  /** Organizations that must still be at the version read (a move checks the new parent's ancestors). */
+  mustBeUnchanged: Organization[] = [],
 ): Promise<void> {
   const items: TransactItem[] = [];
   const roles: string[] = [];
@@ -205,11 +207,29 @@ export async function saveOrganization(
   for (const key of oldIndex) {
     if (!newSks.has(key.SK)) add('oldIndex', { Delete: { TableName: tableName(), Key: key } });
   }
+  // An item may appear once per transaction: a version check on a parent rides on its child-count update.
+  const unchanged = new Map(mustBeUnchanged.map((o) => [o.id, o.version]));
   if (previous?.parentId !== organization.parentId) {
-    if (organization.parentId) add('parent', childCount(tenantId, organization.parentId, 1));
-    if (previous?.parentId) add('oldParent', childCount(tenantId, previous.parentId, -1));
+    if (organization.parentId) {
+      add('parent', childCount(tenantId, organization.parentId, 1, unchanged.get(organization.parentId)));
+      unchanged.delete(organization.parentId);
+    }
+    if (previous?.parentId) {
+      add('oldParent', childCount(tenantId, previous.parentId, -1, unchanged.get(previous.parentId)));
+      unchanged.delete(previous.parentId);
+    }
   }
   together.forEach((item) => add('together', item));
+  for (const [id, version] of unchanged) {
+    add('replace', {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.organization(tenantId, id),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': version },
+      },
+    });
+  }
   if (items.length > 100) {
     throw new AppError('validation', 'Too many member index entries (communes, projects) to write atomically.', {
       location: 'body',

@@ -131,7 +131,7 @@ export async function createOrganization(
 export async function changeOrganization(
   tenantId: string,
   key: OrganizationKey,
-  change: (current: Organization) => Promise<Organization> | Organization,
+  change: (current: Organization, mustBeUnchanged: Organization[]) => Promise<Organization> | Organization,
   op?: OperationId,
 ): Promise<Organization> {
   for (let attempt = 1; ; attempt++) {
@@ -139,10 +139,11 @@ export async function changeOrganization(
     const current = id === undefined ? undefined : await store.getOrganization(tenantId, id);
     if (!current) throw notFound();
     if (wasApplied(current, op)) return current;
-    const changed = await change(current);
+    const mustBeUnchanged: Organization[] = [];
+    const changed = await change(current, mustBeUnchanged);
     const next = { ...changed, id: current.id, intId: current.intId, createdAt: current.createdAt, version: current.version + 1, appliedOps: recordOperation(current, op) };
     try {
-      await store.saveOrganization(tenantId, next, current);
+      await store.saveOrganization(tenantId, next, current, [], mustBeUnchanged);
       return next;
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -197,7 +198,7 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
  * not exist or that would make a cycle. One conditional write (plus the parents' child counts).
  */
 export async function moveOrganization(tenantId: string, key: OrganizationKey, parentKey: OrganizationKey | null): Promise<Organization> {
-  return changeOrganization(tenantId, key, async (current) => {
+  return changeOrganization(tenantId, key, async (current, mustBeUnchanged) => {
     if (parentKey === null) return { ...current, parentId: null };
     const parentId = await resolveOrganizationId(tenantId, parentKey);
     const invalid = (message: string) => new AppError('validation', message, { location: 'body', issues: [{ path: ['parent'], message }] });
@@ -206,6 +207,8 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
       if (at === current.id) throw invalid('An organization cannot be moved under itself or its descendants.');
       const ancestor = await store.getOrganization(tenantId, at);
       if (!ancestor) throw invalid('Parent organization does not exist.');
+      // The chain checked must still hold when the move is written (a concurrent move could close a cycle).
+      mustBeUnchanged.push(ancestor);
       at = ancestor.parentId;
     }
     return { ...current, parentId };

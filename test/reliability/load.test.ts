@@ -1,0 +1,29 @@
+/** A bounded loopback load (fixed rate and duration, mixed reads and writes of all dialects): zero errors. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mixedWorkload, runMixedLoad } from '../../bench/mixed-load.ts';
+import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { createTable, seedTestData } from '../support/table.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  process.env.RATE_LIMIT_DEFAULT = '100000';
+  await createTable();
+  await seedTestData();
+  server = await startTestServer();
+});
+afterAll(async () => {
+  delete process.env.RATE_LIMIT_DEFAULT;
+  await server.close();
+});
+
+it('holds 40 requests/s for 5 s of mixed reads and writes with no error', { timeout: 60_000 }, async () => {
+  const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
+  });
+  const result = await runMixedLoad(server.url, mixedWorkload(login.body.authToken), 40, 5);
+  expect(result.requests).toBe(200);
+  expect(result.errors).toEqual([]);
+});
