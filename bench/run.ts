@@ -33,7 +33,7 @@ const cold = await measureColdStarts(settings.runs);
 const port = await freePort();
 const server = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--in-memory', '--port', String(port)], {
   cwd: root,
-  env: { ...process.env, RATE_LIMIT_DEFAULT: '1000000000', LOG_LEVEL: 'SILENT' },
+  env: { ...process.env, RATE_LIMIT_DEFAULT: '1000000000', LOG_LEVEL: 'ERROR' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const dynamodbEndpoint = await new Promise<string>((resolveEndpoint, reject) => {
@@ -42,6 +42,8 @@ const dynamodbEndpoint = await new Promise<string>((resolveEndpoint, reject) => 
     output += chunk.toString();
     const match = /DynamoDB Local at (http:\/\/[\d.:]+)/.exec(output);
     if (match) resolveEndpoint(match[1]!);
+    // The server logs at ERROR level only: anything it prints there is worth seeing.
+    for (const line of chunk.toString().split('\n')) if (line.includes('"level":"ERROR"')) console.error(`server: ${line.slice(0, 500)}`);
   });
   server.once('exit', (code) => reject(new Error(`local server exited (${code}): ${output}`)));
 });
