@@ -58,9 +58,15 @@ function rateLimitHeaders(state: RateLimitState | undefined): Record<string, str
   };
 }
 
-/** Middy's parsers throw HttpErrors (415/422); to the dialects these are plain bad bodies. */
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/**
+ * Middy's parsers throw HttpErrors (415/422); to the dialects these are plain bad bodies. DynamoDB
+ * throttling that outlasted the SDK's retries is answered as the dialect's 429, to be retried.
+ */
 function asAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  if (error instanceof Error && THROTTLING.has(error.name)) return new AppError('rate_limited', 'Throttled by the data store.', { retryAfterSeconds: 1 });
   const status = (error as { statusCode?: number } | undefined)?.statusCode;
   if (status === 415 || status === 422 || status === 400) {
     return new AppError('validation', 'Malformed request body.', {
