@@ -167,3 +167,16 @@ describe('rate limit', () => {
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 });
+
+describe('the gateway', () => {
+  it('refuses a request body over 10 MB before any handler runs (API Gateway’s payload limit)', async () => {
+    const reply = await call(`${server.url}/api/v2.0/organizations/`, { method: 'POST', headers: { 'X-Auth-Token': TOKEN }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    expect(reply.status).toBe(413);
+  });
+
+  it('answers unknown resources as API Gateway does', async () => {
+    const reply = await call(`${server.url}/api/v2.0/nothing-here`);
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ message: 'Missing Authentication Token' });
+  });
+});
