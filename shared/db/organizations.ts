@@ -332,3 +332,63 @@ export async function wasDeleteApplied(tenantId: string, opId: string): Promise<
 export function organizationReplaceItem(tenantId: string, organization: Organization, expectedVersion: number): TransactItem {
   return replaceFields(tenantId, organization, expectedVersion);
 }
+
+export type InPlaceResult =
+  | { outcome: 'updated' | 'already-applied'; organization: Organization }
+  | { outcome: 'missing' }
+  /** The item predates the applied-operations map: the caller takes the read-modify-write path. */
+  | { outcome: 'needs-read' };
+
+/**
+ * Sets the given fields of an organization in one conditional UpdateItem, without reading it first:
+ * fields not named are untouched (no lost update), the version moves on, and a bulk operation is
+ * recorded in the same write so a re-delivery is recognised (`NOT contains`). Only for changes that
+ * touch no guard or index item (no label, parent or member change).
+ */
+export async function updateFieldsInPlace(
+  tenantId: string,
+  id: string,
+  fields: Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>,
+  op?: { taskId: string; index: number },
+): Promise<InPlaceResult> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const names: Record<string, string> = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
+  const values: Record<string, unknown> = { ...Object.fromEntries(entries.map(([, value], i) => [`:f${i}`, value])), ':one': 1 };
+  const sets = [...entries.map((_, i) => `#f${i} = :f${i}`), 'version = version + :one'];
+  let condition = 'attribute_exists(PK)';
+  if (op) {
+    names['#task'] = op.taskId;
+    values[':index'] = op.index;
+    values[':indexList'] = [op.index];
+    values[':empty'] = [];
+    sets.push('appliedOps.#task = list_append(if_not_exists(appliedOps.#task, :empty), :indexList)');
+    condition += ' AND NOT contains(appliedOps.#task, :index)';
+  }
+  try {
+    const { Attributes } = await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.organization(tenantId, id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        // DynamoDB refuses an empty names map (a PATCH of `{}` names no field).
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const { childCount: _c, ...organization } = stripKeys<StoredOrganization>(Attributes!);
+    return { outcome: 'updated', organization };
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      const item = (error as { Item?: Record<string, unknown> }).Item;
+      if (!item) return { outcome: 'missing' };
+      const { childCount: _c, ...organization } = stripKeys<StoredOrganization>(item);
+      return { outcome: 'already-applied', organization };
+    }
+    // `appliedOps` absent on an older item: the document path cannot be set in place.
+    if (error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message)) return { outcome: 'needs-read' };
+    throw error;
+  }
+}

@@ -26,7 +26,8 @@ const CHUNK_BYTES = 300 * 1024;
 /** Items of one chunk applied in parallel (items on the same organization stay in order). */
 const ITEM_CONCURRENCY = 16;
 
-const newTaskId = () => randomBytes(10).toString('hex');
+/** 20 hex characters: 8 of creation time (epoch seconds), then random; ages of applied-operation records derive from it. */
+const newTaskId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(6).toString('hex');
 
 export function chunkItems(items: BulkItem[]): Chunk[] {
   const chunks: Chunk[] = [];

@@ -58,15 +58,17 @@ function withFields(org: Organization, fields: OrganizationFields, appId: string
   };
 }
 
-function recordOperation(org: Organization, op: OperationId | undefined): Organization['appliedOps'] {
-  if (!op) return org.appliedOps;
+const taskCreatedAtMs = (taskId: string) => parseInt(taskId.slice(0, 8), 16) * 1000;
+
+/** The applied-operation records to keep (unexpired tasks), plus `op` when given. */
+function recordOperation(org: Organization, op: OperationId | undefined): NonNullable<Organization['appliedOps']> {
   const now = Date.now();
-  const kept = Object.entries(org.appliedOps ?? {}).filter(([, entry]) => now - entry.at < OPS_RETENTION_MS);
-  const current = org.appliedOps?.[op.taskId];
-  return Object.fromEntries([...kept, [op.taskId, { at: current?.at ?? now, items: [...(current?.items ?? []), op.index] }]]);
+  const kept = Object.entries(org.appliedOps ?? {}).filter(([taskId]) => !(now - taskCreatedAtMs(taskId) > OPS_RETENTION_MS));
+  if (!op) return Object.fromEntries(kept);
+  return { ...Object.fromEntries(kept), [op.taskId]: [...(org.appliedOps?.[op.taskId] ?? []), op.index] };
 }
 
-const wasApplied = (org: Organization, op: OperationId | undefined) => op !== undefined && (org.appliedOps?.[op.taskId]?.items.includes(op.index) ?? false);
+const wasApplied = (org: Organization, op: OperationId | undefined) => op !== undefined && (org.appliedOps?.[op.taskId]?.includes(op.index) ?? false);
 
 /** Jittered, growing pause before re-running a step that lost a race (spreads contending writers). */
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
@@ -160,7 +162,24 @@ export async function updateOrganization(
   op?: OperationId,
 ): Promise<Organization> {
   const appId = await resolveApp(tenantId, fields.app);
+  // A partial change that keeps the label touches no guard item: one UpdateItem, no read first.
+  if (mode === 'partial' && fields.label === undefined) {
+    const id = await resolveOrganizationId(tenantId, key);
+    if (id === undefined) throw notFound();
+    const { label: _label, app: _app, ...plain } = fields;
+    const result = await store.updateFieldsInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
+    if (result.outcome === 'missing') throw notFound();
+    if (result.outcome !== 'needs-read') {
+      if (Object.keys(result.organization.appliedOps ?? {}).length > 20) await pruneAppliedOps(tenantId, { id });
+      return result.organization;
+    }
+  }
   return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), op);
+}
+
+/** Drops applied-operation records older than their task's retention (the read path prunes as it writes). */
+async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<void> {
+  await changeOrganization(tenantId, key, (current) => current).catch(() => undefined);
 }
 
 /**

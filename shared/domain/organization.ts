@@ -50,9 +50,10 @@ export interface Organization {
   version: number;
   /**
    * Bulk-task operations already applied to this organization (`taskId` → item indexes), so a
-   * retried or duplicated chunk never applies an item twice. Pruned when the task expires.
+   * retried or duplicated chunk never applies an item twice. Task ids start with their creation time
+   * (8 hex digits of epoch seconds), so entries are pruned once the task has expired.
    */
-  appliedOps?: Record<string, { at: number; items: number[] }>;
+  appliedOps?: Record<string, number[]>;
 }
 
 export interface App {

@@ -79,6 +79,7 @@ function toOrganization(o: SeedTenant['organizations'][number], previous: Organi
     parentId: o.parent,
     member: { ...memberData, sponsorIntId: sponsor },
     version: previous?.version ?? 1,
+    appliedOps: previous?.appliedOps ?? {},
   };
 }
 

@@ -131,3 +131,11 @@ describe('DELETE /organizations/{key}/', () => {
     expect((await getOrganization('demo', '5000000000000000000002'))?.member.sponsorIntId).toBeNull();
   });
 });
+
+describe('PATCH with nothing to change', () => {
+  it('answers 200 with the organization unchanged but its version moved on', async () => {
+    const reply = await send('PATCH', '/organizations/~apac/', {});
+    expect(reply.status).toBe(200);
+    expect(reply.body.label).toBe('apac');
+  });
+});
