@@ -86,6 +86,13 @@ try {
   const bulk = await measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks);
   const serverRssAfterBulk = serverPeakRssMb();
 
+  console.log('Mixed load…');
+  const { mixedWorkload, runMixedLoad } = await import('./mixed-load.ts');
+  const loadRate = env('BENCH_LOAD_RATE', 100);
+  const loadSeconds = env('BENCH_LOAD_SECONDS', 20);
+  const mixedLoad = await runMixedLoad(baseUrl, mixedWorkload(context.responsysToken), loadRate, loadSeconds);
+  const serverRssAfterLoad = serverPeakRssMb();
+
   console.log('Worker memory…');
   const workerMemory = JSON.parse(
     execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], { cwd: root, env: { ...process.env } }).toString().trim().split('\n').pop()!,
@@ -147,18 +154,29 @@ Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the
 |---|---:|---:|---:|---:|---:|---:|---|
 ${bulk.map((b) => `| ${b.name} | ${b.items} | ${f(b.seconds, 1)} | ${f(b.itemsPerSecond, 0)} | ${f(b.rawSeconds, 1)} | ${f(b.rawItemsPerSecond, 0)} | ${f(b.ratio)}× | ${[...new Set(b.statuses)].join(', ')} |`).join('\n')}
 
+## Mixed load
+
+Open loop at a fixed rate through the local server (loopback): ${mixedLoad.ratePerSecond} requests/s
+for ${loadSeconds} s, rotating reads and writes of all four dialects (\`bench/mixed-load.ts\`; the
+same workload runs in \`npm test\` at 40 requests/s for 5 s and must see no error).
+
+| Requests | Errors | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |
+|---:|---:|---:|---:|---:|---:|
+| ${mixedLoad.requests} | ${mixedLoad.errors.length} | ${f(mixedLoad.p50Ms)} | ${f(mixedLoad.p90Ms)} | ${f(mixedLoad.p99Ms)} | ${f(mixedLoad.maxMs)} |
+
 ## Memory
 
 | Process | Peak RSS (MB) |
 |---|---:|
 | Local server (API + handlers + Step Functions runner) after the request-path load | ${f(serverRssUnderLoad, 0)} |
 | Local server after the bulk runs | ${f(serverRssAfterBulk, 0)} |
+| Local server after the mixed load | ${f(serverRssAfterLoad, 0)} |
 | One worker applying a ${workerMemory.applied}-item chunk (fresh process) | ${f(workerMemory.peakRssMb, 0)} |
 `;
   writeFileSync(resolve(root, 'BENCHMARKS.md'), markdown);
   writeFileSync(
     resolve(root, 'bench/results.json'),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, memory: { serverRssUnderLoad, serverRssAfterBulk, workerMemory } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory } }, null, 2)}\n`,
   );
   console.log(markdown);
 } finally {

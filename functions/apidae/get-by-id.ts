@@ -1,5 +1,5 @@
 /** GET /api/v002/membre/get-by-id/{id}?apiKey=&projetId=&responseFields=&userStatus= — one member, in an array. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { apidaeEndpoint } from '../../shared/dialects/apidae/dialect.ts';
 import { callbackSchema, parseResponseFieldsParam, USER_STATUSES } from '../../shared/dialects/apidae/query.ts';
 import { memberView, membersResponse } from '../../shared/dialects/apidae/views.ts';
@@ -9,9 +9,9 @@ import { notFound } from '../../shared/errors.ts';
 export const handler = apidaeEndpoint({
   params: z.object({ id: z.string() }),
   query: z.object({
-    responseFields: z.string().optional(),
-    userStatus: z.enum(USER_STATUSES).default('ACTIFS'),
-    callback: callbackSchema.optional(),
+    responseFields: z.optional(z.string()),
+    userStatus: z._default(z.enum(USER_STATUSES), 'ACTIFS'),
+    callback: z.optional(callbackSchema),
   }),
   async handle({ params, query, principal }) {
     const responseFields = parseResponseFieldsParam(query.responseFields);

@@ -3,10 +3,10 @@ import { apidaeEndpoint } from '../../shared/dialects/apidae/dialect.ts';
 import { callbackSchema, parseSearchQuery } from '../../shared/dialects/apidae/query.ts';
 import { memberView, membersResponse } from '../../shared/dialects/apidae/views.ts';
 import { searchMembers } from '../../shared/domain/members.ts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const handler = apidaeEndpoint({
-  query: z.object({ callback: callbackSchema.optional() }),
+  query: z.object({ callback: z.optional(callbackSchema) }),
   async handle({ query: params, principal, event }) {
     const query = parseSearchQuery(event);
     const { userStatus = 'ACTIFS', ...filter } = query.filter ?? {};

@@ -1,5 +1,5 @@
 /** GET /v0/myorganization/{organizationClientId} — the caller's partners and which are excluded. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { engagementEndpoint, pathId } from '../../shared/dialects/engagement/dialect.ts';
 import { partnerSettingsView } from '../../shared/dialects/engagement/views.ts';
 import { getPartnerSettings } from '../../shared/domain/engagement.ts';

@@ -1,5 +1,5 @@
 /** GET /v0/publisher/{id} — one of the caller's partners, else 404 "Publisher not found". */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { engagementEndpoint, pathId } from '../../shared/dialects/engagement/dialect.ts';
 import { publisherView } from '../../shared/dialects/engagement/views.ts';
 import { partnerOf } from '../../shared/domain/engagement.ts';

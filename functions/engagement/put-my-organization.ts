@@ -1,5 +1,5 @@
 /** PUT /v0/myorganization/{organizationClientId} — replace which partners broadcast this organization. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { engagementEndpoint, pathId } from '../../shared/dialects/engagement/dialect.ts';
 import { partnerSettingsView } from '../../shared/dialects/engagement/views.ts';
 import { setPartnerSettings } from '../../shared/domain/engagement.ts';
@@ -9,8 +9,8 @@ export const handler = engagementEndpoint({
   bodyFormat: 'json',
   params: z.object({ organizationClientId: pathId }),
   body: z.object({
-    publisherIds: z.array(z.string().max(200)).max(10_000),
-    organizationName: z.string().min(1).max(500).nullable().optional(),
+    publisherIds: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(10_000)),
+    organizationName: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(500)))),
   }),
   async handle({ params, body, principal }) {
     const settings = await setPartnerSettings(

@@ -1,19 +1,18 @@
 /** GET /v0/organization?q=&rna=&siret=&limit=&skip= — the tenant's organizations. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { engagementEndpoint } from '../../shared/dialects/engagement/dialect.ts';
 import { organizationSummaryView } from '../../shared/dialects/engagement/views.ts';
 import { searchOrganizations } from '../../shared/domain/engagement.ts';
+import { boundedInteger } from '../../shared/http/query-params.ts';
 import { json } from '../../shared/http/types.ts';
-
-const integer = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
 
 export const handler = engagementEndpoint({
   query: z.object({
-    q: z.string().max(200).optional(),
-    rna: z.string().max(50).optional(),
-    siret: z.string().max(50).optional(),
-    limit: integer.pipe(z.number().max(100)).default(25),
-    skip: integer.default(0),
+    q: z.optional(z.string().check(z.maxLength(200))),
+    rna: z.optional(z.string().check(z.maxLength(50))),
+    siret: z.optional(z.string().check(z.maxLength(50))),
+    limit: boundedInteger(0, 100, 25),
+    skip: boundedInteger(0, 1_000_000_000, 0),
   }),
   async handle({ query, principal }) {
     const { total, page } = await searchOrganizations(principal.tenantId, query);

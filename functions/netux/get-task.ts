@@ -1,5 +1,5 @@
 /** GET /api/v2.0/tasks/{taskId}/ (extension) — a bulk task's status, counts, failures and created ids. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
 import { taskView } from '../../shared/dialects/netux/views.ts';
 import { describeTask } from '../../shared/domain/bulk-tasks.ts';

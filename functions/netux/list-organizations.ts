@@ -1,22 +1,20 @@
 /** GET /api/v2.0/organizations/ — filtered, sorted, paged list. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
 import { organizationView } from '../../shared/dialects/netux/views.ts';
 import { appsFor, findOrganizations } from '../../shared/domain/organizations.ts';
 import { notFound } from '../../shared/errors.ts';
+import { boundedInteger } from '../../shared/http/query-params.ts';
 import { baseUrl, json } from '../../shared/http/types.ts';
 
 const query = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  page_size: z.coerce.number().int().min(1).max(1000).default(50),
-  search: z.string().optional(),
-  label: z.string().optional(),
-  name: z.string().optional(),
-  sort_by: z.enum(['label', 'name', 'createdAt', '-label', '-name', '-createdAt']).default('createdAt'),
-  fields: z
-    .string()
-    .transform((list) => list.split(',').map((field) => field.trim()).filter(Boolean))
-    .optional(),
+  page: boundedInteger(1, 1_000_000_000, 1),
+  page_size: boundedInteger(1, 1000, 50),
+  search: z.optional(z.string()),
+  label: z.optional(z.string()),
+  name: z.optional(z.string()),
+  sort_by: z._default(z.enum(['label', 'name', 'createdAt', '-label', '-name', '-createdAt']), 'createdAt'),
+  fields: z.optional(z.pipe(z.string(), z.transform((list) => list.split(',').map((field) => field.trim()).filter(Boolean)))),
 });
 
 export const handler = netuxEndpoint({

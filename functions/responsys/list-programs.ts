@@ -1,16 +1,15 @@
 /** GET /rest/api/v1.3/programs?offset=&limit= — limit default and max 200. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { responsysEndpoint } from '../../shared/dialects/responsys/dialect.ts';
 import { programView } from '../../shared/dialects/responsys/views.ts';
 import { listAccessLists } from '../../shared/domain/access-lists.ts';
+import { boundedInteger } from '../../shared/http/query-params.ts';
 import { json } from '../../shared/http/types.ts';
-
-const integer = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
 
 export const handler = responsysEndpoint({
   query: z.object({
-    offset: integer.default(0),
-    limit: integer.pipe(z.number().min(1).max(200)).default(200),
+    offset: boundedInteger(0, 1_000_000_000, 0),
+    limit: boundedInteger(1, 200, 200),
   }),
   async handle({ query, principal }) {
     const programs = await listAccessLists(principal.tenantId, 'program', query.offset, query.limit);

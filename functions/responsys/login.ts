@@ -1,12 +1,16 @@
 /** POST /rest/api/v1.3/auth/token — password login, or `auth_type=token` refresh → {authToken, issuedAt, endPoint}. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { responsysEndpoint } from '../../shared/dialects/responsys/dialect.ts';
 import { login, refresh } from '../../shared/domain/sessions.ts';
 import { AppError } from '../../shared/errors.ts';
 import { baseUrl, header, json } from '../../shared/http/types.ts';
 
 const form = z.discriminatedUnion('auth_type', [
-  z.object({ auth_type: z.literal('password'), user_name: z.string().min(1).max(256), password: z.string().min(1).max(1024) }),
+  z.object({
+    auth_type: z.literal('password'),
+    user_name: z.string().check(z.minLength(1), z.maxLength(256)),
+    password: z.string().check(z.minLength(1), z.maxLength(1024)),
+  }),
   z.object({ auth_type: z.literal('token') }),
 ]);
 

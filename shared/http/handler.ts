@@ -7,7 +7,9 @@
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
-import type * as z from 'zod';
+// zod/mini: the same validation as zod 4 at a quarter of the bundle (cold start); schemas are built
+// with its functional API (z.optional(…), .check(z.maxLength(…))).
+import type * as z from 'zod/mini';
 import { config } from '../config.ts';
 import { countRequest } from '../db/rate-limit.ts';
 import type { Principal } from '../domain/credential.ts';
@@ -35,7 +37,7 @@ export interface HandlerInput<P, Q, B> {
   event: HttpEvent;
 }
 
-export interface EndpointOptions<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface EndpointOptions<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType> {
   /** Permission the credential needs (a Netux scope, an Apidae access level, ...). */
   requires?: string;
   bodyFormat?: 'json' | 'form';
@@ -149,7 +151,7 @@ const rateLimit = (): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestC
   },
 });
 
-export function zodIssues(error: z.ZodError): Issue[] {
+export function zodIssues(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
 }
 
@@ -157,14 +159,14 @@ export function zodIssues(error: z.ZodError): Issue[] {
 export const requiredFieldMessage = (issue: { input?: unknown; code?: string }) =>
   issue.input === undefined && issue.code === 'invalid_type' ? 'This field is required.' : undefined;
 
-function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, location: InputLocation): z.output<S> {
+function parseWith<S extends z.ZodMiniType>(schema: S | undefined, value: unknown, location: InputLocation): z.output<S> {
   if (!schema) return value as z.output<S>;
   const result = schema.safeParse(value, { error: requiredFieldMessage });
   if (!result.success) throw new AppError('validation', 'Validation Error.', { location, issues: zodIssues(result.error) });
   return result.data;
 }
 
-export function createEndpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
   dialect: Dialect,
   options: EndpointOptions<P, Q, B>,
 ) {

@@ -4,6 +4,7 @@
  * are checked here so an error names the exact path of the bad field.
  */
 import * as z from 'zod';
+import { LABEL_PATTERN, LABEL_RULE } from '../labels.ts';
 
 const rateLimit = z.strictObject({
   limit: z.int().positive(),
@@ -11,7 +12,7 @@ const rateLimit = z.strictObject({
 });
 
 /** URL-safe labels: they appear in paths as `~label`. */
-export const labelSchema = z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1-128 URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+export const labelSchema = z.string().regex(LABEL_PATTERN, LABEL_RULE);
 export const hexIdSchema = z.string().regex(/^[0-9a-f]{20,24}$/, 'must be 20-24 lowercase hex characters');
 
 const member = z.strictObject({

@@ -2,7 +2,7 @@
  * Apidae (API v002, membres) wire rules: credentials inside the `query` JSON (or, for get-by-id, the
  * query string), plain-text errors, JSONP on request.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { digestsEqual, sha256 } from '../../crypto.ts';
 import { getCredential } from '../../db/credentials.ts';
 import { AppError } from '../../errors.ts';
@@ -54,5 +54,5 @@ export const apidae: Dialect = {
   },
 };
 
-export const apidaeEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+export const apidaeEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
   createEndpoint(apidae, options);

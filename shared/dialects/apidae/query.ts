@@ -1,5 +1,5 @@
 /** The Apidae `query` parameter: URL-encoded JSON in the query string (GET) or a form field (POST). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../../errors.ts';
 import { requiredFieldMessage, zodIssues } from '../../http/handler.ts';
 import type { HttpEvent } from '../../http/types.ts';
@@ -36,30 +36,30 @@ export function readSearchQuery(event: HttpEvent): unknown {
   return value;
 }
 
-const text = z.string().max(200);
+const text = z.string().check(z.maxLength(200));
 
 export const memberFilterSchema = z.object({
-  nom: text.optional(),
-  idParrain: z.int().optional(),
-  communeCodePostal: text.optional(),
-  communeCode: text.optional(),
-  types: z.array(text).max(100).optional(),
-  idProjet: z.int().optional(),
-  typeProjet: text.optional(),
-  statutProjet: z.enum(['DEMONSTRATION', 'DEVELOPPEMENT', 'NON_DETERMINE', 'PRODUCTION']).optional(),
-  idSecteur: z.int().optional(),
-  nomSecteur: text.optional(),
-  userStatus: z.enum(USER_STATUSES).optional(),
+  nom: z.optional(text),
+  idParrain: z.optional(z.int()),
+  communeCodePostal: z.optional(text),
+  communeCode: z.optional(text),
+  types: z.optional(z.array(text).check(z.maxLength(100))),
+  idProjet: z.optional(z.int()),
+  typeProjet: z.optional(text),
+  statutProjet: z.optional(z.enum(['DEMONSTRATION', 'DEVELOPPEMENT', 'NON_DETERMINE', 'PRODUCTION'])),
+  idSecteur: z.optional(z.int()),
+  nomSecteur: z.optional(text),
+  userStatus: z.optional(z.enum(USER_STATUSES)),
 });
 
 export const searchQuerySchema = z.object({
   projetId: z.int(),
   apiKey: z.string(),
-  responseFields: z.array(z.enum(RESPONSE_FIELDS)).optional(),
-  filter: memberFilterSchema.optional(),
+  responseFields: z.optional(z.array(z.enum(RESPONSE_FIELDS))),
+  filter: z.optional(memberFilterSchema),
   // Extension: paging, as Apidae's own search services do.
-  first: z.int().min(0).optional(),
-  count: z.int().min(1).optional(),
+  first: z.optional(z.int().check(z.minimum(0))),
+  count: z.optional(z.int().check(z.minimum(1))),
 });
 
 export function parseSearchQuery(event: HttpEvent): z.output<typeof searchQuerySchema> {
@@ -83,4 +83,6 @@ export function parseResponseFieldsParam(raw: string | undefined): ResponseField
 }
 
 /** JSONP callback names: a plain JavaScript identifier path such as `cb` or `jQuery123.cb`. */
-export const callbackSchema = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'callback must be a JavaScript identifier path such as cb or jQuery123.cb').max(128);
+export const callbackSchema = z
+  .string()
+  .check(z.maxLength(128), z.regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'callback must be a JavaScript identifier path such as cb or jQuery123.cb'));

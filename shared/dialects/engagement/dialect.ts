@@ -1,5 +1,5 @@
 /** Engagement (API Engagement /v0) wire rules: x-api-key / apikey auth, `{ok:false, code, message}` errors. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sha256 } from '../../crypto.ts';
 import { getCredential } from '../../db/credentials.ts';
 import { AppError } from '../../errors.ts';
@@ -46,12 +46,8 @@ export const engagement: Dialect = {
   },
 };
 
-export const engagementEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+export const engagementEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
   createEndpoint(engagement, options);
 
 /** Path identifiers: non-empty, at most 200 characters, no control characters. */
-export const pathId = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+export const pathId = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'));

@@ -1,5 +1,5 @@
 /** Netux (Ubidots v2.0) wire rules: X-Auth-Token / ?token= auth, scopes, `{code, message, detail}` errors. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sha256 } from '../../crypto.ts';
 import { getCredential } from '../../db/credentials.ts';
 import type { NetuxScope } from '../../domain/credential.ts';
@@ -72,7 +72,7 @@ export const netux: Dialect = {
   },
 };
 
-export const netuxEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+export const netuxEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
   createEndpoint(netux, options);
 
 /** Path key: an id or `~label`; anything that matches nothing is a 404, never a 400. */

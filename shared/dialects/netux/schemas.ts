@@ -1,31 +1,31 @@
-/** Netux request bodies (zod). Unknown keys are ignored, as the vendor does. */
-import * as z from 'zod';
-import { labelSchema } from '../../seed/schema.ts';
+/** Netux request bodies (zod/mini). Unknown keys are ignored, as the vendor does. */
+import * as z from 'zod/mini';
+import { LABEL_PATTERN, LABEL_RULE } from '../../labels.ts';
 
+const label = z.string().check(z.regex(LABEL_PATTERN, LABEL_RULE));
 const imageUrl = z.union([z.url({ message: 'Enter a valid URL.' }), z.null()]);
 
 export const organizationFields = z.object({
-  label: labelSchema.optional(),
-  name: z.string().min(1).max(255).optional(),
-  description: z.string().max(10_000).optional(),
-  favicon: imageUrl.optional(),
-  logo: imageUrl.optional(),
-  properties: z
-    .record(z.string(), z.unknown())
-    .refine((value) => JSON.stringify(value).length <= 100_000, 'Properties may hold at most 100,000 characters of JSON.')
-    .optional(),
-  isActive: z.boolean().optional(),
-  app: z.string().min(1).nullable().optional(),
+  label: z.optional(label),
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  description: z.optional(z.string().check(z.maxLength(10_000))),
+  favicon: z.optional(imageUrl),
+  logo: z.optional(imageUrl),
+  properties: z.optional(
+    z.record(z.string(), z.unknown()).check(z.refine((value) => JSON.stringify(value).length <= 100_000, 'Properties may hold at most 100,000 characters of JSON.')),
+  ),
+  isActive: z.optional(z.boolean()),
+  app: z.optional(z.nullable(z.string().check(z.minLength(1)))),
 });
 
 /** Create and full update (PUT): `label` is required. */
-export const fullOrganization = organizationFields.extend({ label: labelSchema });
+export const fullOrganization = z.extend(organizationFields, { label });
 
-const itemId = z.string().min(1).max(200);
+const itemId = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const bulkItemSchemas = {
-  update: organizationFields.extend({ id: itemId }),
-  replace: fullOrganization.extend({ id: itemId }),
+  update: z.extend(organizationFields, { id: itemId }),
+  replace: z.extend(fullOrganization, { id: itemId }),
   create: fullOrganization,
   delete: z.union([itemId, z.object({ id: itemId })], { message: 'Expected an id, "~label" or {"id": …}.' }),
 };

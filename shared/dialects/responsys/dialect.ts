@@ -1,5 +1,5 @@
 /** Responsys (Oracle Responsys REST v1.3) wire rules: raw token in Authorization, `{type,title,errorCode,detail,errorDetails}` errors. */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { sha256 } from '../../crypto.ts';
 import { getCredential } from '../../db/credentials.ts';
 import { AppError } from '../../errors.ts';
@@ -52,5 +52,5 @@ export const responsys: Dialect = {
   },
 };
 
-export const responsysEndpoint = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(options: EndpointOptions<P, Q, B>) =>
+export const responsysEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
   createEndpoint(responsys, options);
