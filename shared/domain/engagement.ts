@@ -8,7 +8,7 @@ import { allocateIntId, listOrganizations, saveOrganization } from '../db/organi
 import { AppError, notFound } from '../errors.ts';
 import { containsFolded } from '../text.ts';
 import type { ClientMapping, Publisher } from './directory.ts';
-import { emptyMemberData, type Organization } from './organization.ts';
+import { newOrganization, type Organization } from './organization.ts';
 
 export interface PartnerSetting {
   publisher: Publisher;
@@ -45,22 +45,7 @@ export function derivedIdentity(publisherId: string, clientId: string) {
 
 async function createMappedOrganization(tenantId: string, mapping: Omit<ClientMapping, 'organizationId'>, name: string): Promise<ClientMapping> {
   const { id, label } = derivedIdentity(mapping.publisherId, mapping.clientId);
-  const organization: Organization = {
-    id,
-    intId: await allocateIntId(tenantId),
-    label,
-    name,
-    description: '',
-    createdAt: new Date().toISOString(),
-    isActive: true,
-    properties: {},
-    appId: null,
-    logo: null,
-    favicon: null,
-    parentId: null,
-    member: emptyMemberData(),
-    version: 1,
-  };
+  const organization = newOrganization({ id, intId: await allocateIntId(tenantId), label, name });
   const created = { ...mapping, organizationId: id };
   await saveOrganization(tenantId, organization, undefined, directory.clientMappingItems(tenantId, created, true));
   return created;

@@ -9,7 +9,7 @@ import * as store from '../db/organizations.ts';
 import { referenceCleanups } from '../db/references.ts';
 import { AppError, notFound } from '../errors.ts';
 import { resolveOrganizationId } from './organizations.ts';
-import { emptyMemberData, type Organization, type OrganizationKey } from './organization.ts';
+import { newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -97,22 +97,7 @@ export async function createOrganization(
   // A label already taken is answered before an integer id is drawn (the transaction still enforces
   // uniqueness; only a lost race leaves a gap in the integer ids).
   if (await store.findOrganizationIdByLabel(tenantId, fields.label)) throw labelTaken();
-  const base: Organization = {
-    id,
-    intId: intId ?? (await store.allocateIntId(tenantId)),
-    label: fields.label,
-    name: fields.label,
-    description: '',
-    createdAt: new Date().toISOString(),
-    isActive: true,
-    properties: {},
-    appId: null,
-    logo: null,
-    favicon: null,
-    parentId: null,
-    member: emptyMemberData(),
-    version: 1,
-  };
+  const base = newOrganization({ id, intId: intId ?? (await store.allocateIntId(tenantId)), label: fields.label });
   const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
   try {
     await store.saveOrganization(tenantId, organization, undefined);

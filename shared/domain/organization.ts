@@ -80,6 +80,27 @@ export const emptyMemberData = (): MemberData => ({
   tags: [],
 });
 
+/** A new organization with every field at its default: a root, active, no member data. */
+export function newOrganization(identity: { id: string; intId: number; label: string; name?: string }): Organization {
+  return {
+    id: identity.id,
+    intId: identity.intId,
+    label: identity.label,
+    name: identity.name ?? identity.label,
+    description: '',
+    createdAt: new Date().toISOString(),
+    isActive: true,
+    properties: {},
+    appId: null,
+    logo: null,
+    favicon: null,
+    parentId: null,
+    member: emptyMemberData(),
+    version: 1,
+    appliedOps: {},
+  };
+}
+
 /** A path key is an id, or `~label`. */
 export type OrganizationKey = { id: string } | { label: string };
 

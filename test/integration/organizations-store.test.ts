@@ -1,27 +1,12 @@
 /** Uniqueness is enforced by the write itself (conditional transaction), even under races. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocateIntId, raiseIntIdCounter, saveOrganization, findOrganizationIdByLabel } from '../../shared/db/organizations.ts';
-import { emptyMemberData, type Organization } from '../../shared/domain/organization.ts';
+import { newOrganization, type Organization } from '../../shared/domain/organization.ts';
 import { createTable } from '../support/table.ts';
 
 beforeAll(createTable);
 
-const org = (id: string, intId: number, label: string): Organization => ({
-  id,
-  intId,
-  label,
-  name: label,
-  description: '',
-  createdAt: new Date().toISOString(),
-  isActive: true,
-  properties: {},
-  appId: null,
-  logo: null,
-  favicon: null,
-  parentId: null,
-  member: emptyMemberData(),
-  version: 1,
-});
+const org = (id: string, intId: number, label: string): Organization => newOrganization({ id, intId, label });
 
 describe('organization writes', () => {
   it('lets exactly one of two racing creates claim a label', async () => {
