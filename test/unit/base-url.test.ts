@@ -1,0 +1,20 @@
+/** Absolute URLs carry the scheme, host and stage (or base path) the client actually called. */
+import { describe, expect, it } from 'vitest';
+import { baseUrl } from '../../shared/http/types.ts';
+import type { HttpEvent } from '../../shared/http/types.ts';
+
+const event = (path: string, fullPath: string, headers: Record<string, string>): HttpEvent =>
+  ({ path, headers, requestContext: { path: fullPath, domainName: 'abc.execute-api.eu-west-1.amazonaws.com' } }) as unknown as HttpEvent;
+
+describe('baseUrl', () => {
+  it('keeps the API Gateway stage in front of the resource path', () => {
+    expect(baseUrl(event('/api/v2.0/organizations/', '/v1/api/v2.0/organizations/', { Host: 'abc.execute-api.eu-west-1.amazonaws.com', 'X-Forwarded-Proto': 'https' }))).toBe(
+      'https://abc.execute-api.eu-west-1.amazonaws.com/v1',
+    );
+  });
+
+  it('keeps a custom domain base path, and none when there is none', () => {
+    expect(baseUrl(event('/rest/api/v1.3/auth/token', '/directory/rest/api/v1.3/auth/token', { host: 'api.example.org', 'x-forwarded-proto': 'https' }))).toBe('https://api.example.org/directory');
+    expect(baseUrl(event('/v0/publisher', '/v0/publisher', { host: '127.0.0.1:3000', 'x-forwarded-proto': 'http' }))).toBe('http://127.0.0.1:3000');
+  });
+});
