@@ -1,10 +1,11 @@
 /**
  * In-process measurements per endpoint, on the same DynamoDB Local: DynamoDB round trips and
- * consumed capacity (ReturnConsumedCapacity: INDEXES on every call), and in-handler CPU — the CPU
- * time of a handler invocation minus the CPU spent inside the SDK during it (what remains is Middy,
- * auth logic, parsing, zod, views and the response); the same DynamoDB calls issued directly are
- * shown beside it.
+ * consumed capacity (ReturnConsumedCapacity: INDEXES on every call), and CPU: the handler's total
+ * per invocation, and in-handler CPU from a V8 CPU profile of the same invocations — the self time of
+ * the samples in our code, Middy, zod and Powertools (everything that is not the AWS SDK, Node's
+ * HTTP stack or idle). The same DynamoDB calls issued directly are shown beside it.
  */
+import { Session } from 'node:inspector/promises';
 import { routes } from '../functions/routes.ts';
 import { buildEvent, createRouter } from '../infra/local/api-gateway.ts';
 import { loadHandler } from '../infra/local/runtime.ts';
@@ -19,8 +20,6 @@ export interface InProcessResult {
   writeUnits: number;
   handlerCpuUs: number;
   directCpuUs: number;
-  /** Of the handler's CPU, what the SDK used (measured around every DynamoDB call). */
-  sdkCpuUs: number;
   inHandlerCpuUs: number;
 }
 
@@ -31,8 +30,21 @@ interface Capacity {
 }
 
 let recording: { calls: number; read: number; write: number } | undefined;
-/** CPU time spent inside the SDK (serialising, signing, HTTP, parsing) while the handler ran. */
-let sdkCpuMicros = 0;
+
+/** Frames that are the handler's own work: the project's functions/ and shared/, Middy, zod, Powertools (not the bench's event building). */
+const HANDLER_CODE = /\/(functions|shared)\/|node_modules\/(@middy|zod|@aws-lambda-powertools)\//;
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { url: string } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time (µs) of the profile's samples that fall in handler code. */
+function handlerSelfTime(profile: CpuProfile): number {
+  const urls = new Map(profile.nodes.map((node) => [node.id, node.callFrame.url]));
+  return profile.samples.reduce((sum, id, i) => sum + (HANDLER_CODE.test(urls.get(id) ?? '') ? (profile.timeDeltas[i] ?? 0) : 0), 0);
+}
 
 /** Adds ReturnConsumedCapacity to every DynamoDB call of this process and sums what comes back. */
 export function instrumentCapacity(): void {
@@ -40,10 +52,7 @@ export function instrumentCapacity(): void {
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'INDEXES';
-      // Invocations run one at a time, so the CPU used between here and the answer is the SDK's own.
-      const cpuBefore = cpuMicros();
       const result = await next(args);
-      sdkCpuMicros += cpuMicros() - cpuBefore;
       if (recording) {
         recording.calls += 1;
         const consumed = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
@@ -68,6 +77,10 @@ const cpuMicros = () => {
 export async function measureInProcess(endpoints: Endpoint[], context: { responsysToken: string }, iterations: number): Promise<InProcessResult[]> {
   const route = createRouter(routes);
   const results: InProcessResult[] = [];
+  const profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 50 });
   for (const endpoint of endpoints) {
     const request = endpoint.request(context);
     const url = new URL(request.path, 'http://127.0.0.1');
@@ -99,10 +112,12 @@ export async function measureInProcess(endpoints: Endpoint[], context: { respons
     if (reply.statusCode >= 400) console.warn(`  ${endpoint.name}: status ${reply.statusCode}`);
 
     let start = cpuMicros();
-    sdkCpuMicros = 0;
     for (let i = 0; i < iterations; i++) await invoke();
     const handlerCpuUs = (cpuMicros() - start) / iterations;
-    const handlerSdkCpuUs = sdkCpuMicros / iterations;
+    await profiler.post('Profiler.start');
+    for (let i = 0; i < iterations; i++) await invoke();
+    const { profile } = (await profiler.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const inHandlerCpuUs = handlerSelfTime(profile) / iterations;
     start = cpuMicros();
     for (let i = 0; i < iterations; i++) await endpoint.direct(context);
     const directCpuUs = (cpuMicros() - start) / iterations;
@@ -115,10 +130,9 @@ export async function measureInProcess(endpoints: Endpoint[], context: { respons
       writeUnits: one.write,
       handlerCpuUs,
       directCpuUs,
-      sdkCpuUs: handlerSdkCpuUs,
-      inHandlerCpuUs: handlerCpuUs - handlerSdkCpuUs,
+      inHandlerCpuUs,
     });
-    console.log(`  ${endpoint.name}: ${one.calls} round trips, ${one.read} RCU, ${one.write} WCU, in-handler CPU ${(handlerCpuUs - handlerSdkCpuUs).toFixed(0)} µs`);
+    console.log(`  ${endpoint.name}: ${one.calls} round trips, ${one.read} RCU, ${one.write} WCU, in-handler CPU ${inHandlerCpuUs.toFixed(0)} µs`);
   }
   return results;
 }
