@@ -1,19 +1,4 @@
 /** PUT /api/v2.0/organizations/{key}/ — full update: label required, absent fields reset to their defaults. */
-import { netuxEndpoint, organizationKeyParams } from '../../shared/dialects/netux/dialect.ts';
-import { fullOrganization } from '../../shared/dialects/netux/schemas.ts';
-import { organizationView } from '../../shared/dialects/netux/views.ts';
-import { parseOrganizationKey } from '../../shared/domain/organization.ts';
-import { updateOrganization } from '../../shared/domain/organization-writes.ts';
-import { appsFor } from '../../shared/domain/organizations.ts';
-import { baseUrl, json } from '../../shared/http/types.ts';
+import { updateEndpoint } from '../../shared/dialects/netux/update.ts';
 
-export const handler = netuxEndpoint({
-  requires: 'write',
-  bodyFormat: 'json',
-  params: organizationKeyParams,
-  body: fullOrganization,
-  async handle({ params, body, principal, event }) {
-    const organization = await updateOrganization(principal.tenantId, parseOrganizationKey(params.key), body, 'full');
-    return json(200, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));
-  },
-});
+export const handler = updateEndpoint('full');

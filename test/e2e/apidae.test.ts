@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../shared/seed/load.ts';
 import { parseSeedFile } from '../../shared/seed/schema.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 const FULL = { projetId: 1234, apiKey: 'demo-apidae-key' };
 const LIMITED = { projetId: 5678, apiKey: 'demo-apidae-limited' };
@@ -24,9 +23,7 @@ const byId = (id: string, params: Record<string, string> = { apiKey: FULL.apiKey
   call(`${server.url}/api/v002/membre/get-by-id/${id}?${new URLSearchParams(params)}`);
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

@@ -1,7 +1,7 @@
 /** Engagement /v0 over HTTP: every sentence of contracts.md §1. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { snapshotTable } from '../support/table.ts';
 
 const KEY = 'demo-engagement-key-0001';
 const OTHER = 'test-engagement-other-publisher';
@@ -17,9 +17,7 @@ const flags = (reply: { body: { data: { _id: string; excluded: boolean }[] } }) 
   Object.fromEntries(reply.body.data.map((p) => [p._id, p.excluded]));
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

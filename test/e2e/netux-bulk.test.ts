@@ -5,8 +5,8 @@ import { handler as applyChunkWorker } from '../../functions/tasks/apply-chunk.t
 import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getOrganization } from '../../shared/db/organizations.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { snapshotTable } from '../support/table.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 let server: TestServer;
@@ -29,9 +29,7 @@ async function runTask(method: string, op: string, body: unknown, headers?: Reco
 }
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

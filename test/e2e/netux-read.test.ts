@@ -1,7 +1,6 @@
 /** Netux read slice over HTTP: list, get by id and ~label, auth, scopes, paging, rate limit, tenancy. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 const OTHER_TENANT_TOKEN = 'other-tenant-netux-token';
@@ -10,9 +9,7 @@ const get = (path: string, token: string | null = TOKEN) =>
   call(`${server.url}${path}`, { headers: token ? { 'X-Auth-Token': token } : {} });
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

@@ -1,7 +1,7 @@
 /** Netux single-object writes over HTTP: create, PATCH, PUT, DELETE and the delete rule. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { snapshotTable } from '../support/table.ts';
 import { getOrganization } from '../../shared/db/organizations.ts';
 import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
 
@@ -15,9 +15,7 @@ const send = (method: string, path: string, body?: unknown, token: string | null
   });
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../shared/crypto.ts';
 import { putCredential } from '../../shared/db/credentials.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData, snapshotTable } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { snapshotTable } from '../support/table.ts';
 
 let server: TestServer;
 let token: string;
@@ -25,9 +25,7 @@ const api = (method: string, path: string, body?: unknown, auth: string | null =
 const access = (names: string[]) => ({ attributes: { organizations: { attributeValues: names.map((name) => ({ name })) } } });
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
   token = (await login()).body.authToken;
 });
 afterAll(() => server.close());

@@ -10,8 +10,7 @@ import { dynamodb } from '../../shared/db/client.ts';
 import { getOrganization } from '../../shared/db/organizations.ts';
 import { createTask, getTask, listOpenTasksCreatedBefore } from '../../shared/db/tasks.ts';
 import { applyChunk, chunkItems, reconcileAbandonedTasks } from '../../shared/domain/bulk-tasks.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
 const IDS = ['409dba9c67d3bb19f554', '4923b1670068c9c54b06', '445da83878abc3c75756', '0000000000000012000007'];
@@ -46,9 +45,7 @@ async function runBulk(description: string) {
 }
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterEach(() => {
   dynamodb.middlewareStack.remove('injectedFault');

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrganizationIdByLabel, getOrganization } from '../../shared/db/organizations.ts';
 import { moveOrganization } from '../../shared/domain/organization-writes.ts';
 import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'content-type': 'application/json' };
 const FIFTH = '445da83878abc3c75756';
@@ -15,9 +14,7 @@ let server: TestServer;
 let token = '';
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
   token = (
     await call(`${server.url}/rest/api/v1.3/auth/token`, {
       method: 'POST',

@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../../shared/crypto.ts';
 import { deleteCredential, putCredential } from '../../shared/db/credentials.ts';
 import { logger } from '../../shared/logger.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(() => server.close());
 

@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type Route } from '../../functions/routes.ts';
-import { call, startTestServer, type Reply, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type Reply, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let responsysTokenB = '';
@@ -98,9 +97,7 @@ function normalized(reply: Reply, masks: string[]): string {
 }
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
   const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

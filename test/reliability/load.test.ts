@@ -1,16 +1,13 @@
 /** A bounded loopback load (fixed rate and duration, mixed reads and writes of all dialects): zero errors. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mixedWorkload, runMixedLoad } from '../../bench/mixed-load.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 
 beforeAll(async () => {
   process.env.RATE_LIMIT_DEFAULT = '100000';
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
 });
 afterAll(async () => {
   delete process.env.RATE_LIMIT_DEFAULT;

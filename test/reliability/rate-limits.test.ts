@@ -3,17 +3,14 @@
  * processes on one table), each answered in the dialect's own format with its headers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startSecondInstance, startTestServer, type Reply, type TestServer } from '../support/server.ts';
-import { createTable, seedTestData } from '../support/table.ts';
+import { startSeededServer, call, startSecondInstance, type Reply, type TestServer } from '../support/server.ts';
 import { isDialectError } from './dialect-format.ts';
 
 let server: TestServer;
 let second: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  await createTable();
-  await seedTestData();
-  server = await startTestServer();
+  server = await startSeededServer();
   second = await startSecondInstance();
 }, 60_000);
 afterAll(async () => {

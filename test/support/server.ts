@@ -29,6 +29,14 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
+/** A table of this test file's own, the demo and fixture seeds, and the server on it. */
+export async function startSeededServer(): Promise<TestServer> {
+  const { createTable, seedTestData } = await import('./table.ts');
+  await createTable();
+  await seedTestData();
+  return startTestServer();
+}
+
 export interface Reply<T = unknown> {
   status: number;
   headers: Headers;

@@ -1,0 +1,20 @@
+/** PATCH and PUT on one organization differ only in their schema and whether absent fields reset. */
+import { organizationView } from './views.ts';
+import { netuxEndpoint, organizationKeyParams } from './dialect.ts';
+import { fullOrganization, organizationFields } from './schemas.ts';
+import { parseOrganizationKey } from '../../domain/organization.ts';
+import { updateOrganization } from '../../domain/organization-writes.ts';
+import { appsFor } from '../../domain/organizations.ts';
+import { baseUrl, json } from '../../http/types.ts';
+
+export const updateEndpoint = (mode: 'partial' | 'full') =>
+  netuxEndpoint({
+    requires: 'write',
+    bodyFormat: 'json',
+    params: organizationKeyParams,
+    body: mode === 'partial' ? organizationFields : fullOrganization,
+    async handle({ params, body, principal, event }) {
+      const organization = await updateOrganization(principal.tenantId, parseOrganizationKey(params.key), body, mode);
+      return json(200, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));
+    },
+  });
