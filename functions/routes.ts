@@ -33,46 +33,34 @@ export interface Route {
 /** Every authenticated request reads its credential and counts itself in its rate-limit window. */
 const authenticated: TableAction[] = ['GetItem', 'UpdateItem'];
 
-const netux = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[], extra: Partial<Route> = {}): Route => ({
-  name: `Netux${name}`,
-  dialect: 'netux',
-  method,
-  path: `/api/v2.0${path}`,
-  handler: `functions/netux/${module}.ts`,
-  tableActions: [...authenticated, ...tableActions],
-  ...extra,
-});
+/**
+ * A route builder per dialect: names are prefixed with the dialect, paths with its base path (a path
+ * already under /rest/ is kept, for Responsys' unversioned rate-limit resource), handlers live in
+ * functions/<dialect>/, and table actions include what authentication needs.
+ */
+const routesOf =
+  (dialect: DialectName, namePrefix: string, basePath: string) =>
+  (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[], extra: Partial<Route> = {}): Route => ({
+    name: `${namePrefix}${name}`,
+    dialect,
+    method,
+    path: path.startsWith('/rest/') ? path : `${basePath}${path}`,
+    handler: `functions/${dialect}/${module}.ts`,
+    tableActions: [...authenticated, ...tableActions],
+    ...extra,
+  });
+
+const netux = routesOf('netux', 'Netux', '/api/v2.0');
+const engagement = routesOf('engagement', 'Engagement', '/v0');
+const apidae = routesOf('apidae', 'Apidae', '/api/v002/membre');
+const responsys = routesOf('responsys', 'Responsys', '/rest/api/v1.3');
 
 /** Organization writes: read-modify-write transactions over the organization and its guard items. */
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
 const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem'];
 
-const engagement = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
-  name: `Engagement${name}`,
-  dialect: 'engagement',
-  method,
-  path: `/v0${path}`,
-  handler: `functions/engagement/${module}.ts`,
-  tableActions: [...authenticated, ...tableActions],
-});
 
-const responsys = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
-  name: `Responsys${name}`,
-  dialect: 'responsys',
-  method,
-  path: path.startsWith('/rest/') ? path : `/rest/api/v1.3${path}`,
-  handler: `functions/responsys/${module}.ts`,
-  tableActions: [...authenticated, ...tableActions],
-});
 
-const apidae = (name: string, method: HttpMethod, path: string, module: string, tableActions: TableAction[]): Route => ({
-  name: `Apidae${name}`,
-  dialect: 'apidae',
-  method,
-  path: `/api/v002/membre${path}`,
-  handler: `functions/apidae/${module}.ts`,
-  tableActions: [...authenticated, ...tableActions],
-});
 
 export const routes: Route[] = [
   engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', ['Query', 'BatchGetItem', 'PutItem']),
@@ -84,7 +72,7 @@ export const routes: Route[] = [
   apidae('PostMembres', 'POST', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
   apidae('GetById', 'GET', '/get-by-id/{id}', 'get-by-id', []),
   // Login is anonymous: it reads the user, stores the new token and, on refresh, deletes the old one.
-  { ...responsys('Login', 'POST', '/auth/token', 'login', []), tableActions: ['GetItem', 'PutItem', 'DeleteItem'] },
+  responsys('Login', 'POST', '/auth/token', 'login', [], { tableActions: ['GetItem', 'PutItem', 'DeleteItem'] }),
   responsys('GetOrganizations', 'GET', '/attributes/organizations', 'get-organizations', ['Query']),
   responsys('SetProgramAccess', 'POST', '/attributes/programs/{programName}', 'set-program-access', ['Query']),
   responsys('GetProgramAccess', 'GET', '/attributes/programs/{programName}', 'get-program-access', ['Query']),

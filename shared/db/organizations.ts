@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import type { Organization } from '../domain/organization.ts';
 import { db, tableName } from './client.ts';
 import { keys, type MemberIndexField } from './keys.ts';
-import { cancellationCodes, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { cancellationCodes, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -78,8 +78,8 @@ export async function allocateIntId(tenantId: string, count = 1): Promise<number
 
 /** Raises the counter to at least `floor` so new ids stay above every seeded id. */
 export async function raiseIntIdCounter(tenantId: string, floor: number): Promise<void> {
-  try {
-    await db.send(
+  await ignoringConditionFailure(
+    db.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.tenant(tenantId),
@@ -87,10 +87,8 @@ export async function raiseIntIdCounter(tenantId: string, floor: number): Promis
         ConditionExpression: 'attribute_not_exists(orgCounter) OR orgCounter < :floor',
         ExpressionAttributeValues: { ':floor': floor },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 const guardPut = (key: { PK: string; SK: string }, orgId: string): TransactItem => ({

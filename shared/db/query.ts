@@ -28,6 +28,18 @@ export function stripKeys<T>(item: Record<string, unknown>): T {
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+/**
+ * Awaits a conditional write whose failed condition means "already done" (idempotent steps): that
+ * failure is swallowed, any other error is not.
+ */
+export async function ignoringConditionFailure(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
 /** The cancellation reason codes of a failed transaction, in the order of its items. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;

@@ -11,7 +11,7 @@ import {
 import type { Chunk, ChunkResult, Task, TaskStatus } from '../domain/task.ts';
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
-import { isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 const RETENTION_SECONDS = 8 * 24 * 3600;
 const expiry = () => Math.floor(Date.now() / 1000) + RETENTION_SECONDS;
@@ -73,8 +73,8 @@ export const listChunkResults = (tenantId: string, taskId: string) =>
 
 /** PENDING → RUNNING (a re-run of the first state finds it RUNNING already and carries on). */
 export async function markTaskRunning(tenantId: string, taskId: string): Promise<void> {
-  try {
-    await db.send(
+  await ignoringConditionFailure(
+    db.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
@@ -83,16 +83,14 @@ export async function markTaskRunning(tenantId: string, taskId: string): Promise
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':running': 'RUNNING', ':pending': 'PENDING' },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Records a chunk's outcome once; a duplicate delivery finds it DONE and leaves it. */
 export async function recordChunkResult(tenantId: string, taskId: string, chunk: number, result: ChunkResult): Promise<void> {
-  try {
-    await db.send(
+  await ignoringConditionFailure(
+    db.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
@@ -107,16 +105,14 @@ export async function recordChunkResult(tenantId: string, taskId: string, chunk:
           ':created': result.created,
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Sets the final status once (the first finisher wins; later calls change nothing). */
 export async function finishTask(tenantId: string, taskId: string, outcome: Pick<Task, 'status' | 'succeeded' | 'failed'>): Promise<void> {
-  try {
-    await db.send(
+  await ignoringConditionFailure(
+    db.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
@@ -132,10 +128,8 @@ export async function finishTask(tenantId: string, taskId: string, outcome: Pick
           ':running': 'RUNNING',
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /**
