@@ -4,15 +4,13 @@ import { AppError } from '../errors.ts';
 import type { AccessList, AccessListKind } from './directory.ts';
 import { organizationTree, type TreeNode } from './organization-tree.ts';
 
-const labels = {
-  program: { code: 'PROGRAM_NOT_FOUND', title: 'Program not found', noun: 'Program', plural: 'program' },
-  campaign: { code: 'CAMPAIGN_NOT_FOUND', title: 'Campaign not found', noun: 'Campaign', plural: 'campaign' },
-} as const;
+/** What an access-list error is about; the dialect turns it into its own wording. */
+export type AccessListProblem =
+  | { problem: 'list-not-found'; kind: AccessListKind; name: string }
+  | { problem: 'organization-name'; kind: AccessListKind; value: string; matches: number };
 
 const notFound = (kind: AccessListKind, name: string) =>
-  new AppError('not_found', `${labels[kind].noun} with the name ${name} not found`, {
-    detail: { errorCode: labels[kind].code, title: labels[kind].title },
-  });
+  new AppError('not_found', `No ${kind} named ${name}.`, { detail: { problem: 'list-not-found', kind, name } satisfies AccessListProblem });
 
 export async function getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList> {
   const list = await store.getAccessList(tenantId, kind, name);
@@ -39,10 +37,9 @@ export async function setAccess(tenantId: string, kind: AccessListKind, name: st
   for (const wanted of new Set(organizationNames)) {
     const matches = byName.get(wanted) ?? [];
     if (matches.length !== 1) {
-      const reason = matches.length === 0 ? 'Invalid attribute value' : 'Ambiguous attribute value';
-      throw new AppError('validation', `Unable to set Access Attributes for the ${labels[kind].plural}. ${reason}: ${wanted}`, {
+      throw new AppError('validation', `Organization name ${wanted} matches ${matches.length} organizations.`, {
         location: 'body',
-        detail: { errorCode: 'SET_OBJECT_ATTRIBUTE_EXCEPTION', title: 'Set Object Attribute Exception' },
+        detail: { problem: 'organization-name', kind, value: wanted, matches: matches.length } satisfies AccessListProblem,
       });
     }
     chosen.push(matches[0]!);

@@ -2,6 +2,7 @@
 import type * as z from 'zod/mini';
 import { sha256 } from '../../crypto.ts';
 import { getCredential } from '../../db/credentials.ts';
+import type { AccessListProblem } from '../../domain/access-lists.ts';
 import { AppError } from '../../errors.ts';
 import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
 import { header, json, type HttpResult } from '../../http/types.ts';
@@ -21,7 +22,7 @@ export const responsys: Dialect = {
     return { tenantId: credential.tenantId, credential };
   },
   formatError(error) {
-    const named = error?.options.detail as { errorCode?: string; title?: string } | undefined;
+    const about = error?.options.detail as AccessListProblem | undefined;
     switch (error?.kind) {
       case 'unauthenticated':
         return fail(401, 'INVALID_AUTH_TOKEN', 'Unauthorized', INVALID_TOKEN);
@@ -30,14 +31,21 @@ export const responsys: Dialect = {
           ? fail(401, 'INVALID_AUTH_TOKEN', 'Unauthorized', INVALID_TOKEN)
           : fail(401, 'INVALID_CREDENTIALS', 'Invalid credentials', error.message);
       case 'validation': {
-        if (named?.errorCode) return fail(400, named.errorCode, named.title ?? 'Bad request', error.message);
+        if (about?.problem === 'organization-name') {
+          const reason = about.matches === 0 ? 'Invalid attribute value' : 'Ambiguous attribute value';
+          return fail(400, 'SET_OBJECT_ATTRIBUTE_EXCEPTION', 'Set Object Attribute Exception', `Unable to set Access Attributes for the ${about.kind}. ${reason}: ${about.value}`);
+        }
         const problems = (error.options.issues ?? []).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
         return error.options.location === 'body' || error.options.location === 'header'
           ? fail(400, 'INVALID_REQUEST_BODY', 'Invalid request body', problems || error.message)
           : fail(400, 'INVALID_PARAMETER', 'Invalid parameter', problems || error.message);
       }
       case 'not_found':
-        return fail(404, named?.errorCode ?? 'NOT_FOUND', named?.title ?? 'Not found', error.message);
+        if (about?.problem === 'list-not-found') {
+          const noun = about.kind === 'program' ? 'Program' : 'Campaign';
+          return fail(404, `${about.kind.toUpperCase()}_NOT_FOUND`, `${noun} not found`, `${noun} with the name ${about.name} not found`);
+        }
+        return fail(404, 'NOT_FOUND', 'Not found', error.message);
       case 'forbidden':
         return fail(403, 'FORBIDDEN', 'Forbidden', error.message);
       case 'conflict':
