@@ -10,7 +10,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/local/**', 'scripts/**', 'bench/**', 'test/**', 'infra/app.ts'],
+    files: ['infra/local/**', 'infra/openapi/cli.ts', 'infra/admin/**', 'scripts/**', 'bench/**', 'test/**', 'infra/app.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { routes, scheduledJobs, type Route } from '../../functions/routes.ts';
+import { routes, scheduledJobs } from '../../functions/routes.ts';
 import { createGateway, type LambdaHandler } from './api-gateway.ts';
+import { docsSite } from './docs-site.ts';
 import { ensureTable, LocalRuntimeError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from './step-functions.ts';
 
@@ -43,6 +44,9 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
   const handler = (await loadHandler(worker)) as unknown as (input: unknown, context: object) => Promise<unknown>;
   return (input: unknown) => handler(input, { functionName: worker.name, awsRequestId: crypto.randomUUID() });
 };
+
+/** The local API Gateway over the route table, with the documentation pages beside it. */
+export const createLocalGateway = () => createGateway({ routes, loadHandler, extra: docsSite() });
 
 /** The local Step Functions endpoint, with the environment the bulk handlers use to reach it. */
 export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {
@@ -95,7 +99,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         void loadHandler(job).then((run) => (run as unknown as () => Promise<unknown>)()).catch((error) => console.error(`${job.name}: ${(error as Error).message}`));
       }, job.everyMs).unref(),
     );
-    const server = createGateway({ routes, loadHandler: (route: Route) => loadHandler(route) });
+    const server = createLocalGateway();
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 3000, host);
     return {

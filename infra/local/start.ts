@@ -46,6 +46,8 @@ ${runtime.seeded ? `Loaded ${values.seed ?? 'the demo seed (seeds/demo.json)'}.`
   Apidae      ${url}/api/v002           projetId 1234, apiKey demo-apidae-key (limited: 5678 / demo-apidae-limited)
   Responsys   ${url}/rest/api/v1.3      user_name demo-user, password demo-password-1
 
+  Docs        ${url}/docs               OpenAPI: ${url}/openapi/<engagement|netux|apidae|responsys>.json
+
   curl -H 'X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73' ${url}/api/v2.0/organizations/
 
 Ctrl-C to stop.`);

@@ -49,6 +49,17 @@ export interface EndpointOptions<P extends z.ZodMiniType, Q extends z.ZodMiniTyp
   handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<HttpResult>;
 }
 
+/** What an endpoint declares about its input: read by the OpenAPI generator, never at request time. */
+export interface EndpointContract {
+  dialect: Dialect['name'];
+  requires?: string;
+  anonymous: boolean;
+  bodyFormat?: 'json' | 'form';
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
+}
+
 type Request = middy.Request<HttpEvent, HttpResult, Error, RequestContext>;
 
 function rateLimitHeaders(state: RateLimitState | undefined): Record<string, string> {
@@ -174,7 +185,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));
-  return pipeline.handler(async (event, context) =>
+  const handler = pipeline.handler(async (event, context) =>
     options.handle({
       params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
       query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
@@ -183,4 +194,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
       event,
     }),
   );
+  const { requires, anonymous = false, bodyFormat, params, query, body } = options;
+  const contract: EndpointContract = { dialect: dialect.name, requires, anonymous, bodyFormat, params, query, body };
+  return Object.assign(handler, { contract });
 }

@@ -1,8 +1,6 @@
 /** The local API Gateway over the route table, on an ephemeral port, for end-to-end tests over HTTP. */
 import type { Server } from 'node:http';
-import { routes } from '../../functions/routes.ts';
-import { createGateway } from '../../infra/local/api-gateway.ts';
-import { loadHandler, startBulkTaskRunner } from '../../infra/local/runtime.ts';
+import { createLocalGateway, startBulkTaskRunner } from '../../infra/local/runtime.ts';
 import type { LocalStepFunctions } from '../../infra/local/step-functions.ts';
 
 export interface TestServer {
@@ -13,7 +11,7 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   const stepFunctions = await startBulkTaskRunner();
-  const server: Server = createGateway({ routes, loadHandler });
+  const server: Server = createLocalGateway();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {

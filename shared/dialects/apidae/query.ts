@@ -69,6 +69,8 @@ export function parseSearchQuery(event: HttpEvent): z.output<typeof searchQueryS
 }
 
 /** `responseFields` in get-by-id's query string: a JSON array, or a comma-separated list. */
+const responseFieldsSchema = z.array(z.enum(RESPONSE_FIELDS));
+
 export function parseResponseFieldsParam(raw: string | undefined): ResponseField[] {
   if (raw === undefined || raw === '') return [];
   let list: unknown;
@@ -77,7 +79,7 @@ export function parseResponseFieldsParam(raw: string | undefined): ResponseField
   } catch (error) {
     throw new AppError('validation', `responseFields n'est pas du JSON valide : ${(error as Error).message}`, { location: 'query' });
   }
-  const result = z.array(z.enum(RESPONSE_FIELDS)).safeParse(list);
+  const result = responseFieldsSchema.safeParse(list);
   if (!result.success) throw new AppError('validation', 'responseFields invalide.', { location: 'query', issues: zodIssues(result.error).map((i) => ({ ...i, path: ['responseFields', ...i.path] })) });
   return result.data;
 }
