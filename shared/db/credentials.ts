@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Credential, CredentialKind } from '../domain/credential.ts';
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
-import { isConditionFailure, stripKeys } from './query.ts';
+import { isConditionFailure, queryIndex, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
@@ -28,6 +28,7 @@ export async function putCredential(credential: Credential, ttlEpochSeconds?: nu
         TableName: tableName(),
         Item: {
           ...keys.credential(credential.kind, credential.lookupId),
+          ...keys.credentialListing(credential.tenantId, credential.kind, credential.credentialId, credential.lookupId),
           entity: 'CRED',
           ...credential,
           ...(ttlEpochSeconds ? { expiresAt: ttlEpochSeconds } : {}),
@@ -46,3 +47,7 @@ export async function putCredential(credential: Credential, ttlEpochSeconds?: nu
 export async function deleteCredential(kind: CredentialKind, lookupId: string): Promise<void> {
   await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId) }));
 }
+
+/** Every credential of a tenant, Responsys tokens included (admin only). */
+export const listTenantCredentials = (tenantId: string) =>
+  queryIndex<Record<string, unknown>>(keys.credentialListingPartition(tenantId)).then((items) => items.map((item) => stripKeys<Credential>(item)));

@@ -1,7 +1,7 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from './organizations.ts';
-import { batchGet, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys } from './query.ts';
 import type { AccessList, ClientMapping, Publisher, Tenant } from '../domain/directory.ts';
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
@@ -14,9 +14,9 @@ export async function putTenant(tenant: Tenant): Promise<void> {
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.tenant(tenant.id),
-      UpdateExpression: 'SET entity = :entity, id = :id, #name = :name',
+      UpdateExpression: 'SET entity = :entity, id = :id, #name = :name, GSI1PK = :listing, GSI1SK = :id',
       ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: { ':entity': 'TENANT', ':id': tenant.id, ':name': tenant.name },
+      ExpressionAttributeValues: { ':entity': 'TENANT', ':id': tenant.id, ':name': tenant.name, ':listing': keys.tenantListingPartition },
     }),
   );
 }
@@ -106,3 +106,21 @@ export const putAccessList = (tenantId: string, list: AccessList) =>
     entity: list.kind === 'program' ? 'PROG' : 'CAMP',
     ...list,
   });
+
+export async function getTenant(tenantId: string): Promise<Tenant | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));
+  return Item ? { id: Item.id as string, name: Item.name as string } : undefined;
+}
+
+/** Every tenant (GSI1, eventually consistent: admin only). */
+export const listTenants = () =>
+  queryIndex<Record<string, unknown>>(keys.tenantListingPartition).then((items) => items.map((item) => ({ id: item.id as string, name: item.name as string })));
+
+export const listPublishers = (tenantId: string) =>
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.publisherPrefix).then((items) => items.map((item) => stripKeys<Publisher>(item)));
+
+export const deleteDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
+  db.send(new DeleteCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId) }));
+
+export const listClientMappings = (tenantId: string, publisherId: string) =>
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clientMappingPrefix(publisherId)).then((items) => items.map((item) => stripKeys<ClientMapping>(item)));

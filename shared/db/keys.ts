@@ -61,5 +61,16 @@ export const keys = {
   taskChunkPrefix: (taskId: string) => `TASK#${taskId}#CHUNK#`,
   idempotencyKey: (tenantId: string, key: string) => ({ PK: tenantPk(tenantId), SK: `IDEM#${key}` }),
   credential: (kind: string, lookupId: string) => ({ PK: `CRED#${kind}#${lookupId}`, SK: 'CRED' }),
+  /** GSI1 keys that list a tenant's credentials (admin only; Responsys tokens sort under their user's id). */
+  credentialListing: (tenantId: string, kind: string, credentialId: string, lookupId: string) => ({
+    GSI1PK: `${tenantPk(tenantId)}#CREDS`,
+    GSI1SK: `${kind}#${credentialId}#${lookupId}`,
+  }),
+  credentialListingPartition: (tenantId: string) => `${tenantPk(tenantId)}#CREDS`,
+  /** GSI1 keys that list tenants (admin only). */
+  tenantListing: (tenantId: string) => ({ GSI1PK: 'TENANTS', GSI1SK: tenantId }),
+  tenantListingPartition: 'TENANTS',
+  publisherPrefix: 'PUB#',
+  clientMappingPrefix: (publisherId: string) => `MAP#${publisherId}#`,
   rateWindow: (credentialKey: string, windowStart: number) => ({ PK: `RL#${credentialKey}#${windowStart}`, SK: 'RL' }),
 };

@@ -18,6 +18,17 @@ export async function queryPrefix<T>(pk: string, skPrefix: string, options: Part
   return items;
 }
 
+/** Every item of a GSI1 partition (eventually consistent: admin listings, never a request path). */
+export async function queryIndex<T>(gsiPk: string): Promise<T[]> {
+  const items: T[] = [];
+  const pages = paginateQuery(
+    { client: db, pageSize: 1000 },
+    { TableName: tableName(), IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsiPk } },
+  );
+  for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
 /** Removes the table's key attributes from an item before it leaves the data layer. */
 export function stripKeys<T>(item: Record<string, unknown>): T {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, entity: _entity, expiresAt: _ttl, ...rest } = item;

@@ -9,7 +9,7 @@ import * as store from '../db/organizations.ts';
 import { referenceCleanups } from '../db/references.ts';
 import { AppError, notFound } from '../errors.ts';
 import { resolveOrganizationId } from './organizations.ts';
-import { newOrganization, type Organization, type OrganizationKey } from './organization.ts';
+import { newOrganization, type MemberData, type Organization, type OrganizationKey } from './organization.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -217,4 +217,12 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
     }
     return { ...current, parentId };
   });
+}
+
+/** Replaces an organization's Apidae member data; a sponsor must be an existing member. */
+export async function setMemberData(tenantId: string, key: OrganizationKey, member: MemberData): Promise<Organization> {
+  if (member.sponsorIntId !== null && !(await store.findOrganizationIdByIntId(tenantId, member.sponsorIntId))) {
+    throw new AppError('validation', `Sponsor member ${member.sponsorIntId} does not exist.`, { location: 'body', issues: [{ path: ['sponsor'], message: 'unknown member' }] });
+  }
+  return changeOrganization(tenantId, key, (current) => ({ ...current, member }));
 }

@@ -10,6 +10,7 @@ import { getCredential, putCredential } from '../db/credentials.ts';
 import { putAccessList, putClientMapping, putDiffusion, putPublisher, putTenant } from '../db/directory.ts';
 import { getOrganization, raiseIntIdCounter, saveOrganization } from '../db/organizations.ts';
 import type { Credential } from '../domain/credential.ts';
+import { credentialIdOf } from '../domain/credential-admin.ts';
 import { emptyMemberData, type Organization } from '../domain/organization.ts';
 import { SeedFileError, type SeedFile, type SeedTenant } from './schema.ts';
 
@@ -24,8 +25,6 @@ export interface LoadOptions {
   onProgress?: (progress: SeedProgress) => void;
 }
 
-/** A short, stable, non-secret identifier for logs and rate-limit counters. */
-const credentialIdOf = (kind: string, identifier: string) => `${kind}-${sha256(identifier).slice(0, 16)}`;
 
 async function storeCredential(credential: Credential, path: string): Promise<void> {
   if (!(await putCredential(credential))) {

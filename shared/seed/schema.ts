@@ -15,7 +15,8 @@ const rateLimit = z.strictObject({
 export const labelSchema = z.string().regex(LABEL_PATTERN, LABEL_RULE);
 export const hexIdSchema = z.string().regex(/^[0-9a-f]{20,24}$/, 'must be 20-24 lowercase hex characters');
 
-const member = z.strictObject({
+/** Apidae member data of one organization (also read by `npm run admin -- organizations member`). */
+export const memberSchema = z.strictObject({
   type: z.strictObject({ id: z.int(), nom: z.string() }).nullable().default(null),
   secteur: z.strictObject({ id: z.int(), nom: z.string(), description: z.string().nullable().default(null) }).nullable().default(null),
   communes: z.array(z.strictObject({ code: z.string(), codePostal: z.string(), nom: z.string() })).default([]),
@@ -64,7 +65,7 @@ const organization = z.strictObject({
   favicon: z.string().nullable().default(null),
   app: z.string().nullable().default(null).describe('app id'),
   parent: z.string().nullable().default(null).describe('string id of the parent organization'),
-  member: member.optional(),
+  member: memberSchema.optional(),
 });
 
 const publisher = z.strictObject({
