@@ -23,12 +23,15 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { tableDefinition } from '../shared/db/table-definition.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from './constructs/orgbridge-function.ts';
 import { definitionPath } from './state-machine/definition.ts';
+import { Operations } from './constructs/operations.ts';
 
 export interface OrgbridgeStackProps extends StackProps {
   stageName: string;
   removalPolicy: RemovalPolicy;
   logRetention?: RetentionDays;
   throttling?: { rateLimit: number; burstLimit: number };
+  /** Receives the alarms (SNS email subscription) when given. */
+  alarmEmail?: string;
 }
 
 export class OrgbridgeStack extends Stack {
@@ -36,6 +39,7 @@ export class OrgbridgeStack extends Stack {
   readonly api: RestApi;
   readonly stateMachine: StateMachine;
   readonly functions = new Map<string, OrgbridgeFunction>();
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: OrgbridgeStackProps) {
     super(scope, id, props);
@@ -138,8 +142,18 @@ export class OrgbridgeStack extends Stack {
       new Rule(this, `${job.name}Schedule`, { schedule: Schedule.expression(job.schedule), targets: [new LambdaFunction(created.function)] });
     }
 
+    this.operations = new Operations(this, 'Operations', {
+      api: this.api,
+      functions: this.functions,
+      stateMachine: this.stateMachine,
+      table: this.table,
+      alarmEmail: props.alarmEmail,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the four dialects' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Load seeds with: npm run seed -- --table <this>' });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName });
   }
 }

@@ -141,3 +141,59 @@ describe('state machine', () => {
     expect(machine.Properties.TracingConfiguration.Enabled).toBe(true);
   });
 });
+
+describe('operations', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const topicRef = () => ofType('AWS::SNS::Topic')[0]![0];
+
+  it('alarms on errors and throttles of every function, each notifying the alarm topic', () => {
+    const functionIds = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && !r.Properties.Handler?.includes('LogRetention'))
+      .map(([id]) => id);
+    for (const metricName of ['Errors', 'Throttles']) {
+      const watched = alarms()
+        .filter((a) => a.MetricName === metricName && a.Namespace === 'AWS/Lambda')
+        .map((a) => a.Dimensions[0].Value.Ref);
+      expect(watched.sort(), metricName).toEqual(functionIds.filter((id) => watched.includes(id)).sort());
+      expect(watched.length, metricName).toBe(routes.length + workers.length + scheduledJobs.length);
+    }
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicRef() }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms on the API 5xx rate, failed bulk-task executions and DynamoDB throttles of the table and its index', () => {
+    const byExpression = (fragment: string) => alarms().find((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression?.includes(fragment)));
+    const api = byExpression('100 * errors / requests')!;
+    expect(api.Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName).sort()).toEqual(['5XXError', 'Count']);
+    expect(api).toMatchObject({ Threshold: 1, EvaluationPeriods: 3 });
+    const executions = byExpression('failed + timedOut + aborted')!;
+    expect(executions.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    const dynamo = byExpression('tableReads')!;
+    const dimensions = dynamo.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }) =>
+      `${m.MetricStat.Metric.MetricName} ${m.MetricStat.Metric.Dimensions.map((d) => (d.Name === 'GlobalSecondaryIndexName' ? d.Value : d.Name)).join(',')}`,
+    );
+    expect(dimensions.sort()).toEqual(['ReadThrottleEvents GSI1,TableName', 'ReadThrottleEvents TableName', 'WriteThrottleEvents GSI1,TableName', 'WriteThrottleEvents TableName']);
+  });
+
+  it('has an encrypted, TLS-only alarm topic, an email subscription only when asked, and a dashboard', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
+    for (const title of ['Alarms', 'API requests and errors', 'API latency', 'Lambda errors', 'Lambda throttles', 'Bulk-task executions', 'DynamoDB throttles']) expect(body).toContain(title);
+    const withEmail = synth({ alarmEmail: 'ops@example.org' }).template;
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+  });
+
+  it('keeps every log group for a bounded time and traces functions, API and state machine', () => {
+    const logGroups = ofType('AWS::Logs::LogGroup');
+    expect(logGroups.length).toBe(routes.length + workers.length + scheduledJobs.length + 2);
+    for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
+    for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it('takes the stage name from the stack parameters', () => {
+    synth({ stageName: 'prod' }).template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
+  });
+});
