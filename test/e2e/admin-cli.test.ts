@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startSeededServer, type TestServer } from '../support/server.ts';
+import { call, startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
 import { repoRoot, snapshotTable } from '../support/table.ts';
 
 let server: TestServer;
@@ -140,12 +140,7 @@ describe('directory', () => {
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');
-    const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-    });
-    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: login.body.authToken } });
+    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: await responsysLogin(server.url) } });
     expect(access.body.attributes.organizations.attributeValues.map((o: { name: string }) => o.name)).toEqual(['USA', 'APAC']);
     await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign');
     expect((await run('campaigns', 'list', '--tenant', 'demo')).stdout).toContain('Ops Campaign');

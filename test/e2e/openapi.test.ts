@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type Route } from '../../functions/routes.ts';
 import { allDocuments, contractOf, dialectDoc, dialectNames, type DialectDoc } from '../../infra/openapi/document.ts';
-import { call, startSeededServer, type TestServer } from '../support/server.ts';
+import { call, startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
 
 let server: TestServer;
 let responsysToken = '';
@@ -17,12 +17,7 @@ const taskIds: string[] = [];
 
 beforeAll(async () => {
   server = await startSeededServer();
-  const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-  });
-  responsysToken = login.body.authToken;
+  responsysToken = await responsysLogin(server.url);
 });
 afterAll(() => server.close());
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrganizationIdByLabel, getOrganization } from '../../shared/db/organizations.ts';
 import { moveOrganization } from '../../shared/domain/organization-writes.ts';
 import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { startSeededServer, call, type TestServer, responsysLogin } from '../support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'content-type': 'application/json' };
 const FIFTH = '445da83878abc3c75756';
@@ -15,13 +15,7 @@ let token = '';
 
 beforeAll(async () => {
   server = await startSeededServer();
-  token = (
-    await call(`${server.url}/rest/api/v1.3/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-    })
-  ).body.authToken;
+  token = await responsysLogin(server.url);
 });
 afterAll(() => server.close());
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
-import { call, startTestServer, type TestServer } from '../support/server.ts';
+import { call, startTestServer, type TestServer, responsysLogin } from '../support/server.ts';
 import { createTable, readSeedFile, snapshotTable } from '../support/table.ts';
 import { loadSeed } from '../../shared/seed/load.ts';
 import { isDialectError } from './dialect-format.ts';
@@ -21,12 +21,7 @@ beforeAll(async () => {
   await createTable();
   await loadSeed(readSeedFile('seeds/demo.json'));
   server = await startTestServer();
-  const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-  });
-  credentials.responsysToken = login.body.authToken;
+  credentials.responsysToken = await responsysLogin(server.url);
 });
 afterAll(async () => {
   delete process.env.RATE_LIMIT_DEFAULT;

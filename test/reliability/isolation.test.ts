@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes, type Route } from '../../functions/routes.ts';
-import { startSeededServer, call, type Reply, type TestServer } from '../support/server.ts';
+import { startSeededServer, call, type Reply, type TestServer, responsysLogin } from '../support/server.ts';
 
 let server: TestServer;
 let responsysTokenB = '';
@@ -98,12 +98,7 @@ function normalized(reply: Reply, masks: string[]): string {
 
 beforeAll(async () => {
   server = await startSeededServer();
-  const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'user_name=other-tenant-user&password=other-password&auth_type=password',
-  });
-  responsysTokenB = login.body.authToken;
+  responsysTokenB = await responsysLogin(server.url, 'other-tenant-user', 'other-password');
   const task = await call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
     method: 'PATCH',
     headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' },

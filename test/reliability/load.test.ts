@@ -1,7 +1,7 @@
 /** A bounded loopback load (fixed rate and duration, mixed reads and writes of all dialects): zero errors. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mixedWorkload, runMixedLoad } from '../../bench/mixed-load.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+import { startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
 
 let server: TestServer;
 
@@ -15,12 +15,7 @@ afterAll(async () => {
 });
 
 it('holds 40 requests/s for 5 s of mixed reads and writes with no error', { timeout: 60_000 }, async () => {
-  const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-  });
-  const result = await runMixedLoad(server.url, mixedWorkload(login.body.authToken), 40, 5);
+  const result = await runMixedLoad(server.url, mixedWorkload(await responsysLogin(server.url)), 40, 5);
   expect(result.requests).toBe(200);
   expect(result.errors).toEqual([]);
 });

@@ -56,6 +56,17 @@ export async function call<T = any>(url: string, init: RequestInit = {}): Promis
   return { status: response.status, headers: response.headers, body: body as T, text };
 }
 
+/** A Responsys session token from a password login (the demo user unless told otherwise). */
+export async function responsysLogin(url: string, userName = 'demo-user', password = 'demo-password-1'): Promise<string> {
+  const login = await call(`${url}/rest/api/v1.3/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ user_name: userName, password, auth_type: 'password' }).toString(),
+  });
+  if (login.status !== 200) throw new Error(`Responsys login of ${userName} failed: ${login.status} ${login.text}`);
+  return login.body.authToken as string;
+}
+
 /**
  * A second, separate local API process (another "instance") on the same DynamoDB table: what
  * instances share goes through DynamoDB only.
