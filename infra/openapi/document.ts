@@ -56,7 +56,7 @@ export interface DialectDoc {
   dialect: Dialect;
   title: string;
   description: string;
-  /** The vendor's base path, shown in the server list. */
+  /** Operation groups in the docs page; `tagOf` files each route under one. */
   tags: { name: string; description: string }[];
   tagOf(route: Route): string;
   securitySchemes: Record<string, JsonObject>;
