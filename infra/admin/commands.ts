@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
 import { putApp, listApps } from '../../shared/db/apps.ts';
+import { backfillListingKeys } from '../../shared/db/credentials.ts';
 import { getAccessList, listAccessLists, replaceAccess } from '../../shared/db/access-lists.ts';
 import {
   deleteDiffusion,
@@ -378,9 +379,11 @@ export const commands: Command[] = [
     async run(v, out) {
       const tenantId = await existingTenant(str(v, 'tenant'));
       const parent = opt(v, 'parent');
-      if (parent) await organizationIdOf(tenantId, parent);
-      let organization = await createOrganization(tenantId, { label: str(v, 'label'), name: opt(v, 'name'), description: opt(v, 'description') });
-      if (parent) organization = await moveOrganization(tenantId, { id: organization.id }, parseOrganizationKey(parent));
+      const organization = await createOrganization(
+        tenantId,
+        { label: str(v, 'label'), name: opt(v, 'name'), description: opt(v, 'description') },
+        { parent: parent ? parseOrganizationKey(parent) : undefined },
+      );
       out.result(organizationRow(organization), ['id', 'intId', 'label', 'name', 'parent']);
     },
   },
@@ -391,7 +394,8 @@ export const commands: Command[] = [
     options: { ...tenant, key: { type: 'string' } },
     required: ['tenant', 'key'],
     async run(v, out) {
-      out.result(await getOrganization(await existingTenant(str(v, 'tenant')), parseOrganizationKey(str(v, 'key'))));
+      const { appliedOps: _ops, version: _version, ...organization } = await getOrganization(await existingTenant(str(v, 'tenant')), parseOrganizationKey(str(v, 'key')));
+      out.result(organization);
     },
   },
   {
@@ -427,6 +431,15 @@ export const commands: Command[] = [
   },
   ...accessListCommands('program'),
   ...accessListCommands('campaign'),
+  {
+    group: 'migrate',
+    action: 'listings',
+    summary: 'Make tenants and credentials written before the admin listings listable (one table scan; idempotent)',
+    options: {},
+    async run(_v, out) {
+      out.result(`Added listing keys to ${await backfillListingKeys()} item(s).`);
+    },
+  },
   {
     group: 'import',
     action: 'seed',

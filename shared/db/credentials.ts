@@ -1,9 +1,9 @@
 /** Credentials of the four kinds, keyed globally by their own lookup identifier. */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Credential, CredentialKind } from '../domain/credential.ts';
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
-import { isConditionFailure, queryIndex, stripKeys } from './query.ts';
+import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
@@ -51,3 +51,42 @@ export async function deleteCredential(kind: CredentialKind, lookupId: string): 
 /** Every credential of a tenant, Responsys tokens included (admin only). */
 export const listTenantCredentials = (tenantId: string) =>
   queryIndex<Record<string, unknown>>(keys.credentialListingPartition(tenantId)).then((items) => items.map((item) => stripKeys<Credential>(item)));
+
+/**
+ * Adds the GSI1 listing keys to tenants and credentials written before the admin listings existed
+ * (one Scan of the table: an admin migration, idempotent, never on a request path). Returns how many
+ * items it updated.
+ */
+export async function backfillListingKeys(): Promise<number> {
+  let updated = 0;
+  const pages = paginateScan(
+    { client: db, pageSize: 1000 },
+    {
+      TableName: tableName(),
+      FilterExpression: 'entity IN (:cred, :tenant) AND attribute_not_exists(GSI1PK)',
+      ExpressionAttributeValues: { ':cred': 'CRED', ':tenant': 'TENANT' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const listing =
+        item.entity === 'TENANT'
+          ? keys.tenantListing(item.id as string)
+          : keys.credentialListing(item.tenantId as string, item.kind as string, item.credentialId as string, item.lookupId as string);
+      // Conditional on the item still being there, so a concurrent revocation is not undone.
+      await ignoringConditionFailure(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: { PK: item.PK, SK: item.SK },
+            UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':pk': listing.GSI1PK, ':sk': listing.GSI1SK },
+          }),
+        ),
+      );
+      updated += 1;
+    }
+  }
+  return updated;
+}

@@ -134,7 +134,7 @@ async function applyItem(
 ): Promise<string | undefined> {
   switch (kind) {
     case 'create':
-      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, op, await intId())).id;
+      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, { op, intId: await intId() })).id;
     case 'update':
     case 'replace':
       await updateOrganization(tenantId, parseOrganizationKey(item.key!), item.fields ?? {}, kind === 'update' ? 'partial' : 'full', op);

@@ -81,24 +81,31 @@ export const organizationIdFor = (op: OperationId) => sha256(`${op.taskId}:${op.
 
 const labelTaken = () => new AppError('conflict', 'Organization with this label already exists.', { detail: { field: 'label' } });
 
-/** Creates an organization; `intId` may come from a block the caller reserved (bulk create). */
+/**
+ * Creates an organization, under `parent` when given (one transaction: the parent must still exist).
+ * `intId` may come from a block the caller reserved (bulk create).
+ */
 export async function createOrganization(
   tenantId: string,
   fields: OrganizationFields & { label: string },
-  op?: OperationId,
-  intId?: number,
+  options: { op?: OperationId; intId?: number; parent?: OrganizationKey } = {},
 ): Promise<Organization> {
+  const { op, intId, parent } = options;
   const id = op ? organizationIdFor(op) : newHexId();
   if (op) {
     const existing = await store.getOrganization(tenantId, id);
     if (existing && wasApplied(existing, op)) return existing;
+  }
+  const parentId = parent ? await resolveOrganizationId(tenantId, parent) : null;
+  if (parentId === undefined) {
+    throw new AppError('validation', 'Parent organization does not exist.', { location: 'body', issues: [{ path: ['parent'], message: 'Parent organization does not exist.' }] });
   }
   const appId = await resolveApp(tenantId, fields.app);
   // A label already taken is answered before an integer id is drawn (the transaction still enforces
   // uniqueness; only a lost race leaves a gap in the integer ids).
   if (await store.findOrganizationIdByLabel(tenantId, fields.label)) throw labelTaken();
   const base = newOrganization({ id, intId: intId ?? (await store.allocateIntId(tenantId)), label: fields.label });
-  const organization = { ...withFields(base, fields, appId, 'full'), appliedOps: recordOperation(base, op) };
+  const organization = { ...withFields(base, fields, appId, 'full'), parentId, appliedOps: recordOperation(base, op) };
   try {
     await store.saveOrganization(tenantId, organization, undefined);
     return organization;

@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
 import { repoRoot, snapshotTable } from '../support/table.ts';
+import { dropListingKeys } from '../support/directory.ts';
+import { sha256 } from '../../shared/crypto.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -96,6 +98,9 @@ describe('organizations, hierarchy and member data', () => {
     expect(branch.parent).toBe('0000000000000012000007');
 
     const before = await snapshotTable();
+    const orphan = await admin('organizations', 'create', '--tenant', 'demo', '--label', 'ops-orphan', '--parent', '~no-such-parent');
+    expect(orphan.code).toBe(1);
+    expect(orphan.stderr).toContain('Parent organization does not exist');
     const cycle = await admin('organizations', 'move', '--tenant', 'demo', '--key', '~usa', '--parent', '~ops-branch');
     expect(cycle.code).toBe(1);
     expect(cycle.stderr).toContain('cannot be moved under itself or its descendants');
@@ -145,6 +150,17 @@ describe('directory', () => {
     await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign');
     expect((await run('campaigns', 'list', '--tenant', 'demo')).stdout).toContain('Ops Campaign');
     expect((await admin('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~nope')).code).toBe(1);
+  });
+
+  it('migrates credentials written before the admin listings so they are listed', { timeout: 60_000 }, async () => {
+    await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
+    const hidden = await admin('credentials', 'list', '--tenant', 'demo');
+    expect(hidden.stdout).not.toContain('publisher mon_annonceur');
+    const migrated = await admin('migrate', 'listings');
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
+    expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
+    expect((await admin('migrate', 'listings')).stdout).toMatch(/Added listing keys to 0 item/);
   });
 
   it('imports a seed file with progress, then lists the new tenant', { timeout: 60_000 }, async () => {

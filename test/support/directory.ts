@@ -1,5 +1,5 @@
 /** Direct reads of directory items for assertions (through the repositories, never raw keys). */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 
@@ -12,4 +12,9 @@ export async function getAccessListForTest(tenantId: string, kind: 'program' | '
   const key = kind === 'program' ? keys.program(tenantId, name) : keys.campaign(tenantId, name);
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item;
+}
+
+/** Makes a credential look as it was stored before the admin listings existed (no GSI1 keys). */
+export async function dropListingKeys(kind: string, lookupId: string) {
+  await db.send(new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }));
 }
