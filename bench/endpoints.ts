@@ -14,7 +14,7 @@ import type { CredentialKind } from '../shared/domain/credential.ts';
 import { login } from '../shared/domain/sessions.ts';
 
 export interface BenchRequest {
-  method: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   headers: Record<string, string>;
   body?: string;

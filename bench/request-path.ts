@@ -32,18 +32,22 @@ const summarize = (runs: LoadResult[]): LoadResult => ({
 async function runHttpLoad(baseUrl: string, request: () => BenchRequest, durationMs: number, concurrency: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const instance = autocannon({
-    url: baseUrl,
-    connections: concurrency,
-    duration: durationMs / 1000,
-    // Built per request: some endpoints change their body on every call (a PATCH counter).
-    requests: [{ setupRequest: () => request() }],
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl,
+        connections: concurrency,
+        duration: durationMs / 1000,
+        // Built per request: some endpoints change their body on every call (a PATCH counter).
+        requests: [{ setupRequest: () => request() }],
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      latencies.push(responseTimeMs);
+      if (statusCode >= 400) errors++;
+    });
   });
-  instance.on('response', (_client, statusCode: number, _bytes, responseTimeMs: number) => {
-    latencies.push(responseTimeMs);
-    if (statusCode >= 400) errors++;
-  });
-  const result = await instance;
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
