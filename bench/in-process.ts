@@ -1,15 +1,16 @@
 /**
  * In-process measurements per endpoint, on the same DynamoDB Local: DynamoDB round trips and
  * consumed capacity (ReturnConsumedCapacity: INDEXES on every call), and CPU: the handler's total
- * per invocation, and in-handler CPU from a V8 CPU profile of the same invocations — the self time of
- * the samples in our code, Middy, zod and Powertools (everything that is not the AWS SDK, Node's
- * HTTP stack or idle). The same DynamoDB calls issued directly are shown beside it.
+ * per invocation, and in-handler CPU: that CPU times the share a V8 CPU profile of the same
+ * invocations gives to self time in our code, Middy, zod and Powertools (everything that is not the
+ * AWS SDK, Node's HTTP stack, GC or idle). The same DynamoDB calls issued directly are shown beside it.
  */
 import { Session } from 'node:inspector/promises';
 import { routes } from '../functions/routes.ts';
 import { buildEvent, createRouter } from '../infra/local/api-gateway.ts';
 import { loadHandler } from '../infra/local/runtime.ts';
 import { dynamodb } from '../shared/db/client.ts';
+import { median } from './cold-start.ts';
 import type { Endpoint } from './endpoints.ts';
 
 export interface InProcessResult {
@@ -35,15 +36,29 @@ let recording: { calls: number; read: number; write: number } | undefined;
 const HANDLER_CODE = /\/(functions|shared)\/|node_modules\/(@middy|zod|@aws-lambda-powertools)\//;
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { url: string } }[];
+  nodes: { id: number; callFrame: { url: string; functionName: string } }[];
   samples: number[];
   timeDeltas: number[];
 }
 
-/** Self time (µs) of the profile's samples that fall in handler code. */
-function handlerSelfTime(profile: CpuProfile): number {
-  const urls = new Map(profile.nodes.map((node) => [node.id, node.callFrame.url]));
-  return profile.samples.reduce((sum, id, i) => sum + (HANDLER_CODE.test(urls.get(id) ?? '') ? (profile.timeDeltas[i] ?? 0) : 0), 0);
+/**
+ * The share of the process's busy time spent in handler code (self time), from a sampling profile.
+ * Sample intervals are wall-clock: a sample that lands while the process is descheduled (two cores
+ * shared with DynamoDB Local) carries that gap too, so the profile gives the share and
+ * process.cpuUsage() gives the CPU time it is a share of.
+ */
+function handlerShare(profile: CpuProfile): number {
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  let busy = 0;
+  let handler = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = frames.get(id)!;
+    const delta = profile.timeDeltas[i] ?? 0;
+    if (frame.functionName === '(idle)') return;
+    busy += delta;
+    if (HANDLER_CODE.test(frame.url)) handler += delta;
+  });
+  return busy === 0 ? 0 : handler / busy;
 }
 
 /** Adds ReturnConsumedCapacity to every DynamoDB call of this process and sums what comes back. */
@@ -68,6 +83,8 @@ export function instrumentCapacity(): void {
     { step: 'initialize', name: 'benchConsumedCapacity' },
   );
 }
+
+const CPU_ROUNDS = 5;
 
 const cpuMicros = () => {
   const usage = process.cpuUsage();
@@ -111,14 +128,23 @@ export async function measureInProcess(endpoints: Endpoint[], context: { respons
     recording = undefined;
     if (reply.statusCode >= 400) console.warn(`  ${endpoint.name}: status ${reply.statusCode}`);
 
-    let start = cpuMicros();
-    for (let i = 0; i < iterations; i++) await invoke();
-    const handlerCpuUs = (cpuMicros() - start) / iterations;
-    await profiler.post('Profiler.start');
-    for (let i = 0; i < iterations; i++) await invoke();
-    const { profile } = (await profiler.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-    const inHandlerCpuUs = handlerSelfTime(profile) / iterations;
-    start = cpuMicros();
+    // Per round: CPU per invocation (unprofiled), then the handler's share of a profile of as many
+    // invocations; medians over the rounds.
+    const invocationCpu: number[] = [];
+    const inHandlerCpu: number[] = [];
+    for (let round = 0; round < CPU_ROUNDS; round++) {
+      const start = cpuMicros();
+      for (let i = 0; i < iterations; i++) await invoke();
+      const perInvocation = (cpuMicros() - start) / iterations;
+      await profiler.post('Profiler.start');
+      for (let i = 0; i < iterations; i++) await invoke();
+      const { profile } = (await profiler.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+      invocationCpu.push(perInvocation);
+      inHandlerCpu.push(handlerShare(profile) * perInvocation);
+    }
+    const handlerCpuUs = median(invocationCpu);
+    const inHandlerCpuUs = median(inHandlerCpu);
+    const start = cpuMicros();
     for (let i = 0; i < iterations; i++) await endpoint.direct(context);
     const directCpuUs = (cpuMicros() - start) / iterations;
 

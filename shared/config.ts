@@ -9,11 +9,9 @@ export const config = {
   /** Points the Step Functions client at the local runner; unset in AWS. */
   stepFunctionsEndpoint: process.env.SFN_ENDPOINT,
   region: process.env.AWS_REGION ?? 'us-east-1',
-  /** Read on use, so an operator (or a test) can change it without reloading modules. */
-  get defaultRateLimit() {
-    return {
-      limit: Number(process.env.RATE_LIMIT_DEFAULT ?? 600),
-      windowSeconds: Number(process.env.RATE_LIMIT_WINDOW_SECONDS ?? 60),
-    };
+  /** Read once per process (like everything here): a process.env read costs microseconds per request. */
+  defaultRateLimit: {
+    limit: Number(process.env.RATE_LIMIT_DEFAULT ?? 600),
+    windowSeconds: Number(process.env.RATE_LIMIT_WINDOW_SECONDS ?? 60),
   },
 };

@@ -1,10 +1,11 @@
 /**
  * The handler factory every endpoint uses. One Middy pipeline, specialised per dialect:
  *   envelope (errors → dialect format, rate-limit headers, one log line)
- *   → body size limit → authentication → rate limit → body parsing → zod validation → handle().
+ *   → header names lowercased → body size limit → authentication → rate limit → body parsing → zod validation → handle().
  * Handlers supply schemas, a required scope and a call into the domain; nothing else.
  */
 import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 // zod/mini: the same validation as zod 4 at a quarter of the bundle (cold start); schemas are built
@@ -91,7 +92,6 @@ function asAppError(error: unknown): AppError | undefined {
 }
 
 const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
-  const started = new WeakMap<object, number>();
   const finish = (request: Request, errorKind?: string) => {
     const response = request.response!;
     response.headers = { ...rateLimitHeaders(request.context.rateLimit), ...response.headers };
@@ -103,13 +103,13 @@ const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, 
       status: response.statusCode,
       tenantId: request.context.principal?.tenantId,
       credentialId: request.context.principal?.credential.credentialId,
-      durationMs: Date.now() - (started.get(request) ?? Date.now()),
+      durationMs: Date.now() - (request.context.startedAtMs ?? Date.now()),
       ...(errorKind ? { error: errorKind } : {}),
     });
   };
   return {
     before: (request) => {
-      started.set(request, Date.now());
+      request.context.startedAtMs = Date.now();
     },
     after: (request) => finish(request),
     onError: (request) => {
@@ -181,7 +181,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   dialect: Dialect,
   options: EndpointOptions<P, Q, B>,
 ) {
-  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>().use(envelope(dialect)).use(bodyLimit(dialect));
+  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>().use(envelope(dialect)).use(httpHeaderNormalizer()).use(bodyLimit(dialect));
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));

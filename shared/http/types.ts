@@ -13,6 +13,8 @@ export interface RateLimitState {
 
 /** The Lambda context, extended with what the middlewares learned about the request. */
 export interface RequestContext extends Context {
+  /** When the pipeline started (for the request's log line). */
+  startedAtMs?: number;
   principal?: Principal;
   rateLimit?: RateLimitState;
 }
@@ -31,14 +33,11 @@ export const text = (statusCode: number, body: string, contentType = 'text/plain
 
 export const noContent = (): HttpResult => ({ statusCode: 204, headers: {}, body: '' });
 
-/** Header lookup that does not depend on the client's capitalisation. */
-export function header(event: HttpEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
-}
+/**
+ * A request header by its lowercase name. Every handler's pipeline lowercases header names once
+ * (@middy/http-header-normalizer), so this is a plain lookup, whatever capitalisation the client sent.
+ */
+export const header = (event: HttpEvent, name: string): string | undefined => event.headers?.[name];
 
 /**
  * The base URL the client actually called: scheme, host and whatever prefix (API Gateway stage or

@@ -1,7 +1,9 @@
 /**
  * Credentials: revocation takes effect on the next request, expired tokens are refused, secrets are
- * compared in constant time, and no secret appears in any log line of a full run.
+ * compared in constant time, header names are matched whatever their capitalisation, and no secret
+ * appears in any log line of a full run.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../../shared/crypto.ts';
 import { deleteCredential, putCredential } from '../../shared/db/credentials.ts';
@@ -14,6 +16,31 @@ beforeAll(async () => {
   server = await startSeededServer();
 });
 afterAll(() => server.close());
+
+/** A GET whose header names reach the server exactly as written (fetch would lowercase them). */
+function getWithRawHeaders(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('header names', () => {
+  it('are matched whatever capitalisation the client sends, as API Gateway passes them through', async () => {
+    const netux = `${server.url}/api/v2.0/organizations/~usa/`;
+    for (const name of ['X-Auth-Token', 'X-AUTH-TOKEN', 'x-auth-token']) {
+      expect(await getWithRawHeaders(netux, { [name]: 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' })).toBe(200);
+    }
+    expect(await getWithRawHeaders(netux, { 'X-Auth-Token': 'not-a-token' })).toBe(401);
+    for (const name of ['X-API-KEY', 'X-Api-Key', 'ApiKey']) {
+      expect(await getWithRawHeaders(`${server.url}/v0/publisher`, { [name]: 'demo-engagement-key-0001' })).toBe(200);
+    }
+  });
+});
 
 describe('revocation', () => {
   it('a revoked Netux token and Engagement key are refused on the very next request', async () => {

@@ -4,7 +4,7 @@
  * FUZZ_RUNS cases per route (100 in `npm test`, 1,000 in `npm run test:fuzz`).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../functions/routes.ts';
 import { call, startTestServer, type TestServer, responsysLogin } from '../support/server.ts';
 import { createTable, readSeedFile, snapshotTable } from '../support/table.ts';
@@ -12,12 +12,16 @@ import { loadSeed } from '../../shared/seed/load.ts';
 import { isDialectError } from './dialect-format.ts';
 import { requestFor, type Credentials } from './requests.ts';
 
+// The fuzzer is not testing rate limits. shared/config.ts reads this once: set before any import.
+vi.hoisted(() => {
+  process.env.RATE_LIMIT_DEFAULT = '100000000';
+});
+
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 let server: TestServer;
 const credentials: Credentials = { responsysToken: '' };
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_DEFAULT = '100000000'; // the fuzzer is not testing rate limits
   await createTable();
   await loadSeed(readSeedFile('seeds/demo.json'));
   server = await startTestServer();

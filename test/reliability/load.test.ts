@@ -1,12 +1,16 @@
 /** A bounded loopback load (fixed rate and duration, mixed reads and writes of all dialects): zero errors. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { mixedWorkload, runMixedLoad } from '../../bench/mixed-load.ts';
 import { startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
+
+// Read once per process by shared/config.ts: set before any module is imported.
+vi.hoisted(() => {
+  process.env.RATE_LIMIT_DEFAULT = '100000';
+});
 
 let server: TestServer;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_DEFAULT = '100000';
   server = await startSeededServer();
 });
 afterAll(async () => {

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { baseUrl } from '../../shared/http/types.ts';
 import type { HttpEvent } from '../../shared/http/types.ts';
 
+// Header names as the handler pipeline delivers them: lowercased by @middy/http-header-normalizer.
 const event = (path: string, fullPath: string, headers: Record<string, string>): HttpEvent =>
   ({ path, headers, requestContext: { path: fullPath, domainName: 'abc.execute-api.eu-west-1.amazonaws.com' } }) as unknown as HttpEvent;
 
 describe('baseUrl', () => {
   it('keeps the API Gateway stage in front of the resource path', () => {
-    expect(baseUrl(event('/api/v2.0/organizations/', '/v1/api/v2.0/organizations/', { Host: 'abc.execute-api.eu-west-1.amazonaws.com', 'X-Forwarded-Proto': 'https' }))).toBe(
+    expect(baseUrl(event('/api/v2.0/organizations/', '/v1/api/v2.0/organizations/', { host: 'abc.execute-api.eu-west-1.amazonaws.com', 'x-forwarded-proto': 'https' }))).toBe(
       'https://abc.execute-api.eu-west-1.amazonaws.com/v1',
     );
   });
