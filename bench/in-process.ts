@@ -1,6 +1,6 @@
 /**
  * In-process measurements per endpoint, on the same DynamoDB Local: DynamoDB round trips and
- * consumed capacity (ReturnConsumedCapacity: INDEXES on every call), and CPU: the handler's total
+ * consumed capacity (ReturnConsumedCapacity: INDEXES on every call), and main-thread CPU: the handler's total
  * per invocation, and in-handler CPU: that CPU times the share a V8 CPU profile of the same
  * invocations gives to self time in our code, Middy, zod and Powertools (everything that is not the
  * AWS SDK, Node's HTTP stack, GC or idle). The same DynamoDB calls issued directly are shown beside it.
@@ -45,7 +45,7 @@ interface CpuProfile {
  * The share of the process's busy time spent in handler code (self time), from a sampling profile.
  * Sample intervals are wall-clock: a sample that lands while the process is descheduled (two cores
  * shared with DynamoDB Local) carries that gap too, so the profile gives the share and
- * process.cpuUsage() gives the CPU time it is a share of.
+ * process.threadCpuUsage() gives the main thread's CPU time it is a share of.
  */
 function handlerShare(profile: CpuProfile): number {
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
@@ -86,8 +86,12 @@ export function instrumentCapacity(): void {
 
 const CPU_ROUNDS = 5;
 
+/**
+ * CPU time of the main thread, where handlers run: not V8's compiler and GC helper threads, nor the
+ * libuv pool (Responsys login's scrypt), which process.cpuUsage() would add.
+ */
 const cpuMicros = () => {
-  const usage = process.cpuUsage();
+  const usage = process.threadCpuUsage();
   return usage.user + usage.system;
 };
 
