@@ -90,6 +90,38 @@ describe('PATCH and PUT /organizations/{key}/', () => {
     expect(await snapshotTable()).toEqual(before);
   });
 
+  it('refuses properties DynamoDB cannot store (empty keys, 33 levels, out-of-range numbers) with a 400, changing nothing', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 33; i++) deep = { d: deep };
+    const cases: [unknown, string][] = [
+      [{ '': 0 }, 'Keys may not be empty.'],
+      [{ a: [{ b: { '': 'x' } }] }, 'Keys may not be empty.'],
+      [{ big: 1e200 }, 'Numbers must be 0 or between 1E-130 and 9007199254740991 in magnitude.'],
+      [{ tiny: [1e-200] }, 'Numbers must be 0 or between 1E-130 and 9007199254740991 in magnitude.'],
+      [{ unsafe: Number.MAX_SAFE_INTEGER + 2 }, 'Numbers must be 0 or between 1E-130 and 9007199254740991 in magnitude.'],
+      [deep, 'Values may be nested at most 30 levels deep.'],
+    ];
+    const before = await snapshotTable();
+    for (const [properties, message] of cases) {
+      for (const [method, path, body] of [
+        ['PATCH', '/organizations/~usa/', { properties }],
+        ['POST', '/organizations/', { label: 'unstorable', properties }],
+      ] as const) {
+        const reply = await send(method, path, body);
+        expect(reply.status, `${method} ${JSON.stringify(properties).slice(0, 60)}`).toBe(400);
+        expect(reply.body).toEqual({ code: 400001, message: 'Validation Error.', detail: { properties: [message] } });
+      }
+    }
+    expect(await snapshotTable()).toEqual(before);
+    // What DynamoDB does store is accepted: zero, the range limits, 30 levels, empty arrays and objects.
+    let thirty: unknown = 0;
+    for (let i = 0; i < 29; i++) thirty = { d: thirty };
+    const storable = { zero: 0, max: Number.MAX_SAFE_INTEGER, min: -1e-130, fraction: 0.1, deep: thirty, empty: [], none: {} };
+    const reply = await send('PATCH', '/organizations/~usa/', { properties: storable });
+    expect(reply.status).toBe(200);
+    expect(reply.body.properties).toEqual(storable);
+  });
+
   it('answers 404001 for unknown keys', async () => {
     expect((await send('PATCH', '/organizations/~missing/', { name: 'x' })).status).toBe(404);
     expect((await send('PUT', '/organizations/ffffffffffffffffffff/', { label: 'x-y' })).status).toBe(404);

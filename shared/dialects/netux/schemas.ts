@@ -1,6 +1,7 @@
 /** Netux request bodies (zod/mini). Unknown keys are ignored, as the vendor does. */
 import * as z from 'zod/mini';
 import { LABEL_PATTERN, LABEL_RULE } from '../../labels.ts';
+import { unstorableJsonReason } from '../../storable-json.ts';
 
 const label = z.string().check(z.regex(LABEL_PATTERN, LABEL_RULE));
 const imageUrl = z.union([z.url({ message: 'Enter a valid URL.' }), z.null()]);
@@ -12,7 +13,13 @@ export const organizationFields = z.object({
   favicon: z.optional(imageUrl),
   logo: z.optional(imageUrl),
   properties: z.optional(
-    z.record(z.string(), z.unknown()).check(z.refine((value) => JSON.stringify(value).length <= 100_000, 'Properties may hold at most 100,000 characters of JSON.')),
+    z.record(z.string(), z.unknown()).check(
+      z.refine((value) => JSON.stringify(value).length <= 100_000, 'Properties may hold at most 100,000 characters of JSON.'),
+      z.superRefine((value, ctx) => {
+        const reason = unstorableJsonReason(value);
+        if (reason) ctx.addIssue({ code: 'custom', message: reason, input: value });
+      }),
+    ),
   ),
   isActive: z.optional(z.boolean()),
   app: z.optional(z.nullable(z.string().check(z.minLength(1)))),
