@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { LABEL_PATTERN, LABEL_RULE } from '../labels.ts';
+import { unstorableJsonReason } from '../storable-json.ts';
 
 const rateLimit = z.strictObject({
   limit: z.int().positive(),
@@ -60,7 +61,13 @@ const organization = z.strictObject({
   description: z.string().default(''),
   createdAt: z.iso.datetime().optional(),
   isActive: z.boolean().default(true),
-  properties: z.record(z.string(), z.unknown()).default({}),
+  properties: z
+    .record(z.string(), z.unknown())
+    .superRefine((value, ctx) => {
+      const reason = unstorableJsonReason(value);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    })
+    .default({}),
   logo: z.string().nullable().default(null),
   favicon: z.string().nullable().default(null),
   app: z.string().nullable().default(null).describe('app id'),
