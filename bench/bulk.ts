@@ -3,11 +3,12 @@
  * SUCCEEDED, in items/s, beside raw UpdateItem on the same DynamoDB Local at the same concurrency.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../shared/db/client.ts';
-import { keys } from '../shared/db/keys.ts';
-import { mapWithConcurrency } from '../shared/concurrency.ts';
-import { loadSeed } from '../shared/seed/load.ts';
-import { parseSeedFile } from '../shared/seed/schema.ts';
+
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { db, tableName } from '#shared/db/client.ts';
+import { keys } from '#shared/db/keys.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 /** Map MaxConcurrency (8) × items in flight per chunk (16): the workers' nominal concurrency per task. */
@@ -16,13 +17,22 @@ export const WORKER_CONCURRENCY = 8 * 16;
 export const benchOrgId = (i: number) => `b${i.toString(16).padStart(21, '0')}`;
 
 export async function seedBenchOrganizations(count: number): Promise<void> {
-  const organizations = Array.from({ length: count }, (_, i) => ({ id: benchOrgId(i), intId: 1_000_000 + i, label: `bench-${i}`, name: `Bench ${i}` }));
+  const organizations = Array.from({ length: count }, (_, i) => ({
+    id: benchOrgId(i),
+    intId: 1_000_000 + i,
+    label: `bench-${i}`,
+    name: `Bench ${i}`,
+  }));
   await loadSeed(parseSeedFile({ tenants: [{ id: 'demo', name: 'Orgbridge demo', organizations }] }), { concurrency: 64 });
 }
 
 async function waitForTask(baseUrl: string, taskId: string): Promise<{ status: string; succeeded: number; failed: number }> {
   for (;;) {
-    const task = (await (await fetch(`${baseUrl}/api/v2.0/tasks/${taskId}/`, { headers: { 'X-Auth-Token': TOKEN } })).json()) as { status: string; succeeded: number; failed: number };
+    const task = (await (await fetch(`${baseUrl}/api/v2.0/tasks/${taskId}/`, { headers: { 'X-Auth-Token': TOKEN } })).json()) as {
+      status: string;
+      succeeded: number;
+      failed: number;
+    };
     if (!['PENDING', 'RUNNING'].includes(task.status)) return task;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -72,12 +82,24 @@ export async function measureBulk(baseUrl: string, organizations: number, tasks:
   // Warm both sides first, as the request path does: the server loads the bulk and worker handlers
   // and compiles their hot paths on its first task; the direct client warms on the same items.
   const warmIds = ids.slice(0, Math.min(ids.length, 1000));
-  await waitForTask(baseUrl, await submit(baseUrl, warmIds.map((id) => ({ id, description: 'bulk warm-up' }))));
+  await waitForTask(
+    baseUrl,
+    await submit(
+      baseUrl,
+      warmIds.map((id) => ({ id, description: 'bulk warm-up' })),
+    ),
+  );
   await rawUpdates(warmIds, WORKER_CONCURRENCY, 'raw warm-up');
 
   // One task of `organizations` items.
   let started = performance.now();
-  const one = await waitForTask(baseUrl, await submit(baseUrl, ids.map((id) => ({ id, description: 'bulk single' }))));
+  const one = await waitForTask(
+    baseUrl,
+    await submit(
+      baseUrl,
+      ids.map((id) => ({ id, description: 'bulk single' })),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   const raw = await rawUpdates(ids, WORKER_CONCURRENCY, 'raw single');
   results.push({
@@ -96,7 +118,10 @@ export async function measureBulk(baseUrl: string, organizations: number, tasks:
   const taskIds = await Promise.all(
     Array.from({ length: tasks }, (_, t) => {
       const rotated = [...ids.slice((t * organizations) / tasks), ...ids.slice(0, (t * organizations) / tasks)];
-      return submit(baseUrl, rotated.map((id) => ({ id, description: `bulk task ${t}` })));
+      return submit(
+        baseUrl,
+        rotated.map((id) => ({ id, description: `bulk task ${t}` })),
+      );
     }),
   );
   const finished = await Promise.all(taskIds.map((id) => waitForTask(baseUrl, id)));

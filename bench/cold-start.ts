@@ -5,9 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+
 import { build } from 'esbuild';
-import { routes, workers } from '../functions/routes.ts';
-import { bundling } from '../infra/bundling.ts';
+
+import { routes, workers } from '#functions/routes.ts';
+import { bundling } from '#infra/bundling.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, 'bench/out');
@@ -27,14 +29,26 @@ export const median = (values: number[]) => {
 
 async function bundle(name: string, entry: string): Promise<string> {
   const outfile = resolve(out, name, 'index.mjs');
-  await build({ ...bundling, mainFields: [...bundling.mainFields], entryPoints: [resolve(root, entry)], bundle: true, outfile, banner: { js: bundling.banner }, logLevel: 'silent' });
+  await build({
+    ...bundling,
+    mainFields: [...bundling.mainFields],
+    entryPoints: [resolve(root, entry)],
+    bundle: true,
+    outfile,
+    banner: { js: bundling.banner },
+    logLevel: 'silent',
+  });
   return outfile;
 }
 
 /** Module init in a fresh process: the time to import (evaluate) the bundle, as Lambda's init does. */
 function initMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench' } }).toString());
+  return Number(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench' },
+    }).toString(),
+  );
 }
 
 export async function measureColdStarts(runs = 9): Promise<{ floor: ColdStart; functions: ColdStart[] }> {

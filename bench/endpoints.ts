@@ -3,15 +3,15 @@
  * DynamoDB calls the handler makes (auth and rate limiting included), issued directly through the
  * repositories (thin SDK calls) — the floor the request path is compared with.
  */
-import { sha256 } from '../shared/crypto.ts';
-import { getCredential } from '../shared/db/credentials.ts';
-import { getClientMapping, listDiffuseurs, setAllowedPublishers } from '../shared/db/directory.ts';
-import { getAccessList, replaceAccess } from '../shared/db/access-lists.ts';
-import { findOrganizationIdByIntId, getOrganization, listOrganizations, updateFieldsInPlace } from '../shared/db/organizations.ts';
-import { getOrganizations, memberIdsBy } from '../shared/db/members.ts';
-import { countRequest } from '../shared/db/rate-limit.ts';
-import type { CredentialKind } from '../shared/domain/credential.ts';
-import { login } from '../shared/domain/sessions.ts';
+import { sha256 } from '#shared/crypto.ts';
+import { getAccessList, replaceAccess } from '#shared/db/access-lists.ts';
+import { getCredential } from '#shared/db/credentials.ts';
+import { getClientMapping, listDiffuseurs, setAllowedPublishers } from '#shared/db/directory.ts';
+import { getOrganizations, memberIdsBy } from '#shared/db/members.ts';
+import { findOrganizationIdByIntId, getOrganization, listOrganizations, updateFieldsInPlace } from '#shared/db/organizations.ts';
+import { countRequest } from '#shared/db/rate-limit.ts';
+import type { CredentialKind } from '#shared/domain/credential.ts';
+import { login } from '#shared/domain/sessions.ts';
 
 export interface BenchRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -105,7 +105,11 @@ export const endpoints: Endpoint[] = [
     name: 'Apidae get-by-id',
     dialect: 'apidae',
     kind: 'read',
-    request: () => ({ method: 'GET', path: '/api/v002/membre/get-by-id/4000007?apiKey=demo-apidae-key&projetId=1234&responseFields=COMMUNES', headers: {} }),
+    request: () => ({
+      method: 'GET',
+      path: '/api/v002/membre/get-by-id/4000007?apiKey=demo-apidae-key&projetId=1234&responseFields=COMMUNES',
+      headers: {},
+    }),
     direct: async () => {
       const credential = await authenticate('apidae', '1234');
       void credential.secretHash;
@@ -179,7 +183,11 @@ export const endpoints: Endpoint[] = [
     name: 'Responsys GET program access',
     dialect: 'responsys',
     kind: 'read',
-    request: ({ responsysToken }) => ({ method: 'GET', path: '/rest/api/v1.3/attributes/programs/Welcome', headers: { Authorization: responsysToken } }),
+    request: ({ responsysToken }) => ({
+      method: 'GET',
+      path: '/rest/api/v1.3/attributes/programs/Welcome',
+      headers: { Authorization: responsysToken },
+    }),
     direct: async ({ responsysToken }) => {
       await authenticate('responsys-token', sha256(responsysToken));
       await Promise.all([getAccessList('demo', 'program', 'Welcome'), listOrganizations('demo')]);

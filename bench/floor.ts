@@ -4,6 +4,8 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 const client = new DynamoDBClient({});
 
 export const handler = async (event: { id: string }) => {
-  const { Item } = await client.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { PK: { S: event.id }, SK: { S: 'X' } } }));
+  const { Item } = await client.send(
+    new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { PK: { S: event.id }, SK: { S: 'X' } } }),
+  );
   return Item ?? null;
 };

@@ -26,5 +26,11 @@ export async function runLoad(durationMs: number, concurrency: number, operation
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), throughput: latencies.length / elapsed };
+  return {
+    requests: latencies.length,
+    errors,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    throughput: latencies.length / elapsed,
+  };
 }

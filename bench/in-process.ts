@@ -6,10 +6,12 @@
  * AWS SDK, Node's HTTP stack, GC or idle). The same DynamoDB calls issued directly are shown beside it.
  */
 import { Session } from 'node:inspector/promises';
-import { routes } from '../functions/routes.ts';
-import { buildEvent, createRouter } from '../infra/local/api-gateway.ts';
-import { loadHandler } from '../infra/local/runtime.ts';
-import { dynamodb } from '../shared/db/client.ts';
+
+import { routes } from '#functions/routes.ts';
+import { buildEvent, createRouter } from '#infra/local/api-gateway.ts';
+import { loadHandler } from '#infra/local/runtime.ts';
+import { dynamodb } from '#shared/db/client.ts';
+
 import { median } from './cold-start.ts';
 import type { Endpoint } from './endpoints.ts';
 
@@ -32,7 +34,10 @@ interface Capacity {
 
 let recording: { calls: number; read: number; write: number } | undefined;
 
-/** Frames that are the handler's own work: the project's functions/ and shared/, Middy, zod, Powertools (not the bench's event building). */
+/**
+ * Frames that are the handler's own work: the project's functions/ and shared/, Middy, zod, Powertools
+ * (not the bench's event building).
+ */
 const HANDLER_CODE = /\/(functions|shared)\/|node_modules\/(@middy|zod|@aws-lambda-powertools)\//;
 
 interface CpuProfile {
@@ -95,7 +100,11 @@ const cpuMicros = () => {
   return usage.user + usage.system;
 };
 
-export async function measureInProcess(endpoints: Endpoint[], context: { responsysToken: string }, iterations: number): Promise<InProcessResult[]> {
+export async function measureInProcess(
+  endpoints: Endpoint[],
+  context: { responsysToken: string },
+  iterations: number,
+): Promise<InProcessResult[]> {
   const route = createRouter(routes);
   const results: InProcessResult[] = [];
   const profiler = new Session();
@@ -162,7 +171,9 @@ export async function measureInProcess(endpoints: Endpoint[], context: { respons
       directCpuUs,
       inHandlerCpuUs,
     });
-    console.log(`  ${endpoint.name}: ${one.calls} round trips, ${one.read} RCU, ${one.write} WCU, in-handler CPU ${inHandlerCpuUs.toFixed(0)} µs`);
+    console.log(
+      `  ${endpoint.name}: ${one.calls} round trips, ${one.read} RCU, ${one.write} WCU, in-handler CPU ${inHandlerCpuUs.toFixed(0)} µs`,
+    );
   }
   return results;
 }

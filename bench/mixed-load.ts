@@ -21,13 +21,27 @@ type Step = { method: string; path: string; headers: Record<string, string>; bod
 export function mixedWorkload(responsysToken: string): Step[] {
   const netux = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'content-type': 'application/json' };
   const engagement = { 'x-api-key': 'demo-engagement-key-0001', 'content-type': 'application/json' };
-  const apidaeQuery = encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }));
+  const apidaeQuery = encodeURIComponent(
+    JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }),
+  );
   let n = 0;
   return [
     { method: 'GET', path: '/api/v2.0/organizations/?page_size=5', headers: netux },
-    { method: 'PATCH', path: '/api/v2.0/organizations/~organization-fourth/', headers: netux, get body() { return JSON.stringify({ description: `load ${n++}` }); } },
+    {
+      method: 'PATCH',
+      path: '/api/v2.0/organizations/~organization-fourth/',
+      headers: netux,
+      get body() {
+        return JSON.stringify({ description: `load ${n++}` });
+      },
+    },
     { method: 'GET', path: '/v0/myorganization/mon_organisation_id_1', headers: engagement },
-    { method: 'PUT', path: '/v0/myorganization/mon_organisation_id_1', headers: engagement, body: JSON.stringify({ publisherIds: ['partenaire_id_1'] }) },
+    {
+      method: 'PUT',
+      path: '/v0/myorganization/mon_organisation_id_1',
+      headers: engagement,
+      body: JSON.stringify({ publisherIds: ['partenaire_id_1'] }),
+    },
     { method: 'GET', path: `/api/v002/membre/get-membres?query=${apidaeQuery}`, headers: {} },
     { method: 'GET', path: '/api/v002/membre/get-by-id/7?apiKey=demo-apidae-key&projetId=1234', headers: {} },
     { method: 'GET', path: '/rest/api/v1.3/attributes/programs/Welcome', headers: { Authorization: responsysToken } },
@@ -55,7 +69,9 @@ export async function runMixedLoad(baseUrl: string, steps: Step[], ratePerSecond
     inFlight.push(
       (async () => {
         const t = performance.now();
-        const response = await fetch(`${baseUrl}${step.path}`, { method: step.method, headers: step.headers, body: step.body }).catch(() => undefined);
+        const response = await fetch(`${baseUrl}${step.path}`, { method: step.method, headers: step.headers, body: step.body }).catch(
+          () => undefined,
+        );
         await response?.arrayBuffer();
         latencies.push(performance.now() - t);
         if (!response || response.status >= 400) errors.push({ status: response?.status ?? 0, path: step.path });

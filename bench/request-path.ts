@@ -7,9 +7,10 @@
  * hrtime durations, so HTTP and direct percentiles are computed the same way.
  */
 import autocannon from 'autocannon';
+
 import { median } from './cold-start.ts';
 import type { BenchRequest, Endpoint } from './endpoints.ts';
-import { percentile, runLoad, type LoadResult } from './harness.ts';
+import { type LoadResult, percentile, runLoad } from './harness.ts';
 
 export interface PathResult {
   name: string;
@@ -84,7 +85,9 @@ export async function measureRequestPath(
     const h = summarize(httpRuns);
     const d = summarize(directRuns);
     results.push({ name: endpoint.name, dialect: endpoint.dialect, kind: endpoint.kind, http: h, direct: d, p50Ratio: h.p50Ms / d.p50Ms });
-    console.log(`  ${endpoint.name}: p50 ${h.p50Ms.toFixed(2)} ms vs ${d.p50Ms.toFixed(2)} ms direct (${(h.p50Ms / d.p50Ms).toFixed(2)}×), ${h.requests} requests, ${h.errors} errors`);
+    console.log(
+      `  ${endpoint.name}: p50 ${h.p50Ms.toFixed(2)} ms vs ${d.p50Ms.toFixed(2)} ms direct (${(h.p50Ms / d.p50Ms).toFixed(2)}×), ${h.requests} requests, ${h.errors} errors`,
+    );
   }
   return results;
 }

@@ -10,7 +10,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { freePort } from '../infra/local/dynamodb.ts';
+
+import { freePort } from '#infra/local/dynamodb.ts';
+
 import { measureColdStarts } from './cold-start.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -97,7 +99,11 @@ try {
 
   console.log('Worker memory…');
   const workerMemory = JSON.parse(
-    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], { cwd: root, env: { ...process.env } }).toString().trim().split('\n').pop()!,
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], { cwd: root, env: { ...process.env } })
+      .toString()
+      .trim()
+      .split('\n')
+      .pop()!,
   );
 
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);

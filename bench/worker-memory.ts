@@ -3,15 +3,36 @@
  * worker would run it. Prints JSON. Needs DYNAMODB_ENDPOINT/TABLE_NAME of a seeded table.
  */
 import { readFileSync } from 'node:fs';
-import { applyChunk, chunkItems } from '../shared/domain/bulk-tasks.ts';
-import { createTask } from '../shared/db/tasks.ts';
+
+import { createTask } from '#shared/db/tasks.ts';
+import { applyChunk, chunkItems } from '#shared/domain/bulk-tasks.ts';
+
 import { benchOrgId } from './bulk.ts';
 
 const before = process.memoryUsage().rss;
-const items = Array.from({ length: 250 }, (_, i) => ({ key: benchOrgId(i), fields: { description: `memory ${i}`, properties: { note: 'x'.repeat(800) } } }));
+const items = Array.from({ length: 250 }, (_, i) => ({
+  key: benchOrgId(i),
+  fields: { description: `memory ${i}`, properties: { note: 'x'.repeat(800) } },
+}));
 const chunks = chunkItems(items);
 const taskId = `mem${Date.now().toString(16)}`;
-await createTask('demo', { id: taskId, kind: 'update', status: 'RUNNING', createdAt: new Date().toISOString(), finishedAt: null, total: items.length, succeeded: 0, failed: 0, chunkCount: chunks.length }, chunks);
+await createTask(
+  'demo',
+  {
+    id: taskId,
+    kind: 'update',
+    status: 'RUNNING',
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+    total: items.length,
+    succeeded: 0,
+    failed: 0,
+    chunkCount: chunks.length,
+  },
+  chunks,
+);
 const result = await applyChunk({ tenantId: 'demo', taskId, chunk: 0 });
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
-console.log(JSON.stringify({ items: chunks[0]!.items.length, applied: result.succeeded, rssBeforeMb: before / 2 ** 20, peakRssMb: peakKb / 1024 }));
+console.log(
+  JSON.stringify({ items: chunks[0]!.items.length, applied: result.succeeded, rssBeforeMb: before / 2 ** 20, peakRssMb: peakKb / 1024 }),
+);

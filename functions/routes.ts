@@ -3,19 +3,17 @@
  * from it; the local API Gateway server routes requests to the same handler modules from it.
  * Paths are API Gateway resource paths (no trailing slash; both forms are served).
  */
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: route handler paths are relative to it. */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
 export type DialectName = 'engagement' | 'netux' | 'apidae' | 'responsys';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a handler performs: its IAM policy grants exactly these on the table. */
 export type TableAction =
-  | 'GetItem'
-  | 'BatchGetItem'
-  | 'Query'
-  | 'PutItem'
-  | 'UpdateItem'
-  | 'DeleteItem'
-  | 'BatchWriteItem'
-  | 'ConditionCheckItem';
+  'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 export interface Route {
   /** Stable name: the Lambda function's construct id and log name. */
@@ -59,11 +57,12 @@ const responsys = routesOf('responsys', 'Responsys', '/rest/api/v1.3');
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
 const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem'];
 
-
-
-
 export const routes: Route[] = [
-  engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', ['Query', 'BatchGetItem', 'PutItem']),
+  engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', [
+    'Query',
+    'BatchGetItem',
+    'PutItem',
+  ]),
   engagement('GetMyOrganization', 'GET', '/myorganization/{organizationClientId}', 'get-my-organization', ['Query', 'BatchGetItem']),
   engagement('ListPublishers', 'GET', '/publisher', 'list-publishers', ['Query', 'BatchGetItem']),
   engagement('GetPublisher', 'GET', '/publisher/{id}', 'get-publisher', []),

@@ -1,12 +1,14 @@
 /**
  * CDK app. Context (cdk.json or -c): `stageName` (default "v1"), `removalPolicy` ("retain" | "destroy",
  * default "retain"), `alarmEmail` (optional). These are synth-time parameters, not CloudFormation
- * ones: a DeletionPolicy cannot take a CloudFormation parameter, and the stage name is part of every URL. cdk-nag's AwsSolutions pack runs on every synth; each suppression says why.
+ * ones: a DeletionPolicy cannot take a CloudFormation parameter, and the stage name is part of every URL.
+ * cdk-nag's AwsSolutions pack runs on every synth; each suppression says why.
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { OrgbridgeStack } from './stack.ts';
+
 import { applyNagSuppressions } from './nag-suppressions.ts';
+import { OrgbridgeStack } from './stack.ts';
 
 export function buildApp(app = new App()) {
   const removal = (app.node.tryGetContext('removalPolicy') as string | undefined) ?? 'retain';

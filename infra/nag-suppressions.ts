@@ -1,5 +1,6 @@
 /** cdk-nag findings we accept, each with the reason (AwsSolutions pack). */
 import { Validations } from 'aws-cdk-lib';
+
 import type { OrgbridgeStack } from './stack.ts';
 
 export function applyNagSuppressions(stack: OrgbridgeStack): void {
@@ -19,11 +20,13 @@ export function applyNagSuppressions(stack: OrgbridgeStack): void {
     },
     {
       id: 'AwsSolutions-APIG2',
-      reason: 'Requests are validated by zod in each handler so every error is answered in the dialect’s own format (API Gateway validators answer in theirs).',
+      reason:
+        'Requests are validated by zod in each handler so every error is answered in the dialect’s own format (API Gateway validators answer in theirs).',
     },
     {
       id: 'AwsSolutions-APIG4',
-      reason: 'Each dialect authenticates in its handler (API keys, Netux tokens with scopes, Apidae credentials inside the query, Responsys session tokens) and must answer in its own error format; no API Gateway authorizer can express that.',
+      reason:
+        'Each dialect authenticates in its handler (API keys, Netux tokens with scopes, Apidae credentials inside the query, Responsys session tokens) and must answer in its own error format; no API Gateway authorizer can express that.',
     },
     {
       id: 'AwsSolutions-COG4',
@@ -31,7 +34,8 @@ export function applyNagSuppressions(stack: OrgbridgeStack): void {
     },
     {
       id: 'AwsSolutions-APIG3',
-      reason: 'WAF is an account-level choice of the deploying team (web ACL association); per-credential rate limits and stage throttling are built in.',
+      reason:
+        'WAF is an account-level choice of the deploying team (web ACL association); per-credential rate limits and stage throttling are built in.',
     },
   );
 }

@@ -6,24 +6,25 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import {
   AccessLogFormat,
   EndpointType,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
-  type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { routes, scheduledJobs, workers, type TableAction } from '../functions/routes.ts';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { tableDefinition } from '../shared/db/table-definition.ts';
-import { OrgbridgeFunction, type OrgbridgeFunctionProps } from './constructs/orgbridge-function.ts';
-import { definitionPath } from './state-machine/definition.ts';
-import { Operations } from './constructs/operations.ts';
+
+import { routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
+import { Operations } from '#infra/constructs/operations.ts';
+import { OrgbridgeFunction, type OrgbridgeFunctionProps } from '#infra/constructs/orgbridge-function.ts';
+import { definitionPath } from '#infra/state-machine/definition.ts';
+import { tableDefinition } from '#shared/db/table-definition.ts';
 
 export interface OrgbridgeStackProps extends StackProps {
   stageName: string;
@@ -139,7 +140,10 @@ export class OrgbridgeStack extends Stack {
 
     for (const job of scheduledJobs) {
       const created = fn(job.name, job.handler, job.tableActions, { indexes: job.indexes, timeout: Duration.minutes(5) });
-      new Rule(this, `${job.name}Schedule`, { schedule: Schedule.expression(job.schedule), targets: [new LambdaFunction(created.function)] });
+      new Rule(this, `${job.name}Schedule`, {
+        schedule: Schedule.expression(job.schedule),
+        targets: [new LambdaFunction(created.function)],
+      });
     }
 
     this.operations = new Operations(this, 'Operations', {

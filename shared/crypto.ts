@@ -36,6 +36,8 @@ export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('
 
 /** Netux-style ids: 24 lowercase hex characters, time-prefixed so they sort roughly by creation. */
 export function newHexId(): string {
-  const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const time = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return time + randomBytes(8).toString('hex');
 }

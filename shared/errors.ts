@@ -3,14 +3,7 @@
  * turns them into that dialect's wire format. Nothing here knows about HTTP bodies.
  */
 export type ErrorKind =
-  | 'validation'
-  | 'unauthenticated'
-  | 'invalid_credentials'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'rate_limited';
+  'validation' | 'unauthenticated' | 'invalid_credentials' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited';
 
 /** Where a validation problem was found: dialects that distinguish body/query/path errors use it. */
 export type InputLocation = 'body' | 'query' | 'path' | 'header';

@@ -15,7 +15,9 @@ const MIN_MAGNITUDE = 1e-130;
 export function unstorableJsonReason(value: unknown, depth = 0): string | undefined {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
-    return value !== 0 && (magnitude > MAX_MAGNITUDE || magnitude < MIN_MAGNITUDE) ? 'Numbers must be 0 or between 1E-130 and 9007199254740991 in magnitude.' : undefined;
+    return value !== 0 && (magnitude > MAX_MAGNITUDE || magnitude < MIN_MAGNITUDE)
+      ? 'Numbers must be 0 or between 1E-130 and 9007199254740991 in magnitude.'
+      : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth >= MAX_DEPTH) return `Values may be nested at most ${MAX_DEPTH} levels deep.`;

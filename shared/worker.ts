@@ -4,9 +4,15 @@
  * with backoff.
  */
 import middy from '@middy/core';
+
 import { logger } from './logger.ts';
 
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TransactionConflictException']);
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
 
 export class ThrottlingError extends Error {
   override name = 'ThrottlingError';

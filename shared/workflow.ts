@@ -1,5 +1,6 @@
 /** Starts bulk-task executions on Step Functions (AWS, or the local runner through SFN_ENDPOINT). */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
 import { config } from './config.ts';
 
 let client: SFNClient | undefined;

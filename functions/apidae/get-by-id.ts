@@ -1,10 +1,11 @@
 /** GET /api/v002/membre/get-by-id/{id}?apiKey=&projetId=&responseFields=&userStatus= — one member, in an array. */
 import * as z from 'zod/mini';
-import { apidaeEndpoint } from '../../shared/dialects/apidae/dialect.ts';
-import { callbackSchema, parseResponseFieldsParam, USER_STATUSES } from '../../shared/dialects/apidae/query.ts';
-import { memberView, membersResponse } from '../../shared/dialects/apidae/views.ts';
-import { getMember } from '../../shared/domain/members.ts';
-import { notFound } from '../../shared/errors.ts';
+
+import { apidaeEndpoint } from '#shared/dialects/apidae/dialect.ts';
+import { callbackSchema, parseResponseFieldsParam, USER_STATUSES } from '#shared/dialects/apidae/query.ts';
+import { membersResponse, memberView } from '#shared/dialects/apidae/views.ts';
+import { getMember } from '#shared/domain/members.ts';
+import { notFound } from '#shared/errors.ts';
 
 export const handler = apidaeEndpoint({
   params: z.object({ id: z.string() }),

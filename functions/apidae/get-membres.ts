@@ -1,9 +1,10 @@
 /** GET (JSONP) and POST (form) /api/v002/membre/get-membres — member search with filters and blocks. */
-import { apidaeEndpoint } from '../../shared/dialects/apidae/dialect.ts';
-import { callbackSchema, parseSearchQuery } from '../../shared/dialects/apidae/query.ts';
-import { memberView, membersResponse } from '../../shared/dialects/apidae/views.ts';
-import { searchMembers } from '../../shared/domain/members.ts';
 import * as z from 'zod/mini';
+
+import { apidaeEndpoint } from '#shared/dialects/apidae/dialect.ts';
+import { callbackSchema, parseSearchQuery } from '#shared/dialects/apidae/query.ts';
+import { membersResponse, memberView } from '#shared/dialects/apidae/views.ts';
+import { searchMembers } from '#shared/domain/members.ts';
 
 export const handler = apidaeEndpoint({
   query: z.object({ callback: z.optional(callbackSchema) }),
@@ -14,6 +15,10 @@ export const handler = apidaeEndpoint({
     const paged = query.first !== undefined || query.count !== undefined;
     const page = paged ? found.slice(query.first ?? 0, (query.first ?? 0) + (query.count ?? found.length)) : found;
     const options = { responseFields: query.responseFields ?? [], userStatus, access: principal.credential.access ?? 'limited' };
-    return membersResponse(page.map((org) => memberView(org, options)), params.callback, paged);
+    return membersResponse(
+      page.map((org) => memberView(org, options)),
+      params.callback,
+      paged,
+    );
   },
 });

@@ -1,8 +1,8 @@
 /** GET /v0/publisher — the caller's partners (the publishers that broadcast its missions). */
-import { engagementEndpoint } from '../../shared/dialects/engagement/dialect.ts';
-import { publisherView } from '../../shared/dialects/engagement/views.ts';
-import { partnersOf } from '../../shared/domain/engagement.ts';
-import { json } from '../../shared/http/types.ts';
+import { engagementEndpoint } from '#shared/dialects/engagement/dialect.ts';
+import { publisherView } from '#shared/dialects/engagement/views.ts';
+import { partnersOf } from '#shared/domain/engagement.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = engagementEndpoint({
   async handle({ principal }) {

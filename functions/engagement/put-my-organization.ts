@@ -1,9 +1,10 @@
 /** PUT /v0/myorganization/{organizationClientId} — replace which partners broadcast this organization. */
 import * as z from 'zod/mini';
-import { engagementEndpoint, pathId } from '../../shared/dialects/engagement/dialect.ts';
-import { partnerSettingsView } from '../../shared/dialects/engagement/views.ts';
-import { setPartnerSettings } from '../../shared/domain/engagement.ts';
-import { json } from '../../shared/http/types.ts';
+
+import { engagementEndpoint, pathId } from '#shared/dialects/engagement/dialect.ts';
+import { partnerSettingsView } from '#shared/dialects/engagement/views.ts';
+import { setPartnerSettings } from '#shared/domain/engagement.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = engagementEndpoint({
   bodyFormat: 'json',

@@ -1,10 +1,11 @@
 /** GET /v0/organization?q=&rna=&siret=&limit=&skip= — the tenant's organizations. */
 import * as z from 'zod/mini';
-import { engagementEndpoint } from '../../shared/dialects/engagement/dialect.ts';
-import { organizationSummaryView } from '../../shared/dialects/engagement/views.ts';
-import { searchOrganizations } from '../../shared/domain/engagement.ts';
-import { boundedInteger } from '../../shared/http/query-params.ts';
-import { json } from '../../shared/http/types.ts';
+
+import { engagementEndpoint } from '#shared/dialects/engagement/dialect.ts';
+import { organizationSummaryView } from '#shared/dialects/engagement/views.ts';
+import { searchOrganizations } from '#shared/domain/engagement.ts';
+import { boundedInteger } from '#shared/http/query-params.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = engagementEndpoint({
   query: z.object({

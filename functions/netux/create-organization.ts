@@ -1,10 +1,10 @@
 /** POST /api/v2.0/organizations/ — create (label required, name defaults to label) → 201. */
-import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
-import { fullOrganization } from '../../shared/dialects/netux/schemas.ts';
-import { organizationView } from '../../shared/dialects/netux/views.ts';
-import { createOrganization } from '../../shared/domain/organization-writes.ts';
-import { appsFor } from '../../shared/domain/organizations.ts';
-import { baseUrl, json } from '../../shared/http/types.ts';
+import { netuxEndpoint } from '#shared/dialects/netux/dialect.ts';
+import { fullOrganization } from '#shared/dialects/netux/schemas.ts';
+import { organizationView } from '#shared/dialects/netux/views.ts';
+import { createOrganization } from '#shared/domain/organization-writes.ts';
+import { appsFor } from '#shared/domain/organizations.ts';
+import { baseUrl, json } from '#shared/http/types.ts';
 
 export const handler = netuxEndpoint({
   requires: 'write',

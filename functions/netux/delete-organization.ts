@@ -1,8 +1,8 @@
 /** DELETE /api/v2.0/organizations/{key}/ — refused while children exist; removes every reference → 204. */
-import { netuxEndpoint, organizationKeyParams } from '../../shared/dialects/netux/dialect.ts';
-import { parseOrganizationKey } from '../../shared/domain/organization.ts';
-import { deleteOrganization } from '../../shared/domain/organization-writes.ts';
-import { noContent } from '../../shared/http/types.ts';
+import { netuxEndpoint, organizationKeyParams } from '#shared/dialects/netux/dialect.ts';
+import { parseOrganizationKey } from '#shared/domain/organization.ts';
+import { deleteOrganization } from '#shared/domain/organization-writes.ts';
+import { noContent } from '#shared/http/types.ts';
 
 export const handler = netuxEndpoint({
   requires: 'write',

@@ -1,9 +1,9 @@
 /** GET /api/v2.0/organizations/{key}/ — key is the id or `~label`. */
-import { netuxEndpoint, organizationKeyParams } from '../../shared/dialects/netux/dialect.ts';
-import { organizationView } from '../../shared/dialects/netux/views.ts';
-import { parseOrganizationKey } from '../../shared/domain/organization.ts';
-import { appsFor, getOrganization } from '../../shared/domain/organizations.ts';
-import { baseUrl, json } from '../../shared/http/types.ts';
+import { netuxEndpoint, organizationKeyParams } from '#shared/dialects/netux/dialect.ts';
+import { organizationView } from '#shared/dialects/netux/views.ts';
+import { parseOrganizationKey } from '#shared/domain/organization.ts';
+import { appsFor, getOrganization } from '#shared/domain/organizations.ts';
+import { baseUrl, json } from '#shared/http/types.ts';
 
 export const handler = netuxEndpoint({
   requires: 'read',

@@ -1,10 +1,11 @@
 /** GET /api/v2.0/tasks/{taskId}/ (extension) — a bulk task's status, counts, failures and created ids. */
 import * as z from 'zod/mini';
-import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
-import { taskView } from '../../shared/dialects/netux/views.ts';
-import { describeTask } from '../../shared/domain/bulk-tasks.ts';
-import { notFound } from '../../shared/errors.ts';
-import { json } from '../../shared/http/types.ts';
+
+import { netuxEndpoint } from '#shared/dialects/netux/dialect.ts';
+import { taskView } from '#shared/dialects/netux/views.ts';
+import { describeTask } from '#shared/domain/bulk-tasks.ts';
+import { notFound } from '#shared/errors.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = netuxEndpoint({
   requires: 'read',

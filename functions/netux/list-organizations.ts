@@ -1,11 +1,12 @@
 /** GET /api/v2.0/organizations/ — filtered, sorted, paged list. */
 import * as z from 'zod/mini';
-import { netuxEndpoint } from '../../shared/dialects/netux/dialect.ts';
-import { organizationView } from '../../shared/dialects/netux/views.ts';
-import { appsFor, findOrganizations } from '../../shared/domain/organizations.ts';
-import { notFound } from '../../shared/errors.ts';
-import { boundedInteger } from '../../shared/http/query-params.ts';
-import { baseUrl, json } from '../../shared/http/types.ts';
+
+import { netuxEndpoint } from '#shared/dialects/netux/dialect.ts';
+import { organizationView } from '#shared/dialects/netux/views.ts';
+import { appsFor, findOrganizations } from '#shared/domain/organizations.ts';
+import { notFound } from '#shared/errors.ts';
+import { boundedInteger } from '#shared/http/query-params.ts';
+import { baseUrl, json } from '#shared/http/types.ts';
 
 const query = z.object({
   page: boundedInteger(1, 1_000_000_000, 1),
@@ -14,7 +15,17 @@ const query = z.object({
   label: z.optional(z.string()),
   name: z.optional(z.string()),
   sort_by: z._default(z.enum(['label', 'name', 'createdAt', '-label', '-name', '-createdAt']), 'createdAt'),
-  fields: z.optional(z.pipe(z.string(), z.transform((list) => list.split(',').map((field) => field.trim()).filter(Boolean)))),
+  fields: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((list) =>
+        list
+          .split(',')
+          .map((field) => field.trim())
+          .filter(Boolean),
+      ),
+    ),
+  ),
 });
 
 export const handler = netuxEndpoint({
@@ -37,7 +48,7 @@ export const handler = netuxEndpoint({
 
     const base = baseUrl(event);
     const pageUrl = (page: number) => {
-      const params = new URLSearchParams(event.queryStringParameters as Record<string, string> | null ?? {});
+      const params = new URLSearchParams((event.queryStringParameters as Record<string, string> | null) ?? {});
       params.set('page', String(page));
       return `${base}${event.path}?${params.toString()}`;
     };

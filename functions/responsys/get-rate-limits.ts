@@ -1,8 +1,8 @@
 /** GET /rest/api/ratelimit — the caller's limits, one entry per Responsys resource (all share one window). */
-import { routes } from '../routes.ts';
-import { config } from '../../shared/config.ts';
-import { responsysEndpoint } from '../../shared/dialects/responsys/dialect.ts';
-import { json } from '../../shared/http/types.ts';
+import { routes } from '#functions/routes.ts';
+import { config } from '#shared/config.ts';
+import { responsysEndpoint } from '#shared/dialects/responsys/dialect.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = responsysEndpoint({
   async handle({ principal }) {

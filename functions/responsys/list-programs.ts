@@ -1,10 +1,11 @@
 /** GET /rest/api/v1.3/programs?offset=&limit= — limit default and max 200. */
 import * as z from 'zod/mini';
-import { responsysEndpoint } from '../../shared/dialects/responsys/dialect.ts';
-import { programView } from '../../shared/dialects/responsys/views.ts';
-import { listAccessLists } from '../../shared/domain/access-lists.ts';
-import { boundedInteger } from '../../shared/http/query-params.ts';
-import { json } from '../../shared/http/types.ts';
+
+import { responsysEndpoint } from '#shared/dialects/responsys/dialect.ts';
+import { programView } from '#shared/dialects/responsys/views.ts';
+import { listAccessLists } from '#shared/domain/access-lists.ts';
+import { boundedInteger } from '#shared/http/query-params.ts';
+import { json } from '#shared/http/types.ts';
 
 export const handler = responsysEndpoint({
   query: z.object({

@@ -1,9 +1,10 @@
 /** POST /rest/api/v1.3/auth/token — password login, or `auth_type=token` refresh → {authToken, issuedAt, endPoint}. */
 import * as z from 'zod/mini';
-import { responsysEndpoint } from '../../shared/dialects/responsys/dialect.ts';
-import { login, refresh } from '../../shared/domain/sessions.ts';
-import { AppError } from '../../shared/errors.ts';
-import { baseUrl, header, json } from '../../shared/http/types.ts';
+
+import { responsysEndpoint } from '#shared/dialects/responsys/dialect.ts';
+import { login, refresh } from '#shared/domain/sessions.ts';
+import { AppError } from '#shared/errors.ts';
+import { baseUrl, header, json } from '#shared/http/types.ts';
 
 const form = z.discriminatedUnion('auth_type', [
   z.object({

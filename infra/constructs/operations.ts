@@ -10,10 +10,10 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IMetric,
   MathExpression,
   Metric,
   TreatMissingData,
-  type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -22,7 +22,9 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { tableDefinition } from '../../shared/db/table-definition.ts';
+
+import { tableDefinition } from '#shared/db/table-definition.ts';
+
 import type { OrgbridgeFunction } from './orgbridge-function.ts';
 
 export interface OperationsProps {
@@ -76,11 +78,21 @@ export class Operations extends Construct {
       label: 'API 5xx (% of requests)',
       period: FIVE_MINUTES,
     });
-    alarm('Api5xxRate', api5xxRate, `More than ${props.api5xxPercent ?? 1}% of API requests answered 5xx for 3 five-minute periods in a row.`, props.api5xxPercent ?? 1, 3);
+    alarm(
+      'Api5xxRate',
+      api5xxRate,
+      `More than ${props.api5xxPercent ?? 1}% of API requests answered 5xx for 3 five-minute periods in a row.`,
+      props.api5xxPercent ?? 1,
+      3,
+    );
     // Lambda: every function, errors (unhandled: the dialects answer handled errors themselves) and throttles.
     for (const [name, fn] of props.functions) {
       alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `${name}: invocation errors.`);
-      alarm(`${name}Throttles`, fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), `${name}: throttled invocations (concurrency limit).`);
+      alarm(
+        `${name}Throttles`,
+        fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        `${name}: throttled invocations (concurrency limit).`,
+      );
     }
     // Bulk tasks: any execution that failed, timed out or was aborted.
     const executionsEnded = new MathExpression({
@@ -93,7 +105,11 @@ export class Operations extends Construct {
       label: 'Bulk-task executions failed, timed out or aborted',
       period: FIVE_MINUTES,
     });
-    alarm('BulkTaskExecutionsFailed', executionsEnded, 'A bulk-task execution failed, timed out or was aborted (its task is finalized by the reconciler).');
+    alarm(
+      'BulkTaskExecutionsFailed',
+      executionsEnded,
+      'A bulk-task execution failed, timed out or was aborted (its task is finalized by the reconciler).',
+    );
     // DynamoDB: throttled reads and writes on the table and on each index.
     const throttle = (metricName: string, key: string, index?: string) =>
       new Metric({
@@ -125,18 +141,38 @@ export class Operations extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${scope.node.id}-operations` });
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'API requests and errors', left: [requests, props.api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum' }), serverErrors], right: [api5xxRate], width: 12 }),
+      new GraphWidget({
+        title: 'API requests and errors',
+        left: [requests, props.api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum' }), serverErrors],
+        right: [api5xxRate],
+        width: 12,
+      }),
       new GraphWidget({
         title: 'API latency',
-        left: [props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }), props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' })],
+        left: [
+          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p50' }),
+          props.api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        ],
         right: [props.api.metricIntegrationLatency({ period: FIVE_MINUTES, statistic: 'p99' })],
         width: 12,
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors', left: perFunction((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })), width: 8 }),
-      new GraphWidget({ title: 'Lambda throttles', left: perFunction((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' })), width: 8 }),
-      new GraphWidget({ title: 'Lambda duration p99', left: perFunction((fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })), width: 8 }),
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: perFunction((fn) => fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        left: perFunction((fn) => fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda duration p99',
+        left: perFunction((fn) => fn.function.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })),
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -3,6 +3,8 @@
  * source-mapped and carries its own AWS SDK, X-Ray tracing, a log group with retention, and an IAM
  * policy with exactly the table actions the handler performs.
  */
+import { resolve } from 'node:path';
+
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -10,11 +12,9 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { resolve } from 'node:path';
-import type { TableAction } from '../../functions/routes.ts';
-import { bundling } from '../bundling.ts';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+import { repoRoot, type TableAction } from '#functions/routes.ts';
+import { bundling } from '#infra/bundling.ts';
 
 export interface OrgbridgeFunctionProps {
   /** Handler module relative to the repository root. */

@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
 import type { Context } from 'aws-lambda';
-import type { Route } from '../../functions/routes.ts';
-import type { HttpEvent, HttpResult } from '../../shared/http/types.ts';
+
+import type { Route } from '#functions/routes.ts';
+import type { HttpEvent, HttpResult } from '#shared/http/types.ts';
 
 export type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -82,11 +84,7 @@ export function buildEvent(
 ): HttpEvent {
   const url = new URL(request.url, 'http://local');
   // API Gateway adds the forwarding headers; handlers build absolute URLs from them.
-  const multiValueHeaders = multiValue([
-    ...request.headers,
-    ['X-Forwarded-Proto', 'http'],
-    ['X-Forwarded-For', request.sourceIp],
-  ]);
+  const multiValueHeaders = multiValue([...request.headers, ['X-Forwarded-Proto', 'http'], ['X-Forwarded-For', request.sourceIp]]);
   const multiValueQueryStringParameters = multiValue([...url.searchParams.entries()]);
   const contentType = request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
   const binary = request.body.length > 0 && contentType !== '' && !TEXT_TYPES.test(contentType);
@@ -108,7 +106,10 @@ export function buildEvent(
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: { sourceIp: request.sourceIp, userAgent: request.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null } as HttpEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: request.sourceIp,
+        userAgent: request.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null,
+      } as HttpEvent['requestContext']['identity'],
       path: url.pathname,
       stage,
       requestId,
@@ -196,7 +197,12 @@ export function createGateway(options: GatewayOptions): Server {
       const responseHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
       for (const [key, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[key] = values.map(String);
       responseHeaders['x-amzn-requestid'] = event.requestContext.requestId;
-      send(res, result.statusCode, responseHeaders, result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+      send(
+        res,
+        result.statusCode,
+        responseHeaders,
+        result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+      );
     } catch (error) {
       // A handler that throws is a Lambda invocation error: API Gateway answers 502.
       console.error(JSON.stringify({ level: 'ERROR', message: 'handler invocation failed', error: String(error) }));

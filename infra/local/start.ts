@@ -2,10 +2,13 @@
  * `npm start [-- --in-memory] [--seed FILE] [--port N]`: the API on http://127.0.0.1:3000 with
  * DynamoDB Local behind it. Ctrl-C stops everything, DynamoDB Local's java process included.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { repoRoot } from '#functions/routes.ts';
+
 import { LocalRuntimeError } from './dynamodb.ts';
-import { repoRoot, startLocalRuntime } from './runtime.ts';
+import { startLocalRuntime } from './runtime.ts';
 
 const { values } = parseArgs({
   options: {

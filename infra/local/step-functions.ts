@@ -5,11 +5,12 @@
  * output is held to Step Functions' 256 KB payload limit, which the library does not enforce.
  */
 import { createServer, type Server } from 'node:http';
+
 import { StateMachine } from 'aws-local-stepfunctions';
 
 type JSONValue = Parameters<StateMachine['run']>[0];
-import { workers, type Worker } from '../../functions/routes.ts';
-import { readDefinition, substitute } from '../state-machine/definition.ts';
+import { type Worker, workers } from '#functions/routes.ts';
+import { readDefinition, substitute } from '#infra/state-machine/definition.ts';
 
 export const PAYLOAD_LIMIT_BYTES = 256 * 1024;
 const localArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -48,9 +49,7 @@ export interface LocalStepFunctions {
 }
 
 export async function startLocalStepFunctions(loadWorker: (worker: Worker) => Promise<WorkerHandler>): Promise<LocalStepFunctions> {
-  const definition = JSON.parse(
-    substitute(readDefinition(), Object.fromEntries(workers.map((w) => [w.substitution, localArn(w.name)]))),
-  );
+  const definition = JSON.parse(substitute(readDefinition(), Object.fromEntries(workers.map((w) => [w.substitution, localArn(w.name)]))));
   const machine = new StateMachine(definition);
   const handlers = Object.fromEntries(
     workers.map((worker) => [
@@ -68,10 +67,18 @@ export async function startLocalStepFunctions(loadWorker: (worker: Worker) => Pr
   const start = (body: { stateMachineArn?: string; name?: string; input?: string }) => {
     const name = body.name ?? crypto.randomUUID();
     const executionArn = `arn:aws:states:us-east-1:000000000000:execution:orgbridge-bulk-tasks:${name}`;
-    if (executions.has(executionArn)) return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: `Execution already exists: ${executionArn}` } };
+    if (executions.has(executionArn))
+      return { status: 400, body: { __type: 'ExecutionAlreadyExists', message: `Execution already exists: ${executionArn}` } };
     const input = JSON.parse(body.input ?? '{}');
     guardPayload('Execution', 'input', input);
-    const execution: Execution = { executionArn, name, input: body.input ?? '{}', startDate: Date.now() / 1000, status: 'RUNNING', done: Promise.resolve() };
+    const execution: Execution = {
+      executionArn,
+      name,
+      input: body.input ?? '{}',
+      startDate: Date.now() / 1000,
+      status: 'RUNNING',
+      done: Promise.resolve(),
+    };
     execution.done = machine
       .run(input, { overrides: { taskResourceLocalHandlers: handlers } })
       .result.then(
@@ -112,7 +119,13 @@ export async function startLocalStepFunctions(loadWorker: (worker: Worker) => Pr
           ? describe(body)
           : { status: 400, body: { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` } };
     } catch (error) {
-      reply = { status: 400, body: { __type: (error as Error).name === 'States.DataLimitExceeded' ? 'InvalidExecutionInput' : 'SerializationException', message: (error as Error).message } };
+      reply = {
+        status: 400,
+        body: {
+          __type: (error as Error).name === 'States.DataLimitExceeded' ? 'InvalidExecutionInput' : 'SerializationException',
+          message: (error as Error).message,
+        },
+      };
     }
     res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0' });
     res.end(JSON.stringify(reply.body));

@@ -1,6 +1,8 @@
 /** Program and campaign items: one item each, its access set an ordered list of organization ids. */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessList, AccessListKind } from '../domain/directory.ts';
+
+import type { AccessList, AccessListKind } from '#shared/domain/directory.ts';
+
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
 import { queryPrefix, stripKeys } from './query.ts';

@@ -1,6 +1,8 @@
 /** The per-tenant app registry (a handful of items, read whole). */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { App } from '../domain/organization.ts';
+
+import type { App } from '#shared/domain/organization.ts';
+
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
 import { queryPrefix, stripKeys } from './query.ts';

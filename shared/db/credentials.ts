@@ -1,15 +1,15 @@
 /** Credentials of the four kinds, keyed globally by their own lookup identifier. */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { Credential, CredentialKind } from '../domain/credential.ts';
+import { DeleteCommand, GetCommand, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+import type { Credential, CredentialKind } from '#shared/domain/credential.ts';
+
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), ConsistentRead: true }),
-  );
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), ConsistentRead: true }));
   if (!Item) return undefined;
   const credential = stripKeys<Credential>(Item);
   // A credential with an expiry (Responsys tokens) is dead from that instant, before TTL removes it.
@@ -50,7 +50,9 @@ export async function deleteCredential(kind: CredentialKind, lookupId: string): 
 
 /** Every credential of a tenant, Responsys tokens included (admin only). */
 export const listTenantCredentials = (tenantId: string) =>
-  queryIndex<Record<string, unknown>>(keys.credentialListingPartition(tenantId)).then((items) => items.map((item) => stripKeys<Credential>(item)));
+  queryIndex<Record<string, unknown>>(keys.credentialListingPartition(tenantId)).then((items) =>
+    items.map((item) => stripKeys<Credential>(item)),
+  );
 
 /**
  * Adds the GSI1 listing keys to tenants and credentials written before the admin listings existed

@@ -1,10 +1,12 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactItem } from './organizations.ts';
-import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys } from './query.ts';
-import type { AccessList, ClientMapping, Publisher, Tenant } from '../domain/directory.ts';
+
+import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
+import type { TransactItem } from './organizations.ts';
+import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys } from './query.ts';
 
 const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName: tableName(), Item }));
 
@@ -114,13 +116,19 @@ export async function getTenant(tenantId: string): Promise<Tenant | undefined> {
 
 /** Every tenant (GSI1, eventually consistent: admin only). */
 export const listTenants = () =>
-  queryIndex<Record<string, unknown>>(keys.tenantListingPartition).then((items) => items.map((item) => ({ id: item.id as string, name: item.name as string })));
+  queryIndex<Record<string, unknown>>(keys.tenantListingPartition).then((items) =>
+    items.map((item) => ({ id: item.id as string, name: item.name as string })),
+  );
 
 export const listPublishers = (tenantId: string) =>
-  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.publisherPrefix).then((items) => items.map((item) => stripKeys<Publisher>(item)));
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.publisherPrefix).then((items) =>
+    items.map((item) => stripKeys<Publisher>(item)),
+  );
 
 export const deleteDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
   db.send(new DeleteCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId) }));
 
 export const listClientMappings = (tenantId: string, publisherId: string) =>
-  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clientMappingPrefix(publisherId)).then((items) => items.map((item) => stripKeys<ClientMapping>(item)));
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clientMappingPrefix(publisherId)).then((items) =>
+    items.map((item) => stripKeys<ClientMapping>(item)),
+  );

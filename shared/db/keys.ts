@@ -57,7 +57,10 @@ export const keys = {
     SK: `TASK#${taskId}#CHUNK#${String(chunk).padStart(5, '0')}`,
   }),
   openTaskPartition: 'TASKS#OPEN',
-  openTask: (tenantId: string, taskId: string, createdAt: string) => ({ GSI1PK: 'TASKS#OPEN', GSI1SK: `${createdAt}#${tenantId}#${taskId}` }),
+  openTask: (tenantId: string, taskId: string, createdAt: string) => ({
+    GSI1PK: 'TASKS#OPEN',
+    GSI1SK: `${createdAt}#${tenantId}#${taskId}`,
+  }),
   taskChunkPrefix: (taskId: string) => `TASK#${taskId}#CHUNK#`,
   idempotencyKey: (tenantId: string, key: string) => ({ PK: tenantPk(tenantId), SK: `IDEM#${key}` }),
   credential: (kind: string, lookupId: string) => ({ PK: `CRED#${kind}#${lookupId}`, SK: 'CRED' }),

@@ -1,11 +1,14 @@
 /** Member lookups through the member index items (strongly consistent, base table). */
-import type { Organization } from '../domain/organization.ts';
-import { keys, tenantPk, type MemberIndexField } from './keys.ts';
+import type { Organization } from '#shared/domain/organization.ts';
+
+import { keys, type MemberIndexField, tenantPk } from './keys.ts';
 import { batchGet, queryPrefix } from './query.ts';
 
 /** Organization ids whose member `field` equals `value`: reads only the matching index items. */
 export async function memberIdsBy(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]> {
-  const items = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix(field, value), { ProjectionExpression: 'orgId' });
+  const items = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix(field, value), {
+    ProjectionExpression: 'orgId',
+  });
   return items.map((item) => item.orgId);
 }
 

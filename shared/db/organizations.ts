@@ -8,11 +8,13 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../errors.ts';
-import type { Organization } from '../domain/organization.ts';
+
+import type { Organization } from '#shared/domain/organization.ts';
+import { AppError } from '#shared/errors.ts';
+
 import { db, tableName } from './client.ts';
 import { keys, type MemberIndexField } from './keys.ts';
 import { cancellationCodes, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
@@ -28,7 +30,9 @@ export function memberIndexKeys(tenantId: string, organization: Organization): {
   if (member.secteur) entries.push(['secteur', member.secteur.id]);
   for (const commune of member.communes) entries.push(['commune', commune.code], ['cp', commune.codePostal]);
   for (const project of member.projects) entries.push(['projet', project.id]);
-  const unique = new Map(entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]));
+  const unique = new Map(
+    entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]),
+  );
   return [...unique.values()];
 }
 
@@ -36,9 +40,7 @@ export function memberIndexKeys(tenantId: string, organization: Organization): {
 type StoredOrganization = Organization & { childCount?: number };
 
 export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
-  const { Item } = await db.send(
-    new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }),
-  );
+  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
   if (!Item) return undefined;
   const { childCount: _children, ...organization } = stripKeys<StoredOrganization>(Item);
   return organization;
@@ -258,7 +260,10 @@ async function writeAtomically(items: TransactItem[]): Promise<void> {
     else if (item?.Delete) await db.send(new DeleteCommand(item.Delete));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    throw Object.assign(new Error('Condition failed'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+    throw Object.assign(new Error('Condition failed'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+    });
   }
 }
 
@@ -311,7 +316,9 @@ export async function deleteOrganization(
   items.push(...cleanups);
   roles.push(...cleanups.map(() => 'cleanup'));
   if (items.length > 100) {
-    throw new AppError('conflict', 'Organization has too many references to delete atomically (over 100).', { detail: { field: 'non_field_errors' } });
+    throw new AppError('conflict', 'Organization has too many references to delete atomically (over 100).', {
+      detail: { field: 'non_field_errors' },
+    });
   }
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -386,7 +393,8 @@ export async function updateFieldsInPlace(
       return { outcome: 'already-applied', organization };
     }
     // `appliedOps` absent on an older item: the document path cannot be set in place.
-    if (error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message)) return { outcome: 'needs-read' };
+    if (error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message))
+      return { outcome: 'needs-read' };
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 /** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
-import { BatchGetCommand, paginateQuery, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+
 import { db, tableName } from './client.ts';
 
 export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
@@ -36,8 +37,7 @@ export function stripKeys<T>(item: Record<string, unknown>): T {
 }
 
 /** True when a DynamoDB error is a failed condition (single write or one reason of a transaction). */
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
  * Awaits a conditional write whose failed condition means "already done" (idempotent steps): that

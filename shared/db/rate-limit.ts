@@ -1,5 +1,6 @@
 /** Fixed-window request counters shared by every instance: one atomic ADD per request, removed by TTL. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { db, tableName } from './client.ts';
 import { keys } from './keys.ts';
 

@@ -4,8 +4,9 @@
  * members it sponsors (likewise). Returned as conditional transaction items so the delete and its
  * clean-ups happen together or not at all.
  */
-import type { AccessList, ClientMapping } from '../domain/directory.ts';
-import type { Organization } from '../domain/organization.ts';
+import type { AccessList, ClientMapping } from '#shared/domain/directory.ts';
+import type { Organization } from '#shared/domain/organization.ts';
+
 import { tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
 import { organizationReplaceItem, type TransactItem } from './organizations.ts';
@@ -43,7 +44,9 @@ export async function referenceCleanups(tenantId: string, organization: Organiza
   }
   for (const mapping of mappings) {
     items.push({ Delete: { TableName: tableName(), Key: keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId) } });
-    items.push({ Delete: { TableName: tableName(), Key: keys.mappingRef(tenantId, organization.id, mapping.publisherId, mapping.clientId) } });
+    items.push({
+      Delete: { TableName: tableName(), Key: keys.mappingRef(tenantId, organization.id, mapping.publisherId, mapping.clientId) },
+    });
   }
   for (const member of members) {
     if (member.id === organization.id) continue;

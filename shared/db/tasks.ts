@@ -1,14 +1,16 @@
 /** Bulk tasks and their chunk records (never in the state-machine payload), kept 8 days by TTL. */
 import {
   BatchWriteCommand,
+  type BatchWriteCommandInput,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type BatchWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Chunk, ChunkResult, Task, TaskStatus } from '../domain/task.ts';
+
+import type { Chunk, ChunkResult, Task, TaskStatus } from '#shared/domain/task.ts';
+
 import { db, tableName } from './client.ts';
 import { keys, tenantPk } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
@@ -60,7 +62,9 @@ export async function getTask(tenantId: string, taskId: string): Promise<Task | 
 }
 
 export async function getChunk(tenantId: string, taskId: string, chunk: number): Promise<Chunk | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.taskChunk(tenantId, taskId, chunk), ConsistentRead: true }));
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.taskChunk(tenantId, taskId, chunk), ConsistentRead: true }),
+  );
   return Item ? stripKeys<Chunk>(Item) : undefined;
 }
 
@@ -94,7 +98,8 @@ export async function recordChunkResult(tenantId: string, taskId: string, chunk:
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
-        UpdateExpression: 'SET #status = :done, succeeded = :succeeded, failed = :failed, failures = :failures, created = :created REMOVE #items',
+        UpdateExpression:
+          'SET #status = :done, succeeded = :succeeded, failed = :failed, failures = :failures, created = :created REMOVE #items',
         ConditionExpression: '#status <> :done',
         ExpressionAttributeNames: { '#status': 'status', '#items': 'items' },
         ExpressionAttributeValues: {
@@ -153,7 +158,9 @@ export async function claimIdempotencyKey(
     return undefined;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key), ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key), ConsistentRead: true }),
+    );
     return { taskId: Item!.taskId as string, bodyDigest: Item!.bodyDigest as string };
   }
 }

@@ -1,6 +1,7 @@
 /** Programs and campaigns, and the organizations that may access them (Responsys access attributes). */
-import * as store from '../db/access-lists.ts';
-import { AppError } from '../errors.ts';
+import * as store from '#shared/db/access-lists.ts';
+import { AppError } from '#shared/errors.ts';
+
 import type { AccessList, AccessListKind } from './directory.ts';
 import { organizationTree, type TreeNode } from './organization-tree.ts';
 
@@ -44,7 +45,11 @@ export async function setAccess(tenantId: string, kind: AccessListKind, name: st
     }
     chosen.push(matches[0]!);
   }
-  await store.replaceAccess(tenantId, list, chosen.map((node) => node.organization.id));
+  await store.replaceAccess(
+    tenantId,
+    list,
+    chosen.map((node) => node.organization.id),
+  );
   return chosen;
 }
 

@@ -4,13 +4,15 @@
  * at most once in effect, whatever the retries and re-deliveries.
  */
 import { randomBytes } from 'node:crypto';
-import { mapWithConcurrency } from '../concurrency.ts';
-import { allocateIntId } from '../db/organizations.ts';
-import * as tasks from '../db/tasks.ts';
-import { AppError, type Issue } from '../errors.ts';
-import { startTaskExecution } from '../workflow.ts';
-import { createOrganization, deleteOrganization, updateOrganization, type OrganizationFields } from './organization-writes.ts';
+
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { allocateIntId } from '#shared/db/organizations.ts';
+import * as tasks from '#shared/db/tasks.ts';
+import { AppError, type Issue } from '#shared/errors.ts';
+import { startTaskExecution } from '#shared/workflow.ts';
+
 import { parseOrganizationKey } from './organization.ts';
+import { createOrganization, deleteOrganization, type OrganizationFields, updateOrganization } from './organization-writes.ts';
 import type { Chunk, ChunkResult, ItemFailure, Task, TaskKind, TaskStatus } from './task.ts';
 
 /** One validated item: the organization key (id or `~label`; absent for creates) and its fields. */
@@ -27,7 +29,10 @@ const CHUNK_BYTES = 300 * 1024;
 const ITEM_CONCURRENCY = 16;
 
 /** 20 hex characters: 8 of creation time (epoch seconds), then random; ages of applied-operation records derive from it. */
-const newTaskId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(6).toString('hex');
+const newTaskId = () =>
+  Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0') + randomBytes(6).toString('hex');
 
 export function chunkItems(items: BulkItem[]): Chunk[] {
   const chunks: Chunk[] = [];
@@ -208,9 +213,7 @@ export async function describeTask(tenantId: string, taskId: string): Promise<Ta
   const task = await tasks.getTask(tenantId, taskId);
   if (!task) return undefined;
   const chunks = task.status === 'PENDING' ? [] : await tasks.listChunkResults(tenantId, taskId);
-  const unprocessed = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(task.status)
-    ? chunks.filter((c) => c.status !== 'DONE')
-    : [];
+  const unprocessed = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(task.status) ? chunks.filter((c) => c.status !== 'DONE') : [];
   return {
     ...task,
     failures: [

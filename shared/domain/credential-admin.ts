@@ -2,10 +2,11 @@
  * Issuing, listing and revoking credentials (the admin CLI's operations). A secret is generated here,
  * returned once to the operator and stored only as a hash; listings never carry one.
  */
-import { hashPassword, randomToken, sha256 } from '../crypto.ts';
-import { deleteCredential, getCredential, listTenantCredentials, putCredential } from '../db/credentials.ts';
-import { getPublisher, getTenant } from '../db/directory.ts';
-import { AppError, notFound } from '../errors.ts';
+import { hashPassword, randomToken, sha256 } from '#shared/crypto.ts';
+import { deleteCredential, getCredential, listTenantCredentials, putCredential } from '#shared/db/credentials.ts';
+import { getPublisher, getTenant } from '#shared/db/directory.ts';
+import { AppError, notFound } from '#shared/errors.ts';
+
 import type { Credential, NetuxScope, RateLimit } from './credential.ts';
 
 /** A short, stable, non-secret identifier for logs, rate-limit counters and revocation. */
@@ -59,24 +60,50 @@ export async function issueCredential(request: CredentialRequest): Promise<{ sec
   switch (request.kind) {
     case 'netux':
       if (request.scopes.length === 0) throw invalid('A Netux token needs at least one scope (read, write, bulk).');
-      credential = { ...base, kind: 'netux', lookupId: sha256(secret), credentialId: credentialIdOf('netux', sha256(secret)), scopes: request.scopes };
+      credential = {
+        ...base,
+        kind: 'netux',
+        lookupId: sha256(secret),
+        credentialId: credentialIdOf('netux', sha256(secret)),
+        scopes: request.scopes,
+      };
       break;
     case 'engagement':
-      if (!(await getPublisher(request.tenantId, request.publisherId))) throw invalid(`Publisher ${request.publisherId} does not exist in tenant ${request.tenantId}.`);
-      credential = { ...base, kind: 'engagement', lookupId: sha256(secret), credentialId: credentialIdOf('engagement', sha256(secret)), principalId: request.publisherId };
+      if (!(await getPublisher(request.tenantId, request.publisherId)))
+        throw invalid(`Publisher ${request.publisherId} does not exist in tenant ${request.tenantId}.`);
+      credential = {
+        ...base,
+        kind: 'engagement',
+        lookupId: sha256(secret),
+        credentialId: credentialIdOf('engagement', sha256(secret)),
+        principalId: request.publisherId,
+      };
       break;
     case 'apidae': {
       const lookupId = String(request.projetId);
       // A project has one key: issuing again replaces it (the old key stops working at once).
       const existing = await getCredential('apidae', lookupId);
       if (existing && existing.tenantId !== request.tenantId) throw invalid(`Project ${lookupId} belongs to another tenant.`);
-      credential = { ...base, kind: 'apidae', lookupId, credentialId: credentialIdOf('apidae', lookupId), secretHash: sha256(secret), access: request.access };
+      credential = {
+        ...base,
+        kind: 'apidae',
+        lookupId,
+        credentialId: credentialIdOf('apidae', lookupId),
+        secretHash: sha256(secret),
+        access: request.access,
+      };
       break;
     }
     case 'responsys': {
       const existing = await getCredential('responsys', request.userName);
       if (existing) throw invalid(`User ${request.userName} already exists: revoke it first.`);
-      credential = { ...base, kind: 'responsys', lookupId: request.userName, credentialId: credentialIdOf('responsys', request.userName), secretHash: await hashPassword(secret) };
+      credential = {
+        ...base,
+        kind: 'responsys',
+        lookupId: request.userName,
+        credentialId: credentialIdOf('responsys', request.userName),
+        secretHash: await hashPassword(secret),
+      };
       break;
     }
   }

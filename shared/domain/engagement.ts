@@ -2,11 +2,12 @@
  * Engagement: which partners (the publishers that broadcast a caller's missions, its diffuseurs) may
  * broadcast an organization's missions. Settings are per (caller, client id) mapping, as an allow-list.
  */
-import { sha256 } from '../crypto.ts';
-import * as directory from '../db/directory.ts';
-import { allocateIntId, listOrganizations, saveOrganization } from '../db/organizations.ts';
-import { AppError, notFound } from '../errors.ts';
-import { containsFolded } from '../text.ts';
+import { sha256 } from '#shared/crypto.ts';
+import * as directory from '#shared/db/directory.ts';
+import { allocateIntId, listOrganizations, saveOrganization } from '#shared/db/organizations.ts';
+import { AppError, notFound } from '#shared/errors.ts';
+import { containsFolded } from '#shared/text.ts';
+
 import type { ClientMapping, Publisher } from './directory.ts';
 import { newOrganization, type Organization } from './organization.ts';
 
@@ -23,7 +24,9 @@ export async function partnersOf(tenantId: string, publisherId: string): Promise
 }
 
 export async function partnerOf(tenantId: string, publisherId: string, partnerId: string): Promise<Publisher> {
-  const publisher = (await directory.isDiffuseur(tenantId, publisherId, partnerId)) ? await directory.getPublisher(tenantId, partnerId) : undefined;
+  const publisher = (await directory.isDiffuseur(tenantId, publisherId, partnerId))
+    ? await directory.getPublisher(tenantId, partnerId)
+    : undefined;
   if (!publisher) throw notFound('Publisher not found');
   return publisher;
 }
@@ -43,7 +46,11 @@ export function derivedIdentity(publisherId: string, clientId: string) {
   return { id: digest.slice(0, 24), label: `engagement-${digest.slice(0, 20)}` };
 }
 
-async function createMappedOrganization(tenantId: string, mapping: Omit<ClientMapping, 'organizationId'>, name: string): Promise<ClientMapping> {
+async function createMappedOrganization(
+  tenantId: string,
+  mapping: Omit<ClientMapping, 'organizationId'>,
+  name: string,
+): Promise<ClientMapping> {
   const { id, label } = derivedIdentity(mapping.publisherId, mapping.clientId);
   const organization = newOrganization({ id, intId: await allocateIntId(tenantId), label, name });
   const created = { ...mapping, organizationId: id };
@@ -70,7 +77,8 @@ export async function setPartnerSettings(
     // Deleting an organization deletes its mappings in the same transaction, so a mapping that is
     // still there (the update's condition) points at a live organization.
     if (existing) {
-      if (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds })) return settingsFor(partners, allowedPublisherIds);
+      if (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds }))
+        return settingsFor(partners, allowedPublisherIds);
       continue; // deleted in between: the next round creates a fresh organization
     }
     try {

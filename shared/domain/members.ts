@@ -3,10 +3,11 @@
  * indexed field is present, only the members matching it are read (member index items, strongly
  * consistent); otherwise the tenant's organizations are read with one paged query.
  */
-import { findOrganizationIdByIntId, getOrganization, listOrganizations } from '../db/organizations.ts';
-import { getOrganizations, memberIdsBy } from '../db/members.ts';
-import type { MemberIndexField } from '../db/keys.ts';
-import { containsFolded } from '../text.ts';
+import type { MemberIndexField } from '#shared/db/keys.ts';
+import { getOrganizations, memberIdsBy } from '#shared/db/members.ts';
+import { findOrganizationIdByIntId, getOrganization, listOrganizations } from '#shared/db/organizations.ts';
+import { containsFolded } from '#shared/text.ts';
+
 import type { MemberProject, Organization } from './organization.ts';
 
 export interface MemberFilter {

@@ -1,5 +1,6 @@
 /** The organization tree, computed from stored parent pointers (a move is one write; lineage is derived on read). */
-import { listOrganizations } from '../db/organizations.ts';
+import { listOrganizations } from '#shared/db/organizations.ts';
+
 import type { Organization } from './organization.ts';
 
 export interface TreeNode {

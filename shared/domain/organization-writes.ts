@@ -3,13 +3,14 @@
  * on the version; on a concurrent change the whole step is re-run on the fresh state, so concurrent
  * writers end in some serial order and no field is lost.
  */
-import { sha256, newHexId } from '../crypto.ts';
-import { listApps } from '../db/apps.ts';
-import * as store from '../db/organizations.ts';
-import { referenceCleanups } from '../db/references.ts';
-import { AppError, notFound } from '../errors.ts';
+import { newHexId, sha256 } from '#shared/crypto.ts';
+import { listApps } from '#shared/db/apps.ts';
+import * as store from '#shared/db/organizations.ts';
+import { referenceCleanups } from '#shared/db/references.ts';
+import { AppError, notFound } from '#shared/errors.ts';
+
+import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { resolveOrganizationId } from './organizations.ts';
-import { newOrganization, type MemberData, type Organization, type OrganizationKey } from './organization.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -38,11 +39,20 @@ async function resolveApp(tenantId: string, key: string | null | undefined): Pro
   if (key === undefined || key === null) return key;
   const apps = await listApps(tenantId);
   const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
-  if (!app) throw new AppError('validation', 'Invalid app.', { location: 'body', issues: [{ path: ['app'], message: `App "${key}" does not exist.` }] });
+  if (!app)
+    throw new AppError('validation', 'Invalid app.', {
+      location: 'body',
+      issues: [{ path: ['app'], message: `App "${key}" does not exist.` }],
+    });
   return app.id;
 }
 
-function withFields(org: Organization, fields: OrganizationFields, appId: string | null | undefined, mode: 'partial' | 'full'): Organization {
+function withFields(
+  org: Organization,
+  fields: OrganizationFields,
+  appId: string | null | undefined,
+  mode: 'partial' | 'full',
+): Organization {
   const reset = mode === 'full';
   const label = fields.label ?? org.label;
   return {
@@ -68,7 +78,8 @@ function recordOperation(org: Organization, op: OperationId | undefined): NonNul
   return { ...Object.fromEntries(kept), [op.taskId]: [...(org.appliedOps?.[op.taskId] ?? []), op.index] };
 }
 
-const wasApplied = (org: Organization, op: OperationId | undefined) => op !== undefined && (org.appliedOps?.[op.taskId]?.includes(op.index) ?? false);
+const wasApplied = (org: Organization, op: OperationId | undefined) =>
+  op !== undefined && (org.appliedOps?.[op.taskId]?.includes(op.index) ?? false);
 
 /** Jittered, growing pause before re-running a step that lost a race (spreads contending writers). */
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
@@ -98,7 +109,10 @@ export async function createOrganization(
   }
   const parentId = parent ? await resolveOrganizationId(tenantId, parent) : null;
   if (parentId === undefined) {
-    throw new AppError('validation', 'Parent organization does not exist.', { location: 'body', issues: [{ path: ['parent'], message: 'Parent organization does not exist.' }] });
+    throw new AppError('validation', 'Parent organization does not exist.', {
+      location: 'body',
+      issues: [{ path: ['parent'], message: 'Parent organization does not exist.' }],
+    });
   }
   const appId = await resolveApp(tenantId, fields.app);
   // A label already taken is answered before an integer id is drawn (the transaction still enforces
@@ -135,7 +149,14 @@ export async function changeOrganization(
     if (wasApplied(current, op)) return current;
     const mustBeUnchanged: Organization[] = [];
     const changed = await change(current, mustBeUnchanged);
-    const next = { ...changed, id: current.id, intId: current.intId, createdAt: current.createdAt, version: current.version + 1, appliedOps: recordOperation(current, op) };
+    const next = {
+      ...changed,
+      id: current.id,
+      intId: current.intId,
+      createdAt: current.createdAt,
+      version: current.version + 1,
+      appliedOps: recordOperation(current, op),
+    };
     try {
       await store.saveOrganization(tenantId, next, current, [], mustBeUnchanged);
       return next;
@@ -197,7 +218,9 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
       if (children.length > 0) {
         throw new AppError('validation', 'Organization has children.', {
           location: 'body',
-          issues: [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+          issues: [
+            { path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` },
+          ],
         });
       }
     }
@@ -214,7 +237,7 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
     const parentId = await resolveOrganizationId(tenantId, parentKey);
     const invalid = (message: string) => new AppError('validation', message, { location: 'body', issues: [{ path: ['parent'], message }] });
     if (parentId === undefined) throw invalid('Parent organization does not exist.');
-    for (let at: string | null = parentId; at; ) {
+    for (let at: string | null = parentId; at;) {
       if (at === current.id) throw invalid('An organization cannot be moved under itself or its descendants.');
       const ancestor = await store.getOrganization(tenantId, at);
       if (!ancestor) throw invalid('Parent organization does not exist.');
@@ -229,7 +252,10 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
 /** Replaces an organization's Apidae member data; a sponsor must be an existing member. */
 export async function setMemberData(tenantId: string, key: OrganizationKey, member: MemberData): Promise<Organization> {
   if (member.sponsorIntId !== null && !(await store.findOrganizationIdByIntId(tenantId, member.sponsorIntId))) {
-    throw new AppError('validation', `Sponsor member ${member.sponsorIntId} does not exist.`, { location: 'body', issues: [{ path: ['sponsor'], message: 'unknown member' }] });
+    throw new AppError('validation', `Sponsor member ${member.sponsorIntId} does not exist.`, {
+      location: 'body',
+      issues: [{ path: ['sponsor'], message: 'unknown member' }],
+    });
   }
   return changeOrganization(tenantId, key, (current) => ({ ...current, member }));
 }

@@ -1,7 +1,8 @@
 /** Reading organizations: lookups by key and the filtered, sorted listing shared by the dialects. */
-import { listApps } from '../db/apps.ts';
-import * as store from '../db/organizations.ts';
-import { notFound } from '../errors.ts';
+import { listApps } from '#shared/db/apps.ts';
+import * as store from '#shared/db/organizations.ts';
+import { notFound } from '#shared/errors.ts';
+
 import type { App, Organization, OrganizationKey } from './organization.ts';
 
 /** Longer than any id (24) or label (128): such a key names nothing, and must not reach a DynamoDB key. */

@@ -1,7 +1,8 @@
 /** Responsys sessions: password login and token refresh. Tokens live 2 hours and are stored as hashes. */
-import { decoyPasswordHash, randomToken, sha256, verifyPassword } from '../crypto.ts';
-import { deleteCredential, getCredential, putCredential } from '../db/credentials.ts';
-import { AppError } from '../errors.ts';
+import { decoyPasswordHash, randomToken, sha256, verifyPassword } from '#shared/crypto.ts';
+import { deleteCredential, getCredential, putCredential } from '#shared/db/credentials.ts';
+import { AppError } from '#shared/errors.ts';
+
 import type { Credential } from './credential.ts';
 
 export const TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
@@ -41,7 +42,8 @@ export async function login(userName: string, password: string) {
 export async function refresh(currentToken: string) {
   const session = await getCredential('responsys-token', sha256(currentToken));
   const user = session?.principalId ? await getCredential('responsys', session.principalId) : undefined;
-  if (!session || !user || user.tenantId !== session.tenantId) throw new AppError('invalid_credentials', 'Not a valid authentication token');
+  if (!session || !user || user.tenantId !== session.tenantId)
+    throw new AppError('invalid_credentials', 'Not a valid authentication token');
   const issued = await issueToken(user);
   await deleteCredential('responsys-token', session.lookupId);
   return issued;

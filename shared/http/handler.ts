@@ -11,11 +11,13 @@ import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 // zod/mini: the same validation as zod 4 at a quarter of the bundle (cold start); schemas are built
 // with its functional API (z.optional(…), .check(z.maxLength(…))).
 import type * as z from 'zod/mini';
-import { config } from '../config.ts';
-import { countRequest } from '../db/rate-limit.ts';
-import type { Principal } from '../domain/credential.ts';
-import { AppError, type InputLocation, type Issue } from '../errors.ts';
-import { logger } from '../logger.ts';
+
+import { config } from '#shared/config.ts';
+import { countRequest } from '#shared/db/rate-limit.ts';
+import type { Principal } from '#shared/domain/credential.ts';
+import { AppError, type InputLocation, type Issue } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
 import { rawBodyBytes } from './types.ts';
 
@@ -80,7 +82,8 @@ const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'Throttlin
  */
 function asAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
-  if (error instanceof Error && THROTTLING.has(error.name)) return new AppError('rate_limited', 'Throttled by the data store.', { retryAfterSeconds: 1 });
+  if (error instanceof Error && THROTTLING.has(error.name))
+    return new AppError('rate_limited', 'Throttled by the data store.', { retryAfterSeconds: 1 });
   const status = (error as { statusCode?: number } | undefined)?.statusCode;
   if (status === 415 || status === 422 || status === 400) {
     return new AppError('validation', 'Malformed request body.', {
@@ -118,7 +121,10 @@ const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, 
         logger.error('unhandled error', {
           requestId: request.event.requestContext?.requestId,
           route: request.event.resource,
-          error: request.error instanceof Error ? { name: request.error.name, message: request.error.message, stack: request.error.stack } : String(request.error),
+          error:
+            request.error instanceof Error
+              ? { name: request.error.name, message: request.error.message, stack: request.error.stack }
+              : String(request.error),
         });
       }
       request.response = dialect.formatError(appError, request.event);
@@ -181,7 +187,10 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   dialect: Dialect,
   options: EndpointOptions<P, Q, B>,
 ) {
-  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>().use(envelope(dialect)).use(httpHeaderNormalizer()).use(bodyLimit(dialect));
+  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>()
+    .use(envelope(dialect))
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit(dialect));
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));

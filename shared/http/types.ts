@@ -1,6 +1,7 @@
 /** API Gateway REST (v1) proxy events: the one shape every handler receives, in AWS and locally. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Principal } from '../domain/credential.ts';
+
+import type { Principal } from '#shared/domain/credential.ts';
 
 export type HttpEvent = APIGatewayProxyEvent;
 export type HttpResult = APIGatewayProxyResult;

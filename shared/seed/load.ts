@@ -3,16 +3,18 @@
  * (unchanged organizations are not rewritten, a password that still verifies keeps its hash).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { mapWithConcurrency } from '../concurrency.ts';
-import { hashPassword, sha256, verifyPassword } from '../crypto.ts';
-import { putApp } from '../db/apps.ts';
-import { getCredential, putCredential } from '../db/credentials.ts';
-import { putAccessList, putClientMapping, putDiffusion, putPublisher, putTenant } from '../db/directory.ts';
-import { getOrganization, raiseIntIdCounter, saveOrganization } from '../db/organizations.ts';
-import type { Credential } from '../domain/credential.ts';
-import { credentialIdOf } from '../domain/credential-admin.ts';
-import { emptyMemberData, type Organization } from '../domain/organization.ts';
-import { SeedFileError, type SeedFile, type SeedTenant } from './schema.ts';
+
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { hashPassword, sha256, verifyPassword } from '#shared/crypto.ts';
+import { putApp } from '#shared/db/apps.ts';
+import { getCredential, putCredential } from '#shared/db/credentials.ts';
+import { putAccessList, putClientMapping, putDiffusion, putPublisher, putTenant } from '#shared/db/directory.ts';
+import { getOrganization, raiseIntIdCounter, saveOrganization } from '#shared/db/organizations.ts';
+import type { Credential } from '#shared/domain/credential.ts';
+import { credentialIdOf } from '#shared/domain/credential-admin.ts';
+import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
+
+import { type SeedFile, SeedFileError, type SeedTenant } from './schema.ts';
 
 export interface SeedProgress {
   tenantId: string;
@@ -24,7 +26,6 @@ export interface LoadOptions {
   concurrency?: number;
   onProgress?: (progress: SeedProgress) => void;
 }
-
 
 async function storeCredential(credential: Credential, path: string): Promise<void> {
   if (!(await putCredential(credential))) {
@@ -41,7 +42,10 @@ async function loadCredentials(t: SeedTenant): Promise<void> {
     ...(rateLimit ? { rateLimit } : {}),
   });
   for (const [i, c] of t.credentials.engagement.entries()) {
-    await storeCredential({ ...base('engagement', sha256(c.key), c.rateLimit), principalId: c.publisher }, `tenants.${t.id}.credentials.engagement.${i}`);
+    await storeCredential(
+      { ...base('engagement', sha256(c.key), c.rateLimit), principalId: c.publisher },
+      `tenants.${t.id}.credentials.engagement.${i}`,
+    );
   }
   for (const [i, c] of t.credentials.netux.entries()) {
     await storeCredential({ ...base('netux', sha256(c.token), c.rateLimit), scopes: c.scopes }, `tenants.${t.id}.credentials.netux.${i}`);
@@ -114,7 +118,11 @@ async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<v
       options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
     });
   }
-  if (t.organizations.length > 0) await raiseIntIdCounter(t.id, t.organizations.reduce((max, o) => Math.max(max, o.intId), 0));
+  if (t.organizations.length > 0)
+    await raiseIntIdCounter(
+      t.id,
+      t.organizations.reduce((max, o) => Math.max(max, o.intId), 0),
+    );
 }
 
 export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promise<void> {
@@ -135,7 +143,10 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
         allowedPublisherIds: m.publisherIds,
       });
     }
-    for (const [kind, lists] of [['program', t.programs], ['campaign', t.campaigns]] as const) {
+    for (const [kind, lists] of [
+      ['program', t.programs],
+      ['campaign', t.campaigns],
+    ] as const) {
       for (const { organizations, ...list } of lists) {
         await putAccessList(t.id, { kind, ...list, organizationIds: organizations });
       }

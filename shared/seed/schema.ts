@@ -4,8 +4,9 @@
  * are checked here so an error names the exact path of the bad field.
  */
 import * as z from 'zod';
-import { LABEL_PATTERN, LABEL_RULE } from '../labels.ts';
-import { unstorableJsonReason } from '../storable-json.ts';
+
+import { LABEL_PATTERN, LABEL_RULE } from '#shared/labels.ts';
+import { unstorableJsonReason } from '#shared/storable-json.ts';
 
 const rateLimit = z.strictObject({
   limit: z.int().positive(),
@@ -19,7 +20,10 @@ export const hexIdSchema = z.string().regex(/^[0-9a-f]{20,24}$/, 'must be 20-24 
 /** Apidae member data of one organization (also read by `npm run admin -- organizations member`). */
 export const memberSchema = z.strictObject({
   type: z.strictObject({ id: z.int(), nom: z.string() }).nullable().default(null),
-  secteur: z.strictObject({ id: z.int(), nom: z.string(), description: z.string().nullable().default(null) }).nullable().default(null),
+  secteur: z
+    .strictObject({ id: z.int(), nom: z.string(), description: z.string().nullable().default(null) })
+    .nullable()
+    .default(null),
   communes: z.array(z.strictObject({ code: z.string(), codePostal: z.string(), nom: z.string() })).default([]),
   sponsor: z.int().positive().nullable().default(null).describe('integer id of the sponsoring member (idParrain)'),
   urlLogo: z.string().nullable().default(null),
@@ -101,10 +105,14 @@ const tenant = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     name: z.string(),
-    apps: z.array(z.strictObject({ id: z.string().min(1), label: labelSchema, name: z.string(), url: z.string().nullable().default(null) })).default([]),
+    apps: z
+      .array(z.strictObject({ id: z.string().min(1), label: labelSchema, name: z.string(), url: z.string().nullable().default(null) }))
+      .default([]),
     credentials: z
       .strictObject({
-        engagement: z.array(z.strictObject({ key: z.string().min(16), publisher: z.string(), rateLimit: rateLimit.optional() })).default([]),
+        engagement: z
+          .array(z.strictObject({ key: z.string().min(16), publisher: z.string(), rateLimit: rateLimit.optional() }))
+          .default([]),
         netux: z
           .array(
             z.strictObject({
@@ -159,12 +167,29 @@ const tenant = z
     const missing = (ok: boolean, path: (string | number)[], message: string) => {
       if (!ok) ctx.addIssue({ code: 'custom', path, message });
     };
-    unique(t.organizations.map((o) => o.id), (i) => ['organizations', i, 'id'], 'organization id');
-    unique(t.organizations.map((o) => o.intId), (i) => ['organizations', i, 'intId'], 'integer id');
-    unique(t.organizations.map((o) => o.label), (i) => ['organizations', i, 'label'], 'label');
-    unique(t.publishers.map((p) => p.id), (i) => ['publishers', i, 'id'], 'publisher id');
+    unique(
+      t.organizations.map((o) => o.id),
+      (i) => ['organizations', i, 'id'],
+      'organization id',
+    );
+    unique(
+      t.organizations.map((o) => o.intId),
+      (i) => ['organizations', i, 'intId'],
+      'integer id',
+    );
+    unique(
+      t.organizations.map((o) => o.label),
+      (i) => ['organizations', i, 'label'],
+      'label',
+    );
+    unique(
+      t.publishers.map((p) => p.id),
+      (i) => ['publishers', i, 'id'],
+      'publisher id',
+    );
     t.organizations.forEach((o, i) => {
-      if (o.parent !== null) missing(orgIds.has(o.parent) && o.parent !== o.id, ['organizations', i, 'parent'], `unknown parent organization ${o.parent}`);
+      if (o.parent !== null)
+        missing(orgIds.has(o.parent) && o.parent !== o.id, ['organizations', i, 'parent'], `unknown parent organization ${o.parent}`);
       if (o.app !== null) missing(appIds.has(o.app), ['organizations', i, 'app'], `unknown app ${o.app}`);
       const sponsor = o.member?.sponsor;
       if (sponsor != null) missing(intIds.has(sponsor), ['organizations', i, 'member', 'sponsor'], `unknown sponsor member ${sponsor}`);

@@ -1,5 +1,5 @@
 /**
- * The admin CLI as operators run it: a separate process (`tsx infra/admin/cli.ts`) on this file's
+ * The admin CLI as operators run it: a separate process (`tsx tools/admin/cli.ts`) on this file's
  * DynamoDB Local table, checked through the API the clients use.
  */
 import { execFile } from 'node:child_process';
@@ -7,11 +7,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
-import { repoRoot, snapshotTable } from '../support/table.ts';
-import { dropListingKeys } from '../support/directory.ts';
-import { sha256 } from '../../shared/crypto.ts';
+
+import { repoRoot } from '#functions/routes.ts';
+import { sha256 } from '#shared/crypto.ts';
+import { dropListingKeys } from '#test/support/directory.ts';
+import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,10 +26,14 @@ const tsx = resolve(repoRoot, 'node_modules/.bin/tsx');
 
 async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ['infra/admin/cli.ts', ...args, '--endpoint', process.env.DYNAMODB_ENDPOINT!, '--table', process.env.TABLE_NAME!], {
-      cwd: repoRoot,
-      env: { ...process.env, AWS_REGION: 'us-east-1' },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      tsx,
+      ['tools/admin/cli.ts', ...args, '--endpoint', process.env.DYNAMODB_ENDPOINT!, '--table', process.env.TABLE_NAME!],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, AWS_REGION: 'us-east-1' },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -38,7 +45,8 @@ describe('usage', () => {
   it('--help lists every group; a command help lists its options; mistakes exit 2', async () => {
     const help = await admin('--help');
     expect(help.code).toBe(0);
-    for (const group of ['tenants', 'apps', 'credentials', 'publishers', 'mappings', 'organizations', 'programs', 'campaigns', 'import']) expect(help.stdout).toContain(`${group} `);
+    for (const group of ['tenants', 'apps', 'credentials', 'publishers', 'mappings', 'organizations', 'programs', 'campaigns', 'import'])
+      expect(help.stdout).toContain(`${group} `);
     const move = await admin('organizations', 'move', '--help');
     expect(move.code).toBe(0);
     expect(move.stdout).toMatch(/--parent VALUE[\s\S]*--root/);
@@ -69,7 +77,9 @@ describe('credentials', () => {
   });
 
   it('revoking a Responsys user also ends its open sessions; Apidae and Engagement keys work at once', { timeout: 60_000 }, async () => {
-    const user = JSON.parse((await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'responsys', '--user', 'ops-user', '--json')).stdout);
+    const user = JSON.parse(
+      (await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'responsys', '--user', 'ops-user', '--json')).stdout,
+    );
     const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -82,7 +92,10 @@ describe('credentials', () => {
     expect(revoked.stdout).toContain('1 session token');
     expect((await tree()).status).toBe(401);
 
-    const apidae = JSON.parse((await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'apidae', '--projet-id', '4242', '--access', 'full', '--json')).stdout);
+    const apidae = JSON.parse(
+      (await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'apidae', '--projet-id', '4242', '--access', 'full', '--json'))
+        .stdout,
+    );
     expect((await call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=${apidae.secret}`)).status).toBe(200);
     const engagement = await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'engagement', '--publisher', 'no-such-publisher');
     expect(engagement.code).toBe(1);
@@ -91,37 +104,60 @@ describe('credentials', () => {
 });
 
 describe('organizations, hierarchy and member data', () => {
-  it('creates under a parent, moves, refuses a cycle without changing anything, and replaces member data', { timeout: 60_000 }, async () => {
-    const created = await admin('organizations', 'create', '--tenant', 'demo', '--label', 'ops-branch', '--name', 'Ops Branch', '--parent', '~global', '--json');
-    expect(created.code).toBe(0);
-    const branch = JSON.parse(created.stdout);
-    expect(branch.parent).toBe('0000000000000012000007');
+  it(
+    'creates under a parent, moves, refuses a cycle without changing anything, and replaces member data',
+    { timeout: 60_000 },
+    async () => {
+      const created = await admin(
+        'organizations',
+        'create',
+        '--tenant',
+        'demo',
+        '--label',
+        'ops-branch',
+        '--name',
+        'Ops Branch',
+        '--parent',
+        '~global',
+        '--json',
+      );
+      expect(created.code).toBe(0);
+      const branch = JSON.parse(created.stdout);
+      expect(branch.parent).toBe('0000000000000012000007');
 
-    const before = await snapshotTable();
-    const orphan = await admin('organizations', 'create', '--tenant', 'demo', '--label', 'ops-orphan', '--parent', '~no-such-parent');
-    expect(orphan.code).toBe(1);
-    expect(orphan.stderr).toContain('Parent organization does not exist');
-    const cycle = await admin('organizations', 'move', '--tenant', 'demo', '--key', '~usa', '--parent', '~ops-branch');
-    expect(cycle.code).toBe(1);
-    expect(cycle.stderr).toContain('cannot be moved under itself or its descendants');
-    expect(await snapshotTable()).toEqual(before);
+      const before = await snapshotTable();
+      const orphan = await admin('organizations', 'create', '--tenant', 'demo', '--label', 'ops-orphan', '--parent', '~no-such-parent');
+      expect(orphan.code).toBe(1);
+      expect(orphan.stderr).toContain('Parent organization does not exist');
+      const cycle = await admin('organizations', 'move', '--tenant', 'demo', '--key', '~usa', '--parent', '~ops-branch');
+      expect(cycle.code).toBe(1);
+      expect(cycle.stderr).toContain('cannot be moved under itself or its descendants');
+      expect(await snapshotTable()).toEqual(before);
 
-    expect((await admin('organizations', 'move', '--tenant', 'demo', '--key', '~ops-branch', '--root')).code).toBe(0);
-    const token = { 'x-auth-token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' };
-    expect((await call(`${server.url}/api/v2.0/organizations/~ops-branch/`, { headers: token })).body.name).toBe('Ops Branch');
+      expect((await admin('organizations', 'move', '--tenant', 'demo', '--key', '~ops-branch', '--root')).code).toBe(0);
+      const token = { 'x-auth-token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' };
+      expect((await call(`${server.url}/api/v2.0/organizations/~ops-branch/`, { headers: token })).body.name).toBe('Ops Branch');
 
-    const dir = await mkdtemp(join(tmpdir(), 'orgbridge-admin-'));
-    await writeFile(join(dir, 'member.json'), JSON.stringify({ sponsor: 7, users: [{ id: 9001, prenom: 'Ops', nom: 'User', eMail: 'ops@example.org' }], tags: ['ops'] }));
-    expect((await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'member.json'))).code).toBe(0);
-    const search = await call(`${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`);
-    const member = (search.body as { id: number; utilisateurs?: { id: number }[]; tags?: string[] }[]).find((m) => m.id === branch.intId);
-    expect(member).toMatchObject({ utilisateurs: [{ id: 9001 }], tags: ['ops'] });
+      const dir = await mkdtemp(join(tmpdir(), 'orgbridge-admin-'));
+      await writeFile(
+        join(dir, 'member.json'),
+        JSON.stringify({ sponsor: 7, users: [{ id: 9001, prenom: 'Ops', nom: 'User', eMail: 'ops@example.org' }], tags: ['ops'] }),
+      );
+      expect(
+        (await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'member.json'))).code,
+      ).toBe(0);
+      const search = await call(
+        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`,
+      );
+      const member = (search.body as { id: number; utilisateurs?: { id: number }[]; tags?: string[] }[]).find((m) => m.id === branch.intId);
+      expect(member).toMatchObject({ utilisateurs: [{ id: 9001 }], tags: ['ops'] });
 
-    await writeFile(join(dir, 'bad.json'), JSON.stringify({ users: [{ id: 'x' }] }));
-    const bad = await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'bad.json'));
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('users.0.id');
-  });
+      await writeFile(join(dir, 'bad.json'), JSON.stringify({ users: [{ id: 'x' }] }));
+      const bad = await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'bad.json'));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('users.0.id');
+    },
+  );
 });
 
 describe('directory', () => {
@@ -138,14 +174,31 @@ describe('directory', () => {
     await run('publishers', 'unlink', '--tenant', 'demo', '--publisher', 'mon_annonceur', '--diffuseur', 'ops-pub');
     expect((await call(`${server.url}/v0/publisher/ops-pub`, { headers: key })).status).toBe(404);
 
-    await run('mappings', 'create', '--tenant', 'demo', '--publisher', 'mon_annonceur', '--client-id', 'crm-42', '--organization', '~organization-third', '--allow', 'partenaire_id_2');
+    await run(
+      'mappings',
+      'create',
+      '--tenant',
+      'demo',
+      '--publisher',
+      'mon_annonceur',
+      '--client-id',
+      'crm-42',
+      '--organization',
+      '~organization-third',
+      '--allow',
+      'partenaire_id_2',
+    );
     const settings = await call(`${server.url}/v0/myorganization/crm-42`, { headers: key });
-    expect(settings.body.data.filter((p: { excluded: boolean }) => !p.excluded).map((p: { _id: string }) => p._id)).toEqual(['partenaire_id_2']);
+    expect(settings.body.data.filter((p: { excluded: boolean }) => !p.excluded).map((p: { _id: string }) => p._id)).toEqual([
+      'partenaire_id_2',
+    ]);
     expect((await run('mappings', 'list', '--tenant', 'demo', '--publisher', 'mon_annonceur')).stdout).toContain('crm-42');
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');
-    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: await responsysLogin(server.url) } });
+    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, {
+      headers: { authorization: await responsysLogin(server.url) },
+    });
     expect(access.body.attributes.organizations.attributeValues.map((o: { name: string }) => o.name)).toEqual(['USA', 'APAC']);
     await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign');
     expect((await run('campaigns', 'list', '--tenant', 'demo')).stdout).toContain('Ops Campaign');
@@ -165,7 +218,12 @@ describe('directory', () => {
 
   it('imports a seed file with progress, then lists the new tenant', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orgbridge-admin-'));
-    const organizations = Array.from({ length: 300 }, (_, i) => ({ id: (0x100000 + i).toString(16).padStart(20, '0'), intId: i + 1, label: `imported-${i}`, name: `Imported ${i}` }));
+    const organizations = Array.from({ length: 300 }, (_, i) => ({
+      id: (0x100000 + i).toString(16).padStart(20, '0'),
+      intId: i + 1,
+      label: `imported-${i}`,
+      name: `Imported ${i}`,
+    }));
     await writeFile(join(dir, 'seed.json'), JSON.stringify({ tenants: [{ id: 'imported', name: 'Imported tenant', organizations }] }));
     const imported = await admin('import', 'seed', '--file', join(dir, 'seed.json'));
     expect(imported.code, imported.stderr).toBe(0);

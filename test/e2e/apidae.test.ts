@@ -1,8 +1,9 @@
 /** Apidae /api/v002/membre over HTTP: every bullet of contracts.md §3. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSeed } from '../../shared/seed/load.ts';
-import { parseSeedFile } from '../../shared/seed/schema.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const FULL = { projetId: 1234, apiKey: 'demo-apidae-key' };
 const LIMITED = { projetId: 5678, apiKey: 'demo-apidae-limited' };
@@ -30,7 +31,12 @@ afterAll(() => server.close());
 describe('get-membres transport', () => {
   it('answers GET ?query= and POST form query=, with and without the trailing slash', async () => {
     const query = { ...FULL, filter: { idParrain: 7 } };
-    for (const reply of [await search(query), await search(query, {}, '/get-membres/'), await post(query), await post(query, '/get-membres/')]) {
+    for (const reply of [
+      await search(query),
+      await search(query, {}, '/get-membres/'),
+      await post(query),
+      await post(query, '/get-membres/'),
+    ]) {
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-type')).toContain('application/json');
       expect(ids(reply)).toEqual([4000007]);
@@ -75,7 +81,13 @@ describe('get-membres transport', () => {
 
 describe('authentication', () => {
   it('answers 403 plain text Accès interdit when missing, wrong or mismatched', async () => {
-    for (const query of [{}, { projetId: 1234 }, { projetId: 1234, apiKey: 'wrong' }, { projetId: 5678, apiKey: 'demo-apidae-key' }, { projetId: 'x', apiKey: 'demo-apidae-key' }]) {
+    for (const query of [
+      {},
+      { projetId: 1234 },
+      { projetId: 1234, apiKey: 'wrong' },
+      { projetId: 5678, apiKey: 'demo-apidae-key' },
+      { projetId: 'x', apiKey: 'demo-apidae-key' },
+    ]) {
       const reply = await search(query);
       expect(reply.status, JSON.stringify(query)).toBe(403);
       expect(reply.text).toBe('Accès interdit');
@@ -116,7 +128,13 @@ describe('filters (ANDed)', () => {
 
 describe('response blocks and permissions', () => {
   it('returns the base member keys, plus each requested block', async () => {
-    const [member] = (await search({ ...FULL, responseFields: ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'], filter: { idProjet: 777 } })).body;
+    const [member] = (
+      await search({
+        ...FULL,
+        responseFields: ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'],
+        filter: { idProjet: 777 },
+      })
+    ).body;
     expect(member).toEqual({
       id: 30005,
       nom: "Office de Tourisme d'Annecy",
@@ -138,13 +156,22 @@ describe('response blocks and permissions', () => {
       tags: ['lac'],
     });
     expect(Object.keys((await search({ ...FULL, filter: { idProjet: 777 } })).body[0])).toEqual([
-      'id', 'nom', 'type', 'secteur', 'urlLogo', 'niveauDiffusion', 'devise', 'descriptifCommercial',
+      'id',
+      'nom',
+      'type',
+      'secteur',
+      'urlLogo',
+      'niveauDiffusion',
+      'devise',
+      'descriptifCommercial',
     ]);
   });
 
   it('lists only the member’s own users, filtered by userStatus', async () => {
     const users = async (userStatus?: string) =>
-      (await search({ ...FULL, responseFields: ['UTILISATEURS'], filter: { idProjet: 777, ...(userStatus ? { userStatus } : {}) } })).body[0].utilisateurs.map((u: { id: number }) => u.id);
+      (
+        await search({ ...FULL, responseFields: ['UTILISATEURS'], filter: { idProjet: 777, ...(userStatus ? { userStatus } : {}) } })
+      ).body[0].utilisateurs.map((u: { id: number }) => u.id);
     expect(await users()).toEqual([501]);
     expect(await users('ACTIFS')).toEqual([501]);
     expect(await users('INACTIFS')).toEqual([502]);
@@ -153,7 +180,16 @@ describe('response blocks and permissions', () => {
 
   it('a limited-read project sees exactly the eight base fields, whatever it asks', async () => {
     const reply = await search({ ...LIMITED, responseFields: ['UTILISATEURS', 'COMMUNES'], filter: { idProjet: 777 } });
-    expect(Object.keys(reply.body[0]).sort()).toEqual(['descriptifCommercial', 'devise', 'id', 'niveauDiffusion', 'nom', 'secteur', 'type', 'urlLogo']);
+    expect(Object.keys(reply.body[0]).sort()).toEqual([
+      'descriptifCommercial',
+      'devise',
+      'id',
+      'niveauDiffusion',
+      'nom',
+      'secteur',
+      'type',
+      'urlLogo',
+    ]);
     const byIdLimited = await byId('30005', { apiKey: LIMITED.apiKey, projetId: String(LIMITED.projetId), responseFields: 'UTILISATEURS' });
     expect(byIdLimited.body[0]).not.toHaveProperty('utilisateurs');
   });
@@ -201,12 +237,19 @@ describe('paging and the 5 MB rule', () => {
 
 describe('GET get-by-id/{id}', () => {
   it('answers a one-element array, with responseFields and userStatus in the query string', async () => {
-    const reply = await byId('30005', { apiKey: FULL.apiKey, projetId: String(FULL.projetId), responseFields: '["UTILISATEURS","TAGS"]', userStatus: 'TOUS' });
+    const reply = await byId('30005', {
+      apiKey: FULL.apiKey,
+      projetId: String(FULL.projetId),
+      responseFields: '["UTILISATEURS","TAGS"]',
+      userStatus: 'TOUS',
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toHaveLength(1);
     expect(reply.body[0]).toMatchObject({ id: 30005, tags: ['lac'] });
     expect(reply.body[0].utilisateurs).toHaveLength(2);
-    expect((await byId('30005', { apiKey: FULL.apiKey, projetId: String(FULL.projetId), responseFields: 'COMMUNES,PROJETS' })).body[0].projets).toHaveLength(1);
+    expect(
+      (await byId('30005', { apiKey: FULL.apiKey, projetId: String(FULL.projetId), responseFields: 'COMMUNES,PROJETS' })).body[0].projets,
+    ).toHaveLength(1);
   });
 
   it("answers 404 plain text for an unknown id, another tenant's id, or a non-numeric id", async () => {

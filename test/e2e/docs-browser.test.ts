@@ -3,13 +3,23 @@
  * /docs, sees the four dialects, authorizes with the demo Engagement key and runs one "Try it out"
  * call against this server.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSeededServer, type TestServer } from '../support/server.ts';
+
+import { startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // This machine's network is closed: without these, Chromium retries Google's services at every start.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let server: TestServer;
 let browser: Browser;
@@ -33,12 +43,9 @@ it('lists the four dialects and runs "Try it out" against the local server', { t
   await page.goto(`${server.url}/docs`);
 
   const dialects = page.locator('.topbar select option');
-  await expect.poll(() => dialects.allTextContents()).toEqual([
-    'Engagement (/v0)',
-    'Netux (/api/v2.0)',
-    'Apidae (/api/v002/membre)',
-    'Responsys (/rest/api/v1.3)',
-  ]);
+  await expect
+    .poll(() => dialects.allTextContents())
+    .toEqual(['Engagement (/v0)', 'Netux (/api/v2.0)', 'Apidae (/api/v002/membre)', 'Responsys (/rest/api/v1.3)']);
   await page.locator('.info .title').filter({ hasText: 'Engagement API' }).waitFor();
 
   await page.locator('button.authorize').first().click();

@@ -1,7 +1,8 @@
 /** Engagement /v0 over HTTP: every sentence of contracts.md §1. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
-import { snapshotTable } from '../support/table.ts';
+
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
 
 const KEY = 'demo-engagement-key-0001';
 const OTHER = 'test-engagement-other-publisher';
@@ -58,16 +59,27 @@ describe('PUT /v0/myorganization/{organizationClientId}', () => {
   });
 
   it("ignores ids that are not the caller's partners (unknown, or another publisher's partner) silently", async () => {
-    const reply = await request('PUT', '/myorganization/mon_organisation_id_1', { publisherIds: ['partenaire_id_1', 'partenaire_id_4', 'nope', 'p0001'] });
+    const reply = await request('PUT', '/myorganization/mon_organisation_id_1', {
+      publisherIds: ['partenaire_id_1', 'partenaire_id_4', 'nope', 'p0001'],
+    });
     expect(reply.status).toBe(200);
     expect(flags(reply)).toEqual({ partenaire_id_1: false, partenaire_id_2: true, partenaire_id_3: true });
   });
 
   it("leaves other callers' settings untouched", async () => {
     await request('PUT', '/myorganization/mon_organisation_id_1', { publisherIds: ['partenaire_id_1'] });
-    const other = await request('PUT', '/myorganization/mon_organisation_id_1', { publisherIds: ['partenaire_id_4'] }, { 'x-api-key': OTHER });
+    const other = await request(
+      'PUT',
+      '/myorganization/mon_organisation_id_1',
+      { publisherIds: ['partenaire_id_4'] },
+      { 'x-api-key': OTHER },
+    );
     expect(flags(other)).toEqual({ partenaire_id_1: true, partenaire_id_4: false });
-    expect(flags(await request('GET', '/myorganization/mon_organisation_id_1'))).toEqual({ partenaire_id_1: false, partenaire_id_2: true, partenaire_id_3: true });
+    expect(flags(await request('GET', '/myorganization/mon_organisation_id_1'))).toEqual({
+      partenaire_id_1: false,
+      partenaire_id_2: true,
+      partenaire_id_3: true,
+    });
   });
 
   it('creates a directory organization for a new client id, named organizationName or the client id, never renaming later', async () => {
@@ -97,7 +109,12 @@ describe('PUT /v0/myorganization/{organizationClientId}', () => {
 
   it('two first PUTs racing on a new client id create one organization', async () => {
     const replies = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => request('PUT', '/myorganization/race-client', { publisherIds: i % 2 ? ['partenaire_id_1'] : ['partenaire_id_2'], organizationName: 'Race' })),
+      Array.from({ length: 6 }, (_, i) =>
+        request('PUT', '/myorganization/race-client', {
+          publisherIds: i % 2 ? ['partenaire_id_1'] : ['partenaire_id_2'],
+          organizationName: 'Race',
+        }),
+      ),
     );
     expect(replies.every((r) => r.status === 200)).toBe(true);
     expect((await request('GET', '/organization?q=race')).body.total).toBe(1);
@@ -111,7 +128,14 @@ describe('PUT /v0/myorganization/{organizationClientId}', () => {
 
   it('answers 400 INVALID_BODY for missing publisherIds, wrong types and malformed JSON, and stores nothing', async () => {
     const before = await snapshotTable();
-    for (const body of [{}, { publisherIds: 'partenaire_id_1' }, { publisherIds: [1] }, { publisherIds: [], organizationName: 3 }, '{"publisherIds": [', '[]']) {
+    for (const body of [
+      {},
+      { publisherIds: 'partenaire_id_1' },
+      { publisherIds: [1] },
+      { publisherIds: [], organizationName: 3 },
+      '{"publisherIds": [',
+      '[]',
+    ]) {
       const reply = await request('PUT', '/myorganization/bad-body', body);
       expect(reply.status, JSON.stringify(body)).toBe(400);
       expect(reply.body).toMatchObject({ ok: false, code: 'INVALID_BODY' });
@@ -151,7 +175,10 @@ describe('GET /v0/myorganization/{organizationClientId}', () => {
   it('answers 404 after the organization is deleted (through Netux)', async () => {
     await request('PUT', '/myorganization/to-delete', { publisherIds: [] });
     const org = (await request('GET', '/organization?q=to-delete')).body.data[0];
-    const deleted = await call(`${server.url}/api/v2.0/organizations/${org._id}/`, { method: 'DELETE', headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' } });
+    const deleted = await call(`${server.url}/api/v2.0/organizations/${org._id}/`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' },
+    });
     expect(deleted.status).toBe(204);
     expect((await request('GET', '/myorganization/to-delete')).body.message).toBe('Publisher organization not found');
   });
@@ -167,7 +194,18 @@ describe('publishers', () => {
     const reply = await request('GET', '/publisher');
     expect(reply.body.total).toBe(3);
     expect(reply.body.data.map((p: { _id: string }) => p._id)).toEqual(['partenaire_id_1', 'partenaire_id_2', 'partenaire_id_3']);
-    expect(Object.keys(reply.body.data[0])).toEqual(['_id', 'name', 'category', 'url', 'logo', 'description', 'widget', 'api', 'campaign', 'annonceur']);
+    expect(Object.keys(reply.body.data[0])).toEqual([
+      '_id',
+      'name',
+      'category',
+      'url',
+      'logo',
+      'description',
+      'widget',
+      'api',
+      'campaign',
+      'annonceur',
+    ]);
   });
 
   it('GET /v0/publisher/{id} answers a partner, and 404 Publisher not found for anyone else', async () => {
@@ -182,7 +220,10 @@ describe('publishers', () => {
     expect((await request('GET', '/publisher', undefined, headers)).body.total).toBe(1000);
     const reply = await request('PUT', '/myorganization/big-one', { publisherIds: ['p0000', 'p0999'] }, headers);
     expect(reply.body.total).toBe(1000);
-    expect(reply.body.data.filter((p: { excluded: boolean }) => !p.excluded).map((p: { _id: string }) => p._id)).toEqual(['p0000', 'p0999']);
+    expect(reply.body.data.filter((p: { excluded: boolean }) => !p.excluded).map((p: { _id: string }) => p._id)).toEqual([
+      'p0000',
+      'p0999',
+    ]);
   });
 });
 

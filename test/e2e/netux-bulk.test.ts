@@ -1,12 +1,13 @@
 /** Netux bulk tasks end to end: request → chunk records → local Step Functions (same ASL) → task report. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as applyChunkWorker } from '../../functions/tasks/apply-chunk.ts';
-import { db, tableName } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
-import { getOrganization } from '../../shared/db/organizations.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
-import { snapshotTable } from '../support/table.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { handler as applyChunkWorker } from '#functions/tasks/apply-chunk.ts';
+import { db, tableName } from '#shared/db/client.ts';
+import { keys } from '#shared/db/keys.ts';
+import { getOrganization } from '#shared/db/organizations.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 let server: TestServer;
@@ -69,7 +70,11 @@ describe('PATCH /organizations/_/bulk/update/', () => {
     const before = await snapshotTable();
     const notArray = await bulk('PATCH', 'update', { id: 'x' });
     expect(notArray.status).toBe(400);
-    expect(notArray.body).toEqual({ code: 400001, message: 'Validation Error.', detail: { non_field_errors: ['Expected a list of items but got type "dict".'] } });
+    expect(notArray.body).toEqual({
+      code: 400001,
+      message: 'Validation Error.',
+      detail: { non_field_errors: ['Expected a list of items but got type "dict".'] },
+    });
     const invalid = await bulk('PATCH', 'update', [{ id: '409dba9c67d3bb19f554' }, { name: 'no id' }, { id: 'x', isActive: 'yes' }, 7]);
     expect(invalid.status).toBe(400);
     expect(Object.keys(invalid.body.detail).sort()).toEqual(['1', '2', '3']);
@@ -106,7 +111,10 @@ describe('PATCH /organizations/_/bulk/update/', () => {
     expect(accepted.status).toBe(202);
     expect(patched.status).toBe(200);
     await server.stepFunctions.idle();
-    expect((await get('/organizations/0000000000000012000007/')).body).toMatchObject({ name: 'Global (bulk)', description: 'patched concurrently' });
+    expect((await get('/organizations/0000000000000012000007/')).body).toMatchObject({
+      name: 'Global (bulk)',
+      description: 'patched concurrently',
+    });
   });
 });
 
@@ -114,7 +122,9 @@ describe('POST bulk create, full update and delete', () => {
   it('creates, reporting the new ids per index; a taken label fails only that item', async () => {
     const report = await runTask('POST', 'create', [{ label: 'bulk-a', name: 'Bulk A' }, { label: 'usa' }, { label: 'bulk-b' }]);
     expect(report).toMatchObject({ kind: 'bulk_create', status: 'PARTIALLY_SUCCEEDED', succeeded: 2, failed: 1 });
-    expect(report.failures).toEqual([{ index: 1, id: null, code: 400001, detail: { label: ['Organization with this label already exists.'] } }]);
+    expect(report.failures).toEqual([
+      { index: 1, id: null, code: 400001, detail: { label: ['Organization with this label already exists.'] } },
+    ]);
     expect(report.created.map((c: { index: number }) => c.index)).toEqual([0, 2]);
     const a = (await get(`/organizations/${report.created[0].id}/`)).body;
     expect(a).toMatchObject({ label: 'bulk-a', name: 'Bulk A' });
@@ -126,11 +136,18 @@ describe('POST bulk create, full update and delete', () => {
     expect(invalid.body.detail).toEqual({ '0': { label: ['This field is required.'] } });
     const report = await runTask('POST', 'update', [{ id: '409dba9c67d3bb19f554', label: 'third-full' }]);
     expect(report.status).toBe('SUCCEEDED');
-    expect((await get('/organizations/409dba9c67d3bb19f554/')).body).toMatchObject({ label: 'third-full', name: 'third-full', description: '', properties: {} });
+    expect((await get('/organizations/409dba9c67d3bb19f554/')).body).toMatchObject({
+      label: 'third-full',
+      name: 'third-full',
+      description: '',
+      properties: {},
+    });
   });
 
   it('deletes by "<id>", "~label" and {"id"}', async () => {
-    const ids = await Promise.all(['del-1', 'del-2', 'del-3'].map(async (label) => (await runTask('POST', 'create', [{ label }])).created[0].id));
+    const ids = await Promise.all(
+      ['del-1', 'del-2', 'del-3'].map(async (label) => (await runTask('POST', 'create', [{ label }])).created[0].id),
+    );
     const report = await runTask('POST', 'delete', [ids[0], '~del-2', { id: ids[2] }, '~never-existed']);
     expect(report).toMatchObject({ kind: 'bulk_delete', status: 'PARTIALLY_SUCCEEDED', succeeded: 3, failed: 1 });
     expect(report.failures[0]).toMatchObject({ index: 3, id: '~never-existed', code: 404001 });
@@ -158,14 +175,21 @@ describe('exactly once in effect', () => {
         Key: keys.taskChunk('demo', report.id, 0),
         UpdateExpression: 'SET #status = :pending, #items = :items',
         ExpressionAttributeNames: { '#status': 'status', '#items': 'items' },
-        ExpressionAttributeValues: { ':pending': 'PENDING', ':items': JSON.stringify([{ key: '00000000000000004000007', fields: { description: 'once' } }]) },
+        ExpressionAttributeValues: {
+          ':pending': 'PENDING',
+          ':items': JSON.stringify([{ key: '00000000000000004000007', fields: { description: 'once' } }]),
+        },
       }),
     );
     const redelivered = await applyChunkWorker({ tenantId: 'demo', taskId: report.id, chunk: 0 }, {} as never);
     expect(redelivered).toEqual({ chunk: 0, succeeded: 1, failed: 0 });
     expect(await getOrganization('demo', '00000000000000004000007')).toEqual(before); // same version: not re-applied
     // A duplicate delivery of a recorded chunk changes nothing either.
-    expect(await applyChunkWorker({ tenantId: 'demo', taskId: report.id, chunk: 0 }, {} as never)).toEqual({ chunk: 0, succeeded: 1, failed: 0 });
+    expect(await applyChunkWorker({ tenantId: 'demo', taskId: report.id, chunk: 0 }, {} as never)).toEqual({
+      chunk: 0,
+      succeeded: 1,
+      failed: 0,
+    });
   });
 });
 
@@ -176,7 +200,10 @@ describe('Idempotency-Key (extension)', () => {
     const retry = await bulk('PATCH', 'update', body, { 'X-Bulk-Operation': 'True', 'Idempotency-Key': 'k-1' });
     expect(first.status, JSON.stringify(first.body)).toBe(202);
     expect(retry.body.task.id).toBe(first.body.task.id);
-    const other = await bulk('PATCH', 'update', [{ id: '0000000000000000000007' }], { 'X-Bulk-Operation': 'True', 'Idempotency-Key': 'k-1' });
+    const other = await bulk('PATCH', 'update', [{ id: '0000000000000000000007' }], {
+      'X-Bulk-Operation': 'True',
+      'Idempotency-Key': 'k-1',
+    });
     expect(other.status).toBe(400);
     expect(other.body.code).toBe(400001);
     expect(other.body.detail).toHaveProperty('Idempotency-Key');

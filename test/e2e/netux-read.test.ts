@@ -1,6 +1,7 @@
 /** Netux read slice over HTTP: list, get by id and ~label, auth, scopes, paging, rate limit, tenancy. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 const OTHER_TENANT_TOKEN = 'other-tenant-netux-token';
@@ -167,7 +168,11 @@ describe('rate limit', () => {
 
 describe('the gateway', () => {
   it('refuses a request body over 10 MB before any handler runs (API Gateway’s payload limit)', async () => {
-    const reply = await call(`${server.url}/api/v2.0/organizations/`, { method: 'POST', headers: { 'X-Auth-Token': TOKEN }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    const reply = await call(`${server.url}/api/v2.0/organizations/`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': TOKEN },
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
     expect(reply.status).toBe(413);
   });
 

@@ -1,9 +1,10 @@
 /** Netux single-object writes over HTTP: create, PATCH, PUT, DELETE and the delete rule. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
-import { snapshotTable } from '../support/table.ts';
-import { getOrganization } from '../../shared/db/organizations.ts';
-import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
+
+import { getOrganization } from '#shared/db/organizations.ts';
+import { getAccessListForTest, getMappingForTest } from '#test/support/directory.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
 let server: TestServer;
@@ -43,7 +44,11 @@ describe('POST /organizations/', () => {
     const before = await snapshotTable();
     const reply = await send('POST', '/organizations/', { label: 'usa', name: 'Again' });
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ code: 400001, message: 'Validation Error.', detail: { label: ['Organization with this label already exists.'] } });
+    expect(reply.body).toEqual({
+      code: 400001,
+      message: 'Validation Error.',
+      detail: { label: ['Organization with this label already exists.'] },
+    });
     expect(await snapshotTable()).toEqual(before);
   });
 
@@ -51,7 +56,9 @@ describe('POST /organizations/', () => {
     const before = await snapshotTable();
     expect((await send('POST', '/organizations/', { name: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
     expect(Object.keys((await send('POST', '/organizations/', { label: 'ok-1', logo: 'not a url' })).body.detail)).toEqual(['logo']);
-    expect((await send('POST', '/organizations/', { label: 'ok-2', app: 'nope' })).body.detail).toEqual({ app: ['App "nope" does not exist.'] });
+    expect((await send('POST', '/organizations/', { label: 'ok-2', app: 'nope' })).body.detail).toEqual({
+      app: ['App "nope" does not exist.'],
+    });
     const malformed = await send('POST', '/organizations/', '{"label": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe(400001);
@@ -70,13 +77,20 @@ describe('PATCH and PUT /organizations/{key}/', () => {
   it('PATCH changes only the given fields and replaces properties whole', async () => {
     const reply = await send('PATCH', '/organizations/~organization-third/', { description: 'patched', properties: { a: 1 } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ label: 'organization-third', name: 'Organization Third', description: 'patched', properties: { a: 1 } });
+    expect(reply.body).toMatchObject({
+      label: 'organization-third',
+      name: 'Organization Third',
+      description: 'patched',
+      properties: { a: 1 },
+    });
     const again = await send('PATCH', '/organizations/409dba9c67d3bb19f554/', { properties: { b: 2 } });
     expect(again.body.properties).toEqual({ b: 2 });
   });
 
   it('PUT requires label and resets absent fields', async () => {
-    expect((await send('PUT', '/organizations/~organization-third/', { name: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
+    expect((await send('PUT', '/organizations/~organization-third/', { name: 'x' })).body.detail).toEqual({
+      label: ['This field is required.'],
+    });
     const reply = await send('PUT', '/organizations/~organization-third/', { label: 'organization-3' });
     expect(reply.body).toMatchObject({ label: 'organization-3', name: 'organization-3', description: '', properties: {}, isActive: true });
     expect((await send('GET', '/organizations/~organization-third/')).status).toBe(404);
@@ -128,7 +142,9 @@ describe('PATCH and PUT /organizations/{key}/', () => {
   });
 
   it('concurrent PATCHes of different fields both land (no lost update)', async () => {
-    const patches = Array.from({ length: 8 }, (_, i) => send('PATCH', '/organizations/~organization-fifth/', { properties: undefined, [i % 2 ? 'name' : 'description']: `v${i}` }));
+    const patches = Array.from({ length: 8 }, (_, i) =>
+      send('PATCH', '/organizations/~organization-fifth/', { properties: undefined, [i % 2 ? 'name' : 'description']: `v${i}` }),
+    );
     const replies = await Promise.all(patches);
     expect(replies.every((r) => r.status === 200)).toBe(true);
     const final = (await send('GET', '/organizations/~organization-fifth/')).body;

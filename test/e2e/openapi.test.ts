@@ -5,11 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import * as z from 'zod/mini';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type Route } from '../../functions/routes.ts';
-import { allDocuments, contractOf, dialectDoc, dialectNames, type DialectDoc } from '../../infra/openapi/document.ts';
-import { call, startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
+import * as z from 'zod/mini';
+
+import { type Route, routes } from '#functions/routes.ts';
+import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { allDocuments, contractOf, type DialectDoc, dialectDoc, dialectNames } from '#tools/openapi/document.ts';
 
 let server: TestServer;
 let responsysToken = '';
@@ -56,9 +58,17 @@ describe('generated documents', () => {
   it('error examples are the dialects’ own formats (Apidae plain text, the others JSON)', async () => {
     const documents = await allDocuments();
     const examples = (dialect: keyof typeof documents, path: string, status: string, mediaType: string) =>
-      (documents[dialect].paths as Record<string, { get: { responses: Record<string, { content: Record<string, { examples: Record<string, { value: unknown }> }> }> } }>)[path]!
-        .get.responses[status]!.content[mediaType]!.examples;
-    expect(examples('netux', '/api/v2.0/organizations/{key}', '404', 'application/json').not_found!.value).toEqual({ code: 404001, message: 'Not found.', detail: 'Not found.' });
+      (
+        documents[dialect].paths as Record<
+          string,
+          { get: { responses: Record<string, { content: Record<string, { examples: Record<string, { value: unknown }> }> }> } }
+        >
+      )[path]!.get.responses[status]!.content[mediaType]!.examples;
+    expect(examples('netux', '/api/v2.0/organizations/{key}', '404', 'application/json').not_found!.value).toEqual({
+      code: 404001,
+      message: 'Not found.',
+      detail: 'Not found.',
+    });
     expect(examples('apidae', '/api/v002/membre/get-by-id/{id}', '403', 'text/plain').unauthenticated!.value).toBe('Accès interdit');
   });
 });
@@ -95,10 +105,18 @@ describe.each(routes.map((route) => [route.name, route] as const))('%s example',
     const query = new URLSearchParams({ ...example.query, ...auth.query }).toString();
     const form = (operation.bodyFormat ?? contract.bodyFormat) === 'form';
     const body =
-      example.body === undefined ? undefined : form ? new URLSearchParams(example.body as Record<string, string>).toString() : JSON.stringify(example.body);
+      example.body === undefined
+        ? undefined
+        : form
+          ? new URLSearchParams(example.body as Record<string, string>).toString()
+          : JSON.stringify(example.body);
     const reply = await call(`${server.url}${path}${query ? `?${query}` : ''}`, {
       method: route.method,
-      headers: { ...auth.headers, ...example.headers, ...(body ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}) },
+      headers: {
+        ...auth.headers,
+        ...example.headers,
+        ...(body ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
+      },
       body,
     });
 

@@ -1,9 +1,10 @@
 /** Responsys /rest/api/v1.3 over HTTP: every bullet of contracts.md §4. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../../shared/crypto.ts';
-import { putCredential } from '../../shared/db/credentials.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
-import { snapshotTable } from '../support/table.ts';
+
+import { sha256 } from '#shared/crypto.ts';
+import { putCredential } from '#shared/db/credentials.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
 
 let server: TestServer;
 let token: string;
@@ -39,7 +40,9 @@ describe('login', () => {
     expect(reply.body.issuedAt).toBeGreaterThanOrEqual(before);
     expect(reply.body.endPoint).toBe(server.url);
     // Clients append /rest/api/v1.3/… to endPoint.
-    expect((await call(`${reply.body.endPoint}/rest/api/v1.3/programs`, { headers: { Authorization: reply.body.authToken } })).status).toBe(200);
+    expect((await call(`${reply.body.endPoint}/rest/api/v1.3/programs`, { headers: { Authorization: reply.body.authToken } })).status).toBe(
+      200,
+    );
   });
 
   it('answers the same 401 INVALID_CREDENTIALS for a wrong password and an unknown user', async () => {
@@ -52,7 +55,11 @@ describe('login', () => {
 
   it('answers 400 INVALID_REQUEST_BODY for a missing field or an unknown auth_type', async () => {
     for (const body of ['user_name=demo-user&auth_type=password', 'user_name=demo-user&password=x&auth_type=magic', '']) {
-      const reply = await call(`${base()}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const reply = await call(`${base()}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect(reply.status, body).toBe(400);
       expect(reply.body).toMatchObject({ type: '', errorCode: 'INVALID_REQUEST_BODY', errorDetails: [] });
     }
@@ -91,7 +98,13 @@ describe('authorization', () => {
     for (const auth of [null, 'nope', `Bearer ${token}`, expired]) {
       const reply = await api('GET', '/attributes/organizations', undefined, auth);
       expect(reply.status, String(auth)).toBe(401);
-      expect(reply.body).toEqual({ type: '', title: 'Unauthorized', errorCode: 'INVALID_AUTH_TOKEN', detail: 'Not a valid authentication token', errorDetails: [] });
+      expect(reply.body).toEqual({
+        type: '',
+        title: 'Unauthorized',
+        errorCode: 'INVALID_AUTH_TOKEN',
+        detail: 'Not a valid authentication token',
+        errorDetails: [],
+      });
     }
   });
 });
@@ -107,7 +120,12 @@ describe('GET /attributes/organizations', () => {
       name: 'USA',
       lineage: '7:',
       children: [
-        { id: 4000007, name: 'APAC', lineage: '7:4000007:', children: [{ id: 20003, name: 'Organization Fifth', lineage: '7:4000007:20003:' }] },
+        {
+          id: 4000007,
+          name: 'APAC',
+          lineage: '7:4000007:',
+          children: [{ id: 20003, name: 'Organization Fifth', lineage: '7:4000007:20003:' }],
+        },
         { id: 12000007, name: 'Global', lineage: '7:12000007:' },
       ],
     });
@@ -162,13 +180,23 @@ describe('program access', () => {
     for (const method of ['GET', 'POST']) {
       const reply = await api(method, '/attributes/programs/Nope', method === 'POST' ? access(['USA']) : undefined);
       expect(reply.status).toBe(404);
-      expect(reply.body).toEqual({ type: '', title: 'Program not found', errorCode: 'PROGRAM_NOT_FOUND', detail: 'Program with the name Nope not found', errorDetails: [] });
+      expect(reply.body).toEqual({
+        type: '',
+        title: 'Program not found',
+        errorCode: 'PROGRAM_NOT_FOUND',
+        detail: 'Program with the name Nope not found',
+        errorDetails: [],
+      });
     }
   });
 
   it('answers 400 INVALID_REQUEST_BODY for a malformed body or the wrong shape, changing nothing', async () => {
     const before = await snapshotTable();
-    for (const body of ['{"attributes": ', { attributes: { organizations: {} } }, { attributes: { organizations: { attributeValues: [{ id: 7 }] } } }]) {
+    for (const body of [
+      '{"attributes": ',
+      { attributes: { organizations: {} } },
+      { attributes: { organizations: { attributeValues: [{ id: 7 }] } } },
+    ]) {
       const reply = await api('POST', '/attributes/programs/Welcome', body);
       expect(reply.status).toBe(400);
       expect(reply.body.errorCode).toBe('INVALID_REQUEST_BODY');
@@ -183,9 +211,9 @@ describe('program access', () => {
       body: JSON.stringify({ name: 'Worldwide' }),
     });
     expect(renamed.status).toBe(200);
-    expect((await api('POST', '/attributes/programs/Welcome', access(['Worldwide']))).body.attributes.organizations.attributeValues).toEqual([
-      { id: 12000007, name: 'Worldwide', lineage: '7:12000007:' },
-    ]);
+    expect(
+      (await api('POST', '/attributes/programs/Welcome', access(['Worldwide']))).body.attributes.organizations.attributeValues,
+    ).toEqual([{ id: 12000007, name: 'Worldwide', lineage: '7:12000007:' }]);
     expect((await api('POST', '/attributes/programs/Welcome', access(['Global']))).status).toBe(400);
   });
 
@@ -206,7 +234,11 @@ describe('campaign access', () => {
     expect(reply.body.attributes.organizations.attributeValues).toEqual([{ id: 4000007, name: 'APAC', lineage: '7:4000007:' }]);
     expect((await api('GET', '/attributes/campaigns/Spring%20Sale')).body).toEqual(reply.body);
     const missing = await api('GET', '/attributes/campaigns/Nope');
-    expect(missing.body).toMatchObject({ errorCode: 'CAMPAIGN_NOT_FOUND', title: 'Campaign not found', detail: 'Campaign with the name Nope not found' });
+    expect(missing.body).toMatchObject({
+      errorCode: 'CAMPAIGN_NOT_FOUND',
+      title: 'Campaign not found',
+      detail: 'Campaign with the name Nope not found',
+    });
     const invalid = await api('POST', '/attributes/campaigns/Spring%20Sale', access(['nope']));
     expect(invalid.body.detail).toBe('Unable to set Access Attributes for the campaign. Invalid attribute value: nope');
   });
@@ -235,7 +267,13 @@ describe('rate limits', () => {
   it('GET /rest/api/ratelimit lists the caller’s limits', async () => {
     const reply = await api('GET', '/rest/api/ratelimit');
     expect(reply.status).toBe(200);
-    expect(reply.body[0]).toEqual({ limit: 600, api: expect.any(String), resource_path: expect.stringMatching(/^\/rest\/api/), verb: expect.any(String), description: expect.any(String) });
+    expect(reply.body[0]).toEqual({
+      limit: 600,
+      api: expect.any(String),
+      resource_path: expect.stringMatching(/^\/rest\/api/),
+      verb: expect.any(String),
+      description: expect.any(String),
+    });
   });
 
   it('answers 429 API_LIMIT_EXCEEDED with Retry-After beyond the limit, counted per user across tokens', async () => {

@@ -2,12 +2,13 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { workers } from '../../functions/routes.ts';
-import { localClient } from '../../infra/local/dynamodb.ts';
-import { readDefinition, substitute } from '../../infra/state-machine/definition.ts';
-import { tableName } from '../../shared/db/client.ts';
-import { tableDefinition } from '../../shared/db/table-definition.ts';
-import { createTable } from '../support/table.ts';
+
+import { workers } from '#functions/routes.ts';
+import { localClient } from '#infra/local/dynamodb.ts';
+import { readDefinition, substitute } from '#infra/state-machine/definition.ts';
+import { tableName } from '#shared/db/client.ts';
+import { tableDefinition } from '#shared/db/table-definition.ts';
+import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
 
@@ -38,7 +39,10 @@ describe('local table', () => {
 
 describe('state machine definition', () => {
   const definition = JSON.parse(
-    substitute(readDefinition(), Object.fromEntries(workers.map((w) => [w.substitution, `arn:aws:lambda:us-east-1:123456789012:function:${w.name}`]))),
+    substitute(
+      readDefinition(),
+      Object.fromEntries(workers.map((w) => [w.substitution, `arn:aws:lambda:us-east-1:123456789012:function:${w.name}`])),
+    ),
   );
 
   it('is valid Amazon States Language', () => {

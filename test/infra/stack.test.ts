@@ -4,13 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes, scheduledJobs, workers } from '../../functions/routes.ts';
-import { buildApp } from '../../infra/app.ts';
-import { readDefinition } from '../../infra/state-machine/definition.ts';
-import { tableDefinition } from '../../shared/db/table-definition.ts';
+
+import { routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { buildApp } from '#infra/app.ts';
+import { readDefinition } from '#infra/state-machine/definition.ts';
+import { tableDefinition } from '#shared/db/table-definition.ts';
 
 // CloudFormation properties are free-form JSON; each assertion states the shape it expects.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,8 +58,18 @@ describe('table', () => {
     const key = (schema: { AttributeName: string; KeyType: string }[]) => schema.map((k) => `${k.KeyType}:${k.AttributeName}`);
     expect(key(table.Properties.KeySchema)).toEqual([`HASH:${tableDefinition.partitionKey}`, `RANGE:${tableDefinition.sortKey}`]);
     expect(
-      table.Properties.GlobalSecondaryIndexes.map((g: { IndexName: string; KeySchema: never; Projection: unknown }) => [g.IndexName, key(g.KeySchema), g.Projection]),
-    ).toEqual(tableDefinition.globalSecondaryIndexes.map((g) => [g.indexName, [`HASH:${g.partitionKey}`, `RANGE:${g.sortKey}`], { ProjectionType: 'ALL' }]));
+      table.Properties.GlobalSecondaryIndexes.map((g: { IndexName: string; KeySchema: never; Projection: unknown }) => [
+        g.IndexName,
+        key(g.KeySchema),
+        g.Projection,
+      ]),
+    ).toEqual(
+      tableDefinition.globalSecondaryIndexes.map((g) => [
+        g.indexName,
+        [`HASH:${g.partitionKey}`, `RANGE:${g.sortKey}`],
+        { ProjectionType: 'ALL' },
+      ]),
+    );
   });
 });
 
@@ -77,7 +89,9 @@ describe('functions', () => {
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
       const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
-      expect([tableStatement.Action].flat().sort(), entry.name).toEqual([...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort());
+      expect([tableStatement.Action].flat().sort(), entry.name).toEqual(
+        [...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort(),
+      );
       expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
       expect(JSON.stringify(tableStatement.Resource).includes('/index/'), entry.name).toBe('indexes' in entry);
       const startsExecutions = statements.some((s) => [s.Action].flat().includes('states:StartExecution'));
@@ -86,7 +100,8 @@ describe('functions', () => {
   });
 
   it('uses no wildcard action anywhere, and "*" resources only for actions that have no resource-level permissions', () => {
-    const withoutResourceLevel = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const withoutResourceLevel =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     for (const [id, policy] of ofType('AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
         const actions = [statement.Action].flat();
@@ -115,7 +130,9 @@ describe('API', () => {
       const parent = resource.Properties.ParentId;
       return `${parent?.Ref ? resourcePath(parent.Ref) : ''}/${resource.Properties.PathPart}`;
     };
-    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => `${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`);
+    const methods = ofType('AWS::ApiGateway::Method').map(
+      ([, m]) => `${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`,
+    );
     expect(methods.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
@@ -164,24 +181,48 @@ describe('operations', () => {
   });
 
   it('alarms on the API 5xx rate, failed bulk-task executions and DynamoDB throttles of the table and its index', () => {
-    const byExpression = (fragment: string) => alarms().find((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression?.includes(fragment)));
+    const byExpression = (fragment: string) =>
+      alarms().find((a) => a.Metrics?.some((m: { Expression?: string }) => m.Expression?.includes(fragment)));
     const api = byExpression('100 * errors / requests')!;
-    expect(api.Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName).sort()).toEqual(['5XXError', 'Count']);
+    expect(
+      api.Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat)
+        .map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName)
+        .sort(),
+    ).toEqual(['5XXError', 'Count']);
     expect(api).toMatchObject({ Threshold: 1, EvaluationPeriods: 3 });
     const executions = byExpression('failed + timedOut + aborted')!;
-    expect(executions.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(
+      executions.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat)
+        .map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName)
+        .sort(),
+    ).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
     const dynamo = byExpression('tableReads')!;
-    const dimensions = dynamo.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }) =>
-      `${m.MetricStat.Metric.MetricName} ${m.MetricStat.Metric.Dimensions.map((d) => (d.Name === 'GlobalSecondaryIndexName' ? d.Value : d.Name)).join(',')}`,
+    const dimensions = dynamo.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map(
+      (m: { MetricStat: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }) =>
+        `${m.MetricStat.Metric.MetricName} ${m.MetricStat.Metric.Dimensions.map((d) => (d.Name === 'GlobalSecondaryIndexName' ? d.Value : d.Name)).join(',')}`,
     );
-    expect(dimensions.sort()).toEqual(['ReadThrottleEvents GSI1,TableName', 'ReadThrottleEvents TableName', 'WriteThrottleEvents GSI1,TableName', 'WriteThrottleEvents TableName']);
+    expect(dimensions.sort()).toEqual([
+      'ReadThrottleEvents GSI1,TableName',
+      'ReadThrottleEvents TableName',
+      'WriteThrottleEvents GSI1,TableName',
+      'WriteThrottleEvents TableName',
+    ]);
   });
 
   it('has an encrypted, TLS-only alarm topic, an email subscription only when asked, and a dashboard', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
-    for (const title of ['Alarms', 'API requests and errors', 'API latency', 'Lambda errors', 'Lambda throttles', 'Bulk-task executions', 'DynamoDB throttles']) expect(body).toContain(title);
+    for (const title of [
+      'Alarms',
+      'API requests and errors',
+      'API latency',
+      'Lambda errors',
+      'Lambda throttles',
+      'Bulk-task executions',
+      'DynamoDB throttles',
+    ])
+      expect(body).toContain(title);
     const withEmail = synth({ alarmEmail: 'ops@example.org' }).template;
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
   });

@@ -1,8 +1,9 @@
 /** Uniqueness is enforced by the write itself (conditional transaction), even under races. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allocateIntId, raiseIntIdCounter, saveOrganization, findOrganizationIdByLabel } from '../../shared/db/organizations.ts';
-import { newOrganization, type Organization } from '../../shared/domain/organization.ts';
-import { createTable } from '../support/table.ts';
+
+import { allocateIntId, findOrganizationIdByLabel, raiseIntIdCounter, saveOrganization } from '#shared/db/organizations.ts';
+import { newOrganization, type Organization } from '#shared/domain/organization.ts';
+import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
 

@@ -1,9 +1,10 @@
 /** The seed file against DynamoDB Local: validation with paths, idempotent loading, uniqueness. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getOrganization } from '../../shared/db/organizations.ts';
-import { loadSeed } from '../../shared/seed/load.ts';
-import { parseSeedFile } from '../../shared/seed/schema.ts';
-import { createTable, readSeedFile, snapshotTable } from '../support/table.ts';
+
+import { getOrganization } from '#shared/db/organizations.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
+import { createTable, readSeedFile, snapshotTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
 
@@ -87,7 +88,9 @@ describe('loading', () => {
     await expect(loadSeed(stolen)).rejects.toThrow(/already belongs to another tenant/);
 
     const clash = parseSeedFile({
-      tenants: [{ id: 'demo', name: 'Orgbridge demo', organizations: [{ id: 'cccccccccccccccccccc', intId: 999, label: 'usa', name: 'Clash' }] }],
+      tenants: [
+        { id: 'demo', name: 'Orgbridge demo', organizations: [{ id: 'cccccccccccccccccccc', intId: 999, label: 'usa', name: 'Clash' }] },
+      ],
     });
     await expect(loadSeed(clash)).rejects.toThrow(/label already exists/);
     expect(await getOrganization('demo', 'cccccccccccccccccccc')).toBeUndefined();

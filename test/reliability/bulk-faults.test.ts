@@ -6,11 +6,12 @@
  */
 import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dynamodb } from '../../shared/db/client.ts';
-import { getOrganization } from '../../shared/db/organizations.ts';
-import { createTask, getTask, listOpenTasksCreatedBefore } from '../../shared/db/tasks.ts';
-import { applyChunk, chunkItems, reconcileAbandonedTasks } from '../../shared/domain/bulk-tasks.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+
+import { dynamodb } from '#shared/db/client.ts';
+import { getOrganization } from '#shared/db/organizations.ts';
+import { createTask, getTask, listOpenTasksCreatedBefore } from '#shared/db/tasks.ts';
+import { applyChunk, chunkItems, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
 const IDS = ['409dba9c67d3bb19f554', '4923b1670068c9c54b06', '445da83878abc3c75756', '0000000000000012000007'];
@@ -53,23 +54,34 @@ afterEach(() => {
 afterAll(() => server.close());
 
 describe('faults', () => {
-  it('throttling beyond the SDK retries: the state machine retries the chunk with backoff; each item applied once', { timeout: 60_000 }, async () => {
-    const before = await versions();
-    let throttled = 0;
-    injectFault(/UpdateCommand|TransactWriteItemsCommand|UpdateItemCommand/, () => throttled++ < 3, () =>
-      Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' }),
-    );
-    const report = await runBulk('after throttling');
-    expect(throttled).toBeGreaterThan(3);
-    expect(report).toMatchObject({ status: 'SUCCEEDED', total: 4, succeeded: 4, failed: 0 });
-    expect(await versions()).toEqual(before.map((v) => v + 1));
-    for (const id of IDS) expect((await getOrganization('demo', id))!.description).toBe('after throttling');
-  });
+  it(
+    'throttling beyond the SDK retries: the state machine retries the chunk with backoff; each item applied once',
+    { timeout: 60_000 },
+    async () => {
+      const before = await versions();
+      let throttled = 0;
+      injectFault(
+        /UpdateCommand|TransactWriteItemsCommand|UpdateItemCommand/,
+        () => throttled++ < 3,
+        () =>
+          Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' }),
+      );
+      const report = await runBulk('after throttling');
+      expect(throttled).toBeGreaterThan(3);
+      expect(report).toMatchObject({ status: 'SUCCEEDED', total: 4, succeeded: 4, failed: 0 });
+      expect(await versions()).toEqual(before.map((v) => v + 1));
+      for (const id of IDS) expect((await getOrganization('demo', id))!.description).toBe('after throttling');
+    },
+  );
 
   it('a worker crash in the middle of a chunk: the retried chunk applies the rest, nothing twice', { timeout: 60_000 }, async () => {
     const before = await versions();
     let writes = 0;
-    injectFault(/UpdateCommand|TransactWriteItemsCommand|UpdateItemCommand/, () => ++writes === 3, () => new Error('simulated worker crash'));
+    injectFault(
+      /UpdateCommand|TransactWriteItemsCommand|UpdateItemCommand/,
+      () => ++writes === 3,
+      () => new Error('simulated worker crash'),
+    );
     const report = await runBulk('after a crash');
     expect(writes).toBeGreaterThan(3);
     expect(report).toMatchObject({ status: 'SUCCEEDED', total: 4, succeeded: 4, failed: 0 });
@@ -81,8 +93,25 @@ describe('faults', () => {
     const items = IDS.map((id) => ({ key: id, fields: { description: 'delivered twice' } }));
     const chunks = chunkItems(items);
     const taskId = 'dddddddddddddddddddd';
-    await createTask('demo', { id: taskId, kind: 'update', status: 'RUNNING', createdAt: new Date().toISOString(), finishedAt: null, total: 4, succeeded: 0, failed: 0, chunkCount: 1 }, chunks);
-    const [first, second] = await Promise.all([applyChunk({ tenantId: 'demo', taskId, chunk: 0 }), applyChunk({ tenantId: 'demo', taskId, chunk: 0 })]);
+    await createTask(
+      'demo',
+      {
+        id: taskId,
+        kind: 'update',
+        status: 'RUNNING',
+        createdAt: new Date().toISOString(),
+        finishedAt: null,
+        total: 4,
+        succeeded: 0,
+        failed: 0,
+        chunkCount: 1,
+      },
+      chunks,
+    );
+    const [first, second] = await Promise.all([
+      applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
+      applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
+    ]);
     expect(first).toEqual({ chunk: 0, succeeded: 4, failed: 0 });
     expect(second).toEqual({ chunk: 0, succeeded: 4, failed: 0 });
     expect(await versions()).toEqual(before.map((v) => v + 1));
@@ -94,7 +123,21 @@ describe('no task stays RUNNING forever', () => {
     const taskId = 'eeeeeeeeeeeeeeeeeeee';
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
     const chunks = chunkItems(IDS.map((id) => ({ key: id, fields: { name: 'never applied' } })));
-    await createTask('demo', { id: taskId, kind: 'update', status: 'RUNNING', createdAt: threeHoursAgo, finishedAt: null, total: 4, succeeded: 0, failed: 0, chunkCount: 1 }, chunks);
+    await createTask(
+      'demo',
+      {
+        id: taskId,
+        kind: 'update',
+        status: 'RUNNING',
+        createdAt: threeHoursAgo,
+        finishedAt: null,
+        total: 4,
+        succeeded: 0,
+        failed: 0,
+        chunkCount: 1,
+      },
+      chunks,
+    );
     expect((await listOpenTasksCreatedBefore(new Date().toISOString())).map((t) => t.taskId)).toContain(taskId);
 
     const finished = await reconcileAbandonedTasks();
@@ -107,7 +150,21 @@ describe('no task stays RUNNING forever', () => {
 
   it('a recent open task is left to its execution', async () => {
     const taskId = 'ffffffffffffffffff01';
-    await createTask('demo', { id: taskId, kind: 'update', status: 'RUNNING', createdAt: new Date().toISOString(), finishedAt: null, total: 1, succeeded: 0, failed: 0, chunkCount: 0 }, []);
+    await createTask(
+      'demo',
+      {
+        id: taskId,
+        kind: 'update',
+        status: 'RUNNING',
+        createdAt: new Date().toISOString(),
+        finishedAt: null,
+        total: 1,
+        succeeded: 0,
+        failed: 0,
+        chunkCount: 0,
+      },
+      [],
+    );
     await reconcileAbandonedTasks();
     expect((await getTask('demo', taskId))!.status).toBe('RUNNING');
   });

@@ -3,10 +3,11 @@
  * serial order of the writes, and no field is lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrganizationIdByLabel, getOrganization } from '../../shared/db/organizations.ts';
-import { moveOrganization } from '../../shared/domain/organization-writes.ts';
-import { getAccessListForTest, getMappingForTest } from '../support/directory.ts';
-import { startSeededServer, call, type TestServer, responsysLogin } from '../support/server.ts';
+
+import { findOrganizationIdByLabel, getOrganization } from '#shared/db/organizations.ts';
+import { moveOrganization } from '#shared/domain/organization-writes.ts';
+import { getAccessListForTest, getMappingForTest } from '#test/support/directory.ts';
+import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'content-type': 'application/json' };
 const FIFTH = '445da83878abc3c75756';
@@ -23,18 +24,40 @@ describe('every write path at once on one organization', () => {
   it('PATCH, bulk update, move, Engagement PUT and Responsys POST all land; none is lost', async () => {
     const before = await getOrganization('demo', FIFTH);
     const [patch, bulk, , engagement, responsys] = await Promise.all([
-      call(`${server.url}/api/v2.0/organizations/${FIFTH}/`, { method: 'PATCH', headers: NETUX, body: JSON.stringify({ description: 'from PATCH', properties: { source: 'patch' } }) }),
-      call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, { method: 'PATCH', headers: { ...NETUX, 'X-Bulk-Operation': 'True' }, body: JSON.stringify([{ id: FIFTH, name: 'Fifth (bulk)', isActive: false }]) }),
+      call(`${server.url}/api/v2.0/organizations/${FIFTH}/`, {
+        method: 'PATCH',
+        headers: NETUX,
+        body: JSON.stringify({ description: 'from PATCH', properties: { source: 'patch' } }),
+      }),
+      call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
+        method: 'PATCH',
+        headers: { ...NETUX, 'X-Bulk-Operation': 'True' },
+        body: JSON.stringify([{ id: FIFTH, name: 'Fifth (bulk)', isActive: false }]),
+      }),
       moveOrganization('demo', { id: FIFTH }, { label: 'global' }),
-      call(`${server.url}/v0/myorganization/mon_organisation_id_1`, { method: 'PUT', headers: { 'x-api-key': 'demo-engagement-key-0001', 'content-type': 'application/json' }, body: JSON.stringify({ publisherIds: ['partenaire_id_2'] }) }),
-      call(`${server.url}/rest/api/v1.3/attributes/programs/Winback`, { method: 'POST', headers: { Authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ attributes: { organizations: { attributeValues: [{ name: 'Organization Fifth' }] } } }) }),
+      call(`${server.url}/v0/myorganization/mon_organisation_id_1`, {
+        method: 'PUT',
+        headers: { 'x-api-key': 'demo-engagement-key-0001', 'content-type': 'application/json' },
+        body: JSON.stringify({ publisherIds: ['partenaire_id_2'] }),
+      }),
+      call(`${server.url}/rest/api/v1.3/attributes/programs/Winback`, {
+        method: 'POST',
+        headers: { Authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ attributes: { organizations: { attributeValues: [{ name: 'Organization Fifth' }] } } }),
+      }),
     ]);
     await server.stepFunctions.idle();
     expect(patch.status).toBe(200);
     expect(bulk.status).toBe(202);
     expect(engagement.status).toBe(200);
     const after = (await getOrganization('demo', FIFTH))!;
-    expect(after).toMatchObject({ description: 'from PATCH', properties: { source: 'patch' }, name: 'Fifth (bulk)', isActive: false, parentId: '0000000000000012000007' });
+    expect(after).toMatchObject({
+      description: 'from PATCH',
+      properties: { source: 'patch' },
+      name: 'Fifth (bulk)',
+      isActive: false,
+      parentId: '0000000000000012000007',
+    });
     expect(after.version).toBe(before!.version + 3); // three writes, each applied once, in some order
     expect((await getMappingForTest('demo', 'mon_annonceur', 'mon_organisation_id_1'))?.allowedPublisherIds).toEqual(['partenaire_id_2']);
     // The program write resolved the name before or after the bulk rename: either serial order is fine.
@@ -47,8 +70,18 @@ describe('every write path at once on one organization', () => {
     const id = '4923b1670068c9c54b06';
     const results = await Promise.all([
       call(`${server.url}/api/v2.0/organizations/${id}/`, { method: 'DELETE', headers: NETUX }),
-      ...Array.from({ length: 4 }, (_, i) => call(`${server.url}/api/v2.0/organizations/${id}/`, { method: 'PATCH', headers: NETUX, body: JSON.stringify({ name: `racer ${i}` }) })),
-      call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, { method: 'PATCH', headers: { ...NETUX, 'X-Bulk-Operation': 'True' }, body: JSON.stringify([{ id, description: 'late' }]) }),
+      ...Array.from({ length: 4 }, (_, i) =>
+        call(`${server.url}/api/v2.0/organizations/${id}/`, {
+          method: 'PATCH',
+          headers: NETUX,
+          body: JSON.stringify({ name: `racer ${i}` }),
+        }),
+      ),
+      call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
+        method: 'PATCH',
+        headers: { ...NETUX, 'X-Bulk-Operation': 'True' },
+        body: JSON.stringify([{ id, description: 'late' }]),
+      }),
     ]);
     await server.stepFunctions.idle();
     expect(results[0]!.status).toBe(204);

@@ -4,11 +4,13 @@
  * appears in any log line of a full run.
  */
 import { request } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sha256 } from '../../shared/crypto.ts';
-import { deleteCredential, putCredential } from '../../shared/db/credentials.ts';
-import { logger } from '../../shared/logger.ts';
-import { startSeededServer, call, type TestServer } from '../support/server.ts';
+
+import { sha256 } from '#shared/crypto.ts';
+import { deleteCredential, putCredential } from '#shared/db/credentials.ts';
+import { logger } from '#shared/logger.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 let server: TestServer;
 
@@ -52,14 +54,27 @@ describe('revocation', () => {
     expect((await get()).status).toBe(401);
 
     const key = 'revocable-engagement-key-01';
-    await putCredential({ kind: 'engagement', lookupId: sha256(key), tenantId: 'demo', credentialId: 'engagement-revocable', principalId: 'mon_annonceur' });
+    await putCredential({
+      kind: 'engagement',
+      lookupId: sha256(key),
+      tenantId: 'demo',
+      credentialId: 'engagement-revocable',
+      principalId: 'mon_annonceur',
+    });
     expect((await call(`${server.url}/v0/publisher`, { headers: { 'x-api-key': key } })).status).toBe(200);
     await deleteCredential('engagement', sha256(key));
     expect((await call(`${server.url}/v0/publisher`, { headers: { 'x-api-key': key } })).status).toBe(401);
   });
 
   it('a revoked Apidae project is refused on the next request', async () => {
-    await putCredential({ kind: 'apidae', lookupId: '4242', tenantId: 'demo', credentialId: 'apidae-revocable', secretHash: sha256('revocable-apidae'), access: 'full' });
+    await putCredential({
+      kind: 'apidae',
+      lookupId: '4242',
+      tenantId: 'demo',
+      credentialId: 'apidae-revocable',
+      secretHash: sha256('revocable-apidae'),
+      access: 'full',
+    });
     const search = () => call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=revocable-apidae`);
     expect((await search()).status).toBe(200);
     await deleteCredential('apidae', '4242');
@@ -77,7 +92,14 @@ describe('secrets in logs', () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     logger.setLogLevel('DEBUG');
-    const secrets = ['oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demo-engagement-key-0001', 'demo-apidae-key', 'demo-password-1', 'wrong-password-9', 'not-a-real-token-1'];
+    const secrets = [
+      'oaXBo6ODhIjPsusNRPUGIK4d72bc73',
+      'demo-engagement-key-0001',
+      'demo-apidae-key',
+      'demo-password-1',
+      'wrong-password-9',
+      'not-a-real-token-1',
+    ];
     try {
       const login = await call(`${server.url}/rest/api/v1.3/auth/token`, {
         method: 'POST',
@@ -85,7 +107,11 @@ describe('secrets in logs', () => {
         body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
       });
       secrets.push(login.body.authToken);
-      await call(`${server.url}/rest/api/v1.3/auth/token`, { method: 'POST', body: 'user_name=demo-user&password=wrong-password-9&auth_type=password', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await call(`${server.url}/rest/api/v1.3/auth/token`, {
+        method: 'POST',
+        body: 'user_name=demo-user&password=wrong-password-9&auth_type=password',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       await call(`${server.url}/rest/api/v1.3/attributes/organizations`, { headers: { Authorization: login.body.authToken } });
       await call(`${server.url}/api/v2.0/organizations/?token=oaXBo6ODhIjPsusNRPUGIK4d72bc73`);
       await call(`${server.url}/api/v2.0/organizations/~nope/`, { headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' } });
@@ -98,7 +124,9 @@ describe('secrets in logs', () => {
       await server.stepFunctions.idle();
       await call(`${server.url}/v0/myorganization/mon_organisation_id_1`, { headers: { 'x-api-key': 'demo-engagement-key-0001' } });
       await call(`${server.url}/v0/publisher`, { headers: { apikey: 'not-a-real-token-1' } });
-      await call(`${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`);
+      await call(
+        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`,
+      );
       await call(`${server.url}/api/v002/membre/get-by-id/7?apiKey=demo-apidae-key&projetId=1234`);
       await call(`${server.url}/api/v002/membre/get-by-id/7?apiKey=not-a-real-token-1&projetId=1234`);
     } finally {

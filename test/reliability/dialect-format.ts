@@ -1,6 +1,6 @@
 /** What an error looks like in each dialect: the property every fuzzed rejection must satisfy. */
-import type { DialectName } from '../../functions/routes.ts';
-import type { Reply } from '../support/server.ts';
+import type { DialectName } from '#functions/routes.ts';
+import type { Reply } from '#test/support/server.ts';
 
 export function isDialectError(dialect: DialectName, reply: Reply): boolean {
   const body = reply.body as Record<string, unknown> | undefined;

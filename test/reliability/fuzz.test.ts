@@ -5,12 +5,14 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { routes } from '../../functions/routes.ts';
-import { call, startTestServer, type TestServer, responsysLogin } from '../support/server.ts';
-import { createTable, readSeedFile, snapshotTable } from '../support/table.ts';
-import { loadSeed } from '../../shared/seed/load.ts';
+
+import { routes } from '#functions/routes.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { call, responsysLogin, startTestServer, type TestServer } from '#test/support/server.ts';
+import { createTable, readSeedFile, snapshotTable } from '#test/support/table.ts';
+
 import { isDialectError } from './dialect-format.ts';
-import { requestFor, type Credentials } from './requests.ts';
+import { type Credentials, requestFor } from './requests.ts';
 
 // The fuzzer is not testing rate limits. shared/config.ts reads this once: set before any import.
 vi.hoisted(() => {
@@ -41,8 +43,13 @@ describe.each(routes.map((route) => [`${route.method} ${route.path}`, route] as 
         const reply = await call(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
         expect(reply.status, `${request.method} ${request.path} → ${reply.status} ${reply.text.slice(0, 300)}`).toBeLessThan(500);
         if (reply.status >= 400) {
-          expect(isDialectError(route.dialect, reply), `not in the ${route.dialect} error format: ${reply.status} ${reply.text.slice(0, 300)}`).toBe(true);
-          expect(await snapshotTable(), `${request.method} ${request.path} was rejected (${reply.status}) but changed the table`).toEqual(before);
+          expect(
+            isDialectError(route.dialect, reply),
+            `not in the ${route.dialect} error format: ${reply.status} ${reply.text.slice(0, 300)}`,
+          ).toBe(true);
+          expect(await snapshotTable(), `${request.method} ${request.path} was rejected (${reply.status}) but changed the table`).toEqual(
+            before,
+          );
         }
       }),
       { numRuns: RUNS },

@@ -5,8 +5,9 @@
  * known parameter names is covered without new test code; a route with neither is reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type Route } from '../../functions/routes.ts';
-import { startSeededServer, call, type Reply, type TestServer, responsysLogin } from '../support/server.ts';
+
+import { type Route, routes } from '#functions/routes.ts';
+import { call, type Reply, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 let server: TestServer;
 let responsysTokenB = '';
@@ -27,15 +28,39 @@ const refs: Record<string, [string, string]> = {
 const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string) => { query?: string; body?: string } }> = {
   NetuxListOrganizations: { refs: ['organization-third', 'missing-label'], build: (ref) => ({ query: `label=${ref}` }) },
   NetuxCreateOrganization: { refs: ['organization-third', 'missing-label'], build: (ref) => ({ body: JSON.stringify({ label: ref }) }) },
-  NetuxBulkUpdate: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([{ id: ref, name: 'x' }]) }) },
-  NetuxBulkFullUpdate: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([{ id: ref, label: 'isolated-label' }]) }) },
+  NetuxBulkUpdate: {
+    refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'],
+    build: (ref) => ({ body: JSON.stringify([{ id: ref, name: 'x' }]) }),
+  },
+  NetuxBulkFullUpdate: {
+    refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'],
+    build: (ref) => ({ body: JSON.stringify([{ id: ref, label: 'isolated-label' }]) }),
+  },
   NetuxBulkCreate: { refs: ['organization-third', 'missing-label'], build: (ref) => ({ body: JSON.stringify([{ label: ref }]) }) },
   NetuxBulkDelete: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([ref]) }) },
   EngagementListPublishers: { refs: ['partenaire_id_1', 'missing_partner'], build: () => ({}) },
-  EngagementSearchOrganizations: { refs: ['Organization Third', 'Missing Name'], build: (ref) => ({ query: `q=${encodeURIComponent(ref)}` }) },
-  ApidaeGetMembres: { refs: ['4000007', '9999999'], build: (ref) => ({ query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}` }) },
-  ApidaePostMembres: { refs: ['7', '9999999'], build: (ref) => ({ body: new URLSearchParams({ query: JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) } }) }).toString() }) },
-  ResponsysLogin: { refs: ['demo-user', 'missing-user'], build: (ref) => ({ body: `user_name=${ref}&password=other-password&auth_type=password` }) },
+  EngagementSearchOrganizations: {
+    refs: ['Organization Third', 'Missing Name'],
+    build: (ref) => ({ query: `q=${encodeURIComponent(ref)}` }),
+  },
+  ApidaeGetMembres: {
+    refs: ['4000007', '9999999'],
+    build: (ref) => ({
+      query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}`,
+    }),
+  },
+  ApidaePostMembres: {
+    refs: ['7', '9999999'],
+    build: (ref) => ({
+      body: new URLSearchParams({
+        query: JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) } }),
+      }).toString(),
+    }),
+  },
+  ResponsysLogin: {
+    refs: ['demo-user', 'missing-user'],
+    build: (ref) => ({ body: `user_name=${ref}&password=other-password&auth_type=password` }),
+  },
   ResponsysGetOrganizations: { refs: ['Organization Third', 'Missing Name'], build: () => ({}) },
   ResponsysListPrograms: { refs: ['Winback', 'Missing'], build: () => ({}) },
   ResponsysGetRateLimits: { refs: ['Winback', 'Missing'], build: () => ({}) },
@@ -50,7 +75,10 @@ const defaultBodies: Record<string, string> = {
 };
 
 function headersOfB(route: Route): Record<string, string> {
-  const json = { 'content-type': route.dialect === 'apidae' || route.name === 'ResponsysLogin' ? 'application/x-www-form-urlencoded' : 'application/json' };
+  const json = {
+    'content-type':
+      route.dialect === 'apidae' || route.name === 'ResponsysLogin' ? 'application/x-www-form-urlencoded' : 'application/json',
+  };
   switch (route.dialect) {
     case 'netux':
       return { ...json, 'X-Auth-Token': 'other-tenant-netux-token', 'X-Bulk-Operation': 'True' };
@@ -133,7 +161,15 @@ describe.each(routes.map((route) => [route.name, route] as const))('%s', (_name,
     expect(onA.status).toBeLessThan(500);
     expect(normalized(onA, masks)).toBe(normalized(onMissing, masks));
     // Nothing of tenant A shows in what B receives.
-    for (const secretOfA of ['Organization Third', 'partenaire_id_1', '409dba9c67d3bb19f554', 'Mon partenaire', 'Winback', '"USA"', '"APAC"']) {
+    for (const secretOfA of [
+      'Organization Third',
+      'partenaire_id_1',
+      '409dba9c67d3bb19f554',
+      'Mon partenaire',
+      'Winback',
+      '"USA"',
+      '"APAC"',
+    ]) {
       if (pair.includes(secretOfA)) continue;
       expect(onA.text, `${route.name} shows ${secretOfA} to tenant B`).not.toContain(secretOfA);
     }
@@ -149,11 +185,15 @@ describe('bulk tasks of tenant B on tenant A ids', () => {
         body: JSON.stringify([{ id, name: 'hijacked' }]),
       });
       await server.stepFunctions.idle();
-      const task = await call(`${server.url}/api/v2.0/tasks/${accepted.body.task.id}/`, { headers: { 'X-Auth-Token': 'other-tenant-netux-token' } });
+      const task = await call(`${server.url}/api/v2.0/tasks/${accepted.body.task.id}/`, {
+        headers: { 'X-Auth-Token': 'other-tenant-netux-token' },
+      });
       return { status: task.body.status, failures: task.body.failures.map((f: { code: number; detail: unknown }) => [f.code, f.detail]) };
     };
     expect(await report('409dba9c67d3bb19f554')).toEqual(await report('ffffffffffffffffffff'));
-    const own = await call(`${server.url}/api/v2.0/organizations/409dba9c67d3bb19f554/`, { headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' } });
+    const own = await call(`${server.url}/api/v2.0/organizations/409dba9c67d3bb19f554/`, {
+      headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' },
+    });
     expect(own.body.name).toBe('Organization Third');
   });
 });

@@ -1,7 +1,8 @@
 /** A bounded loopback load (fixed rate and duration, mixed reads and writes of all dialects): zero errors. */
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { mixedWorkload, runMixedLoad } from '../../bench/mixed-load.ts';
-import { startSeededServer, type TestServer, responsysLogin } from '../support/server.ts';
+
+import { mixedWorkload, runMixedLoad } from '#bench/mixed-load.ts';
+import { responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 // Read once per process by shared/config.ts: set before any module is imported.
 vi.hoisted(() => {

@@ -5,7 +5,8 @@
  * path parameters may help the generator reach deeper.
  */
 import fc from 'fast-check';
-import type { Route } from '../../functions/routes.ts';
+
+import type { Route } from '#functions/routes.ts';
 
 export interface Credentials {
   responsysToken: string;
@@ -28,7 +29,26 @@ const pathSamples: Record<string, string[]> = {
   campaignName: ['Spring Sale', 'Nope'],
 };
 
-const knownQueryKeys = ['page', 'page_size', 'search', 'label', 'name', 'sort_by', 'fields', 'q', 'rna', 'siret', 'limit', 'skip', 'offset', 'callback', 'responseFields', 'userStatus', 'apiKey', 'projetId'];
+const knownQueryKeys = [
+  'page',
+  'page_size',
+  'search',
+  'label',
+  'name',
+  'sort_by',
+  'fields',
+  'q',
+  'rna',
+  'siret',
+  'limit',
+  'skip',
+  'offset',
+  'callback',
+  'responseFields',
+  'userStatus',
+  'apiKey',
+  'projetId',
+];
 
 const headerText = fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x'));
 const nasty = fc.oneof(
@@ -46,7 +66,24 @@ const pathValue = (name: string) =>
   );
 
 /** Bodies: JSON of any shape, objects mutating the fields the dialects know, broken JSON, forms. */
-const knownFields = ['publisherIds', 'organizationName', 'label', 'name', 'description', 'favicon', 'logo', 'properties', 'isActive', 'app', 'id', 'attributes', 'query', 'user_name', 'password', 'auth_type'];
+const knownFields = [
+  'publisherIds',
+  'organizationName',
+  'label',
+  'name',
+  'description',
+  'favicon',
+  'logo',
+  'properties',
+  'isActive',
+  'app',
+  'id',
+  'attributes',
+  'query',
+  'user_name',
+  'password',
+  'auth_type',
+];
 const fieldValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty, fc.array(nasty, { maxLength: 3 }));
 const mutatedObject = fc.dictionary(fc.oneof(fc.constantFrom(...knownFields), fc.string({ maxLength: 10 })), fieldValue, { maxKeys: 5 });
 const body = fc.oneof(
@@ -56,12 +93,28 @@ const body = fc.oneof(
   mutatedObject.map((o) => `{"attributes":{"organizations":{"attributeValues":${JSON.stringify([o])}}}}`),
   fc.string({ maxLength: 60 }),
   fc.constantFrom('{"label": ', '[{"id": "x"', '{"publisherIds": ["a",]}', '\u0000', '{"a":1,"a":2}', '{"__proto__": {"x": 1}}'),
-  mutatedObject.map((o) => new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()),
+  mutatedObject.map((o) =>
+    new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString(),
+  ),
 );
 
 const apidaeQuery = fc.oneof(
-  fc.record({ projetId: fc.constant(1234), apiKey: fc.constant('demo-apidae-key'), filter: mutatedObject, responseFields: fc.option(fc.array(nasty, { maxLength: 2 })) }).map((q) => JSON.stringify(q)),
-  fc.record({ projetId: fc.oneof(fc.constant(1234), fieldValue), apiKey: fc.oneof(fc.constant('demo-apidae-key'), fieldValue), first: fieldValue, count: fieldValue }).map((q) => JSON.stringify(q)),
+  fc
+    .record({
+      projetId: fc.constant(1234),
+      apiKey: fc.constant('demo-apidae-key'),
+      filter: mutatedObject,
+      responseFields: fc.option(fc.array(nasty, { maxLength: 2 })),
+    })
+    .map((q) => JSON.stringify(q)),
+  fc
+    .record({
+      projetId: fc.oneof(fc.constant(1234), fieldValue),
+      apiKey: fc.oneof(fc.constant('demo-apidae-key'), fieldValue),
+      first: fieldValue,
+      count: fieldValue,
+    })
+    .map((q) => JSON.stringify(q)),
   nasty,
   fc.constant('{"projetId":1234,"apiKey":"demo-apidae-key","filter":{"communeCodePostal":"69000″}}'),
 );
@@ -75,18 +128,26 @@ function authHeaders(route: Route, credentials: Credentials): fc.Arbitrary<Recor
   };
   return fc.oneof(
     { weight: 4, arbitrary: fc.constant(valid[route.dialect]!) },
-    { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('X-Auth-Token', 'x-api-key', 'apikey', 'Authorization', 'X-Bulk-Operation', 'Idempotency-Key', 'content-type'), headerText, { maxKeys: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(
+        fc.constantFrom('X-Auth-Token', 'x-api-key', 'apikey', 'Authorization', 'X-Bulk-Operation', 'Idempotency-Key', 'content-type'),
+        headerText,
+        { maxKeys: 3 },
+      ),
+    },
   );
 }
 
 export function requestFor(route: Route, credentials: Credentials): fc.Arbitrary<FuzzRequest> {
   const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const pathArb = fc.tuple(...params.map(pathValue)).map((values) =>
-    values.reduce((path, value, i) => path.replace(`{${params[i]}}`, encodeURIComponent(value)), route.path),
-  );
+  const pathArb = fc
+    .tuple(...params.map(pathValue))
+    .map((values) => values.reduce((path, value, i) => path.replace(`{${params[i]}}`, encodeURIComponent(value)), route.path));
   const queryArb = fc.dictionary(fc.oneof(fc.constantFrom(...knownQueryKeys), fc.string({ maxLength: 8 })), nasty, { maxKeys: 4 });
-  const apidaeAuth =
-    route.path.includes('get-by-id') ? fc.constantFrom<Record<string, string>>({ apiKey: 'demo-apidae-key', projetId: '1234' }, {}) : fc.constant<Record<string, string>>({});
+  const apidaeAuth = route.path.includes('get-by-id')
+    ? fc.constantFrom<Record<string, string>>({ apiKey: 'demo-apidae-key', projetId: '1234' }, {})
+    : fc.constant<Record<string, string>>({});
   return fc
     .record({
       path: pathArb,
@@ -100,12 +161,18 @@ export function requestFor(route: Route, credentials: Credentials): fc.Arbitrary
     .map((r) => {
       const query = new URLSearchParams({ ...r.query, ...r.apidae });
       if (route.dialect === 'apidae' && route.path.endsWith('get-membres') && route.method === 'GET') query.set('query', r.apidaeQuery);
-      const formBody = route.dialect === 'apidae' && route.method === 'POST' ? new URLSearchParams({ query: r.apidaeQuery }).toString() : r.body;
+      const formBody =
+        route.dialect === 'apidae' && route.method === 'POST' ? new URLSearchParams({ query: r.apidaeQuery }).toString() : r.body;
       const search = query.toString();
       return {
         method: route.method,
         path: `${r.path}${r.trailingSlash ? '/' : ''}${search ? `?${search}` : ''}`,
-        headers: { ...(formBody?.includes('=') && !formBody.startsWith('{') ? { 'content-type': 'application/x-www-form-urlencoded' } : { 'content-type': 'application/json' }), ...r.headers },
+        headers: {
+          ...(formBody?.includes('=') && !formBody.startsWith('{')
+            ? { 'content-type': 'application/x-www-form-urlencoded' }
+            : { 'content-type': 'application/json' }),
+          ...r.headers,
+        },
         ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: formBody ?? '' }),
       };
     });

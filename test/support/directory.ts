@@ -1,10 +1,13 @@
 /** Direct reads of directory items for assertions (through the repositories, never raw keys). */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
+
+import { db, tableName } from '#shared/db/client.ts';
+import { keys } from '#shared/db/keys.ts';
 
 export async function getMappingForTest(tenantId: string, publisherId: string, clientId: string) {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }));
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }),
+  );
   return Item;
 }
 
@@ -16,5 +19,7 @@ export async function getAccessListForTest(tenantId: string, kind: 'program' | '
 
 /** Makes a credential look as it was stored before the admin listings existed (no GSI1 keys). */
 export async function dropListingKeys(kind: string, lookupId: string) {
-  await db.send(new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }));
+  await db.send(
+    new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+  );
 }

@@ -3,6 +3,7 @@
  * file a table of its own, exactly as Lambda configuration would (environment variables).
  */
 import { randomBytes } from 'node:crypto';
+
 import { inject } from 'vitest';
 
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');

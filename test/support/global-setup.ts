@@ -1,6 +1,7 @@
 /** One DynamoDB Local for the whole test run (in memory); each test file uses its own table in it. */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, type RunningDynamoDb } from '../../infra/local/dynamodb.ts';
+
+import { type RunningDynamoDb, startDynamoDbLocal } from '#infra/local/dynamodb.ts';
 
 let dynamo: RunningDynamoDb | undefined;
 

@@ -1,7 +1,8 @@
 /** The local API Gateway over the route table, on an ephemeral port, for end-to-end tests over HTTP. */
 import type { Server } from 'node:http';
-import { createLocalGateway, startBulkTaskRunner } from '../../infra/local/runtime.ts';
-import type { LocalStepFunctions } from '../../infra/local/step-functions.ts';
+
+import { createLocalGateway, startBulkTaskRunner } from '#infra/local/runtime.ts';
+import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
 
 export interface TestServer {
   url: string;
@@ -73,11 +74,21 @@ export async function responsysLogin(url: string, userName = 'demo-user', passwo
  */
 export async function startSecondInstance(): Promise<{ url: string; stop(): Promise<void> }> {
   const { spawn } = await import('node:child_process');
-  const { freePort } = await import('../../infra/local/dynamodb.ts');
+  const { freePort } = await import('#infra/local/dynamodb.ts');
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/start.ts', '--port', String(port), '--dynamodb-endpoint', process.env.DYNAMODB_ENDPOINT!, '--table', process.env.TABLE_NAME!],
+    [
+      '--import',
+      'tsx',
+      'infra/local/start.ts',
+      '--port',
+      String(port),
+      '--dynamodb-endpoint',
+      process.env.DYNAMODB_ENDPOINT!,
+      '--table',
+      process.env.TABLE_NAME!,
+    ],
     { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {

@@ -1,13 +1,14 @@
 /** Test helpers over the real DynamoDB Local table of this test file. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, localClient } from '../../infra/local/dynamodb.ts';
-import { db, tableName } from '../../shared/db/client.ts';
-import { loadSeed } from '../../shared/seed/load.ts';
-import { parseSeedFile } from '../../shared/seed/schema.ts';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+import { repoRoot } from '#functions/routes.ts';
+import { ensureTable, localClient } from '#infra/local/dynamodb.ts';
+import { db, tableName } from '#shared/db/client.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
 
 export async function createTable(): Promise<void> {
   const client = localClient(process.env.DYNAMODB_ENDPOINT!);
@@ -37,7 +38,5 @@ export async function snapshotTable(): Promise<Record<string, unknown>[]> {
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
-  return items
-    .filter((item) => !String(item.PK).startsWith('RL#'))
-    .sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
+  return items.filter((item) => !String(item.PK).startsWith('RL#')).sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
 }

@@ -1,7 +1,8 @@
 /** The local API Gateway builds events the way API Gateway REST does. */
 import { describe, expect, it } from 'vitest';
-import type { Route } from '../../functions/routes.ts';
-import { buildEvent, createRouter } from '../../infra/local/api-gateway.ts';
+
+import type { Route } from '#functions/routes.ts';
+import { buildEvent, createRouter } from '#infra/local/api-gateway.ts';
 
 const route = (path: string, method: Route['method'] = 'GET'): Route => ({
   name: path,
@@ -33,7 +34,13 @@ describe('router', () => {
 });
 
 describe('buildEvent', () => {
-  const request = { method: 'GET', url: '/a?x=1&x=2', headers: [['Host', 'h'] as [string, string]], body: Buffer.alloc(0), sourceIp: '127.0.0.1' };
+  const request = {
+    method: 'GET',
+    url: '/a?x=1&x=2',
+    headers: [['Host', 'h'] as [string, string]],
+    body: Buffer.alloc(0),
+    sourceIp: '127.0.0.1',
+  };
 
   it('uses null for absent maps and keeps multi-values', () => {
     const event = buildEvent({ ...request, url: '/a' }, route('/a'), {}, 'local');
@@ -55,7 +62,12 @@ describe('buildEvent', () => {
       'local',
     );
     expect(binary).toMatchObject({ isBase64Encoded: true, body: '/wA=' });
-    const json = buildEvent({ ...request, method: 'POST', headers: [['content-type', 'application/json']], body: Buffer.from('{"a":1}') }, route('/a', 'POST'), {}, 'local');
+    const json = buildEvent(
+      { ...request, method: 'POST', headers: [['content-type', 'application/json']], body: Buffer.from('{"a":1}') },
+      route('/a', 'POST'),
+      {},
+      'local',
+    );
     expect(json).toMatchObject({ isBase64Encoded: false, body: '{"a":1}' });
   });
 });

@@ -1,7 +1,8 @@
 /** Absolute URLs carry the scheme, host and stage (or base path) the client actually called. */
 import { describe, expect, it } from 'vitest';
-import { baseUrl } from '../../shared/http/types.ts';
-import type { HttpEvent } from '../../shared/http/types.ts';
+
+import type { HttpEvent } from '#shared/http/types.ts';
+import { baseUrl } from '#shared/http/types.ts';
 
 // Header names as the handler pipeline delivers them: lowercased by @middy/http-header-normalizer.
 const event = (path: string, fullPath: string, headers: Record<string, string>): HttpEvent =>
@@ -9,13 +10,27 @@ const event = (path: string, fullPath: string, headers: Record<string, string>):
 
 describe('baseUrl', () => {
   it('keeps the API Gateway stage in front of the resource path', () => {
-    expect(baseUrl(event('/api/v2.0/organizations/', '/v1/api/v2.0/organizations/', { host: 'abc.execute-api.eu-west-1.amazonaws.com', 'x-forwarded-proto': 'https' }))).toBe(
-      'https://abc.execute-api.eu-west-1.amazonaws.com/v1',
-    );
+    expect(
+      baseUrl(
+        event('/api/v2.0/organizations/', '/v1/api/v2.0/organizations/', {
+          host: 'abc.execute-api.eu-west-1.amazonaws.com',
+          'x-forwarded-proto': 'https',
+        }),
+      ),
+    ).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/v1');
   });
 
   it('keeps a custom domain base path, and none when there is none', () => {
-    expect(baseUrl(event('/rest/api/v1.3/auth/token', '/directory/rest/api/v1.3/auth/token', { host: 'api.example.org', 'x-forwarded-proto': 'https' }))).toBe('https://api.example.org/directory');
-    expect(baseUrl(event('/v0/publisher', '/v0/publisher', { host: '127.0.0.1:3000', 'x-forwarded-proto': 'http' }))).toBe('http://127.0.0.1:3000');
+    expect(
+      baseUrl(
+        event('/rest/api/v1.3/auth/token', '/directory/rest/api/v1.3/auth/token', {
+          host: 'api.example.org',
+          'x-forwarded-proto': 'https',
+        }),
+      ),
+    ).toBe('https://api.example.org/directory');
+    expect(baseUrl(event('/v0/publisher', '/v0/publisher', { host: '127.0.0.1:3000', 'x-forwarded-proto': 'http' }))).toBe(
+      'http://127.0.0.1:3000',
+    );
   });
 });

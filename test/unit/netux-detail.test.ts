@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { netuxDetail } from '../../shared/dialects/netux/dialect.ts';
-import { decoyPasswordHash, digestsEqual, hashPassword, sha256, verifyPassword } from '../../shared/crypto.ts';
+
+import { decoyPasswordHash, digestsEqual, hashPassword, sha256, verifyPassword } from '#shared/crypto.ts';
+import { netuxDetail } from '#shared/dialects/netux/dialect.ts';
 
 describe('netuxDetail', () => {
   it('groups field messages, nests bulk items by index, and names body-level problems non_field_errors', () => {

@@ -3,11 +3,13 @@
  * query string), plain-text errors, JSONP on request.
  */
 import type * as z from 'zod/mini';
-import { digestsEqual, sha256 } from '../../crypto.ts';
-import { getCredential } from '../../db/credentials.ts';
-import { AppError } from '../../errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
-import { text, type HttpEvent } from '../../http/types.ts';
+
+import { digestsEqual, sha256 } from '#shared/crypto.ts';
+import { getCredential } from '#shared/db/credentials.ts';
+import { AppError } from '#shared/errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { type HttpEvent, text } from '#shared/http/types.ts';
+
 import { readSearchQuery } from './query.ts';
 
 const FORBIDDEN = 'Accès interdit';
@@ -18,7 +20,9 @@ function credentialsOf(event: HttpEvent): { projetId: unknown; apiKey: unknown }
     return { projetId: event.queryStringParameters?.projetId, apiKey: event.queryStringParameters?.apiKey };
   }
   const query = readSearchQuery(event);
-  return typeof query === 'object' && query !== null ? (query as { projetId: unknown; apiKey: unknown }) : { projetId: undefined, apiKey: undefined };
+  return typeof query === 'object' && query !== null
+    ? (query as { projetId: unknown; apiKey: unknown })
+    : { projetId: undefined, apiKey: undefined };
 }
 
 export const apidae: Dialect = {
@@ -26,7 +30,8 @@ export const apidae: Dialect = {
   maxBodyBytes: 1024 * 1024,
   async authenticate(event) {
     const { projetId, apiKey } = credentialsOf(event);
-    const project = typeof projetId === 'number' || (typeof projetId === 'string' && /^\d{1,15}$/.test(projetId)) ? String(projetId) : undefined;
+    const project =
+      typeof projetId === 'number' || (typeof projetId === 'string' && /^\d{1,15}$/.test(projetId)) ? String(projetId) : undefined;
     if (!project || typeof apiKey !== 'string') throw new AppError('forbidden', FORBIDDEN);
     const credential = await getCredential('apidae', project);
     if (!credential?.secretHash || !digestsEqual(sha256(apiKey), credential.secretHash)) throw new AppError('forbidden', FORBIDDEN);
@@ -54,5 +59,6 @@ export const apidae: Dialect = {
   },
 };
 
-export const apidaeEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
-  createEndpoint(apidae, options);
+export const apidaeEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  options: EndpointOptions<P, Q, B>,
+) => createEndpoint(apidae, options);

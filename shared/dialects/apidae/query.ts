@@ -1,8 +1,9 @@
 /** The Apidae `query` parameter: URL-encoded JSON in the query string (GET) or a form field (POST). */
 import * as z from 'zod/mini';
-import { AppError } from '../../errors.ts';
-import { requiredFieldMessage, zodIssues } from '../../http/handler.ts';
-import type { HttpEvent } from '../../http/types.ts';
+
+import { AppError } from '#shared/errors.ts';
+import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
+import type { HttpEvent } from '#shared/http/types.ts';
 
 export const RESPONSE_FIELDS = ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'] as const;
 export type ResponseField = (typeof RESPONSE_FIELDS)[number];
@@ -30,7 +31,9 @@ export function readSearchQuery(event: HttpEvent): unknown {
     value = JSON.parse(raw);
   } catch (error) {
     const hint = TYPOGRAPHIC_QUOTES.test(raw) ? ' (des guillemets typographiques remplacent des guillemets droits ")' : '';
-    throw new AppError('validation', `Le paramètre query n'est pas du JSON valide${hint} : ${(error as Error).message}`, { location: 'query' });
+    throw new AppError('validation', `Le paramètre query n'est pas du JSON valide${hint} : ${(error as Error).message}`, {
+      location: 'query',
+    });
   }
   parsed.set(event, value);
   return value;
@@ -64,7 +67,8 @@ export const searchQuerySchema = z.object({
 
 export function parseSearchQuery(event: HttpEvent): z.output<typeof searchQuerySchema> {
   const result = searchQuerySchema.safeParse(readSearchQuery(event), { error: requiredFieldMessage });
-  if (!result.success) throw new AppError('validation', 'Paramètre query invalide.', { location: 'query', issues: zodIssues(result.error) });
+  if (!result.success)
+    throw new AppError('validation', 'Paramètre query invalide.', { location: 'query', issues: zodIssues(result.error) });
   return result.data;
 }
 
@@ -80,11 +84,18 @@ export function parseResponseFieldsParam(raw: string | undefined): ResponseField
     throw new AppError('validation', `responseFields n'est pas du JSON valide : ${(error as Error).message}`, { location: 'query' });
   }
   const result = responseFieldsSchema.safeParse(list);
-  if (!result.success) throw new AppError('validation', 'responseFields invalide.', { location: 'query', issues: zodIssues(result.error).map((i) => ({ ...i, path: ['responseFields', ...i.path] })) });
+  if (!result.success)
+    throw new AppError('validation', 'responseFields invalide.', {
+      location: 'query',
+      issues: zodIssues(result.error).map((i) => ({ ...i, path: ['responseFields', ...i.path] })),
+    });
   return result.data;
 }
 
 /** JSONP callback names: a plain JavaScript identifier path such as `cb` or `jQuery123.cb`. */
 export const callbackSchema = z
   .string()
-  .check(z.maxLength(128), z.regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'callback must be a JavaScript identifier path such as cb or jQuery123.cb'));
+  .check(
+    z.maxLength(128),
+    z.regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'callback must be a JavaScript identifier path such as cb or jQuery123.cb'),
+  );

@@ -1,7 +1,8 @@
 /** Apidae member objects, their optional blocks, permission levels, JSONP and the 5 MB rule. */
-import type { Organization } from '../../domain/organization.ts';
-import { AppError } from '../../errors.ts';
-import { text, type HttpResult } from '../../http/types.ts';
+import type { Organization } from '#shared/domain/organization.ts';
+import { AppError } from '#shared/errors.ts';
+import { type HttpResult, text } from '#shared/http/types.ts';
+
 import type { ResponseField, UserStatus } from './query.ts';
 
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -57,5 +58,7 @@ export function membersResponse(members: unknown[], callback: string | undefined
     );
   }
   // The size check needs the serialized body: answer that string rather than serializing twice.
-  return callback ? text(200, `${callback}(${body})`, 'application/javascript; charset=utf-8') : text(200, body, 'application/json; charset=utf-8');
+  return callback
+    ? text(200, `${callback}(${body})`, 'application/javascript; charset=utf-8')
+    : text(200, body, 'application/json; charset=utf-8');
 }

@@ -1,10 +1,11 @@
 /** Engagement (API Engagement /v0) wire rules: x-api-key / apikey auth, `{ok:false, code, message}` errors. */
 import * as z from 'zod/mini';
-import { sha256 } from '../../crypto.ts';
-import { getCredential } from '../../db/credentials.ts';
-import { AppError } from '../../errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
-import { header, json, type HttpResult } from '../../http/types.ts';
+
+import { sha256 } from '#shared/crypto.ts';
+import { getCredential } from '#shared/db/credentials.ts';
+import { AppError } from '#shared/errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { header, type HttpResult, json } from '#shared/http/types.ts';
 
 const fail = (status: number, code: string, message: unknown): HttpResult => json(status, { ok: false, code, message });
 
@@ -24,7 +25,10 @@ export const engagement: Dialect = {
     switch (error?.kind) {
       case 'validation': {
         const issues = error.options.issues ?? [];
-        const message = issues.length === 1 && issues[0]!.path.length === 0 ? issues[0]!.message : issues.map((i) => ({ path: i.path, message: i.message }));
+        const message =
+          issues.length === 1 && issues[0]!.path.length === 0
+            ? issues[0]!.message
+            : issues.map((i) => ({ path: i.path, message: i.message }));
         return fail(400, validationCodes[error.options.location ?? 'body'], message);
       }
       case 'unauthenticated':
@@ -46,8 +50,9 @@ export const engagement: Dialect = {
   },
 };
 
-export const engagementEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
-  createEndpoint(engagement, options);
+export const engagementEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  options: EndpointOptions<P, Q, B>,
+) => createEndpoint(engagement, options);
 
 /** Path identifiers: non-empty, at most 200 characters, no control characters. */
 export const pathId = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'));

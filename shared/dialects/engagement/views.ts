@@ -1,7 +1,7 @@
 /** The Engagement publisher object and organization summary. */
-import type { Publisher } from '../../domain/directory.ts';
-import type { PartnerSetting } from '../../domain/engagement.ts';
-import type { Organization } from '../../domain/organization.ts';
+import type { Publisher } from '#shared/domain/directory.ts';
+import type { PartnerSetting } from '#shared/domain/engagement.ts';
+import type { Organization } from '#shared/domain/organization.ts';
 
 export const publisherView = (p: Publisher) => ({
   _id: p.id,

@@ -3,16 +3,18 @@
  * whole before anything starts (at most 10,000 items), an optional Idempotency-Key, and 202 with the
  * task id.
  */
-import { sha256 } from '../../crypto.ts';
-import { MAX_ITEMS, submitBulkTask, type BulkItem } from '../../domain/bulk-tasks.ts';
-import type { TaskKind } from '../../domain/task.ts';
-import { AppError, type Issue } from '../../errors.ts';
-import { requiredFieldMessage, zodIssues } from '../../http/handler.ts';
-import { header, json } from '../../http/types.ts';
+import { sha256 } from '#shared/crypto.ts';
+import { type BulkItem, MAX_ITEMS, submitBulkTask } from '#shared/domain/bulk-tasks.ts';
+import type { TaskKind } from '#shared/domain/task.ts';
+import { AppError, type Issue } from '#shared/errors.ts';
+import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
+import { header, json } from '#shared/http/types.ts';
+
 import { netuxEndpoint } from './dialect.ts';
 import { bulkItemSchemas } from './schemas.ts';
 
-const typeName = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'dict' : typeof value);
+const typeName = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'dict' : typeof value;
 
 function toItems(kind: TaskKind, body: unknown): BulkItem[] {
   if (!Array.isArray(body)) {
@@ -23,14 +25,22 @@ function toItems(kind: TaskKind, body: unknown): BulkItem[] {
   }
   if (body.length > MAX_ITEMS) throw new AppError('payload_too_large', `At most ${MAX_ITEMS} items per bulk request (got ${body.length}).`);
   if (body.length === 0) {
-    throw new AppError('validation', 'Validation Error.', { location: 'body', issues: [{ path: [], message: 'This list may not be empty.' }] });
+    throw new AppError('validation', 'Validation Error.', {
+      location: 'body',
+      issues: [{ path: [], message: 'This list may not be empty.' }],
+    });
   }
   const schema = bulkItemSchemas[kind];
   const issues: Issue[] = [];
   const items = body.map((raw, index): BulkItem => {
     const parsed = schema.safeParse(raw, { error: requiredFieldMessage });
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error).map((issue) => ({ ...issue, path: [index, ...(issue.path.length ? issue.path : ['non_field_errors'])] })));
+      issues.push(
+        ...zodIssues(parsed.error).map((issue) => ({
+          ...issue,
+          path: [index, ...(issue.path.length ? issue.path : ['non_field_errors'])],
+        })),
+      );
       return {};
     }
     const value = parsed.data;
@@ -53,7 +63,10 @@ export const bulkEndpoint = (kind: TaskKind) =>
       const items = toItems(kind, body);
       const idempotencyKey = header(event, 'idempotency-key');
       if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-        throw new AppError('validation', 'Validation Error.', { location: 'body', issues: [{ path: ['Idempotency-Key'], message: 'Must be 1 to 255 characters.' }] });
+        throw new AppError('validation', 'Validation Error.', {
+          location: 'body',
+          issues: [{ path: ['Idempotency-Key'], message: 'Must be 1 to 255 characters.' }],
+        });
       }
       const taskId = await submitBulkTask(principal.tenantId, {
         kind,

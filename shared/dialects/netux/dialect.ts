@@ -1,18 +1,18 @@
 /** Netux (Ubidots v2.0) wire rules: X-Auth-Token / ?token= auth, scopes, `{code, message, detail}` errors. */
 import * as z from 'zod/mini';
-import { sha256 } from '../../crypto.ts';
-import { getCredential } from '../../db/credentials.ts';
-import type { NetuxScope } from '../../domain/credential.ts';
-import { AppError, type Issue } from '../../errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
-import { header, json, type HttpResult } from '../../http/types.ts';
+
+import { sha256 } from '#shared/crypto.ts';
+import { getCredential } from '#shared/db/credentials.ts';
+import type { NetuxScope } from '#shared/domain/credential.ts';
+import { AppError, type Issue } from '#shared/errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { header, type HttpResult, json } from '#shared/http/types.ts';
 
 const MISSING_CREDENTIALS = 'Authentication credentials were not provided.';
 
 export const BULK_HEADER_MISSING = 'Header `X-BULK-OPERATION` should be provided for bulk operation.';
 
-const envelope = (status: number, code: number, message: string, detail: unknown = message) =>
-  json(status, { code, message, detail });
+const envelope = (status: number, code: number, message: string, detail: unknown = message) => json(status, { code, message, detail });
 
 /** Validation issues → Netux `detail`: `{field: [msg]}`, per item `{index: {field: [msg]}}`, or `non_field_errors`. */
 export function netuxDetail(issues: Issue[]): Record<string, unknown> {
@@ -65,15 +65,21 @@ export const netux: Dialect = {
       case 'payload_too_large':
         return envelope(413, 413001, 'Request entity too large.', error.message);
       case 'rate_limited':
-        return envelope(429, 429001, 'Request was throttled.', `Request was throttled. Expected available in ${error.options.retryAfterSeconds ?? 1} seconds.`);
+        return envelope(
+          429,
+          429001,
+          'Request was throttled.',
+          `Request was throttled. Expected available in ${error.options.retryAfterSeconds ?? 1} seconds.`,
+        );
       default:
         return envelope(500, 500001, 'Internal server error.');
     }
   },
 };
 
-export const netuxEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
-  createEndpoint(netux, options);
+export const netuxEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  options: EndpointOptions<P, Q, B>,
+) => createEndpoint(netux, options);
 
 /** Path key: an id or `~label`; anything that matches nothing is a 404, never a 400. */
 export const organizationKeyParams = z.object({ key: z.string() });

@@ -1,7 +1,8 @@
 /** Netux request bodies (zod/mini). Unknown keys are ignored, as the vendor does. */
 import * as z from 'zod/mini';
-import { LABEL_PATTERN, LABEL_RULE } from '../../labels.ts';
-import { unstorableJsonReason } from '../../storable-json.ts';
+
+import { LABEL_PATTERN, LABEL_RULE } from '#shared/labels.ts';
+import { unstorableJsonReason } from '#shared/storable-json.ts';
 
 const label = z.string().check(z.regex(LABEL_PATTERN, LABEL_RULE));
 const imageUrl = z.union([z.url({ message: 'Enter a valid URL.' }), z.null()]);

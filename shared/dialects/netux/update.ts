@@ -1,11 +1,12 @@
 /** PATCH and PUT on one organization differ only in their schema and whether absent fields reset. */
-import { organizationView } from './views.ts';
+import { parseOrganizationKey } from '#shared/domain/organization.ts';
+import { updateOrganization } from '#shared/domain/organization-writes.ts';
+import { appsFor } from '#shared/domain/organizations.ts';
+import { baseUrl, json } from '#shared/http/types.ts';
+
 import { netuxEndpoint, organizationKeyParams } from './dialect.ts';
 import { fullOrganization, organizationFields } from './schemas.ts';
-import { parseOrganizationKey } from '../../domain/organization.ts';
-import { updateOrganization } from '../../domain/organization-writes.ts';
-import { appsFor } from '../../domain/organizations.ts';
-import { baseUrl, json } from '../../http/types.ts';
+import { organizationView } from './views.ts';
 
 export const updateEndpoint = (mode: 'partial' | 'full') =>
   netuxEndpoint({

@@ -1,6 +1,6 @@
 /** The Netux Organization object. */
-import type { TaskReport } from '../../domain/bulk-tasks.ts';
-import type { App, Organization } from '../../domain/organization.ts';
+import type { TaskReport } from '#shared/domain/bulk-tasks.ts';
+import type { App, Organization } from '#shared/domain/organization.ts';
 
 const image = (url: string | null) => (url === null ? null : { h36: url, h50: url, raw: url });
 

@@ -1,14 +1,17 @@
 /** The program and campaign access endpoints are twins: one definition per kind and verb. */
 import * as z from 'zod/mini';
-import { accessOf, setAccess } from '../../domain/access-lists.ts';
-import type { AccessListKind } from '../../domain/directory.ts';
-import { json } from '../../http/types.ts';
+
+import { accessOf, setAccess } from '#shared/domain/access-lists.ts';
+import type { AccessListKind } from '#shared/domain/directory.ts';
+import { json } from '#shared/http/types.ts';
+
 import { responsysEndpoint } from './dialect.ts';
 import { assignedView } from './views.ts';
 
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const params = { program: z.object({ programName: name }), campaign: z.object({ campaignName: name }) };
-const nameOf = (kind: AccessListKind, p: { programName?: string; campaignName?: string }) => (kind === 'program' ? p.programName! : p.campaignName!);
+const nameOf = (kind: AccessListKind, p: { programName?: string; campaignName?: string }) =>
+  kind === 'program' ? p.programName! : p.campaignName!;
 
 const body = z.object({
   attributes: z.object({

@@ -1,11 +1,12 @@
 /** Responsys (Oracle Responsys REST v1.3) wire rules: raw token in Authorization, `{type,title,errorCode,detail,errorDetails}` errors. */
 import type * as z from 'zod/mini';
-import { sha256 } from '../../crypto.ts';
-import { getCredential } from '../../db/credentials.ts';
-import type { AccessListProblem } from '../../domain/access-lists.ts';
-import { AppError } from '../../errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '../../http/handler.ts';
-import { header, json, type HttpResult } from '../../http/types.ts';
+
+import { sha256 } from '#shared/crypto.ts';
+import { getCredential } from '#shared/db/credentials.ts';
+import type { AccessListProblem } from '#shared/domain/access-lists.ts';
+import { AppError } from '#shared/errors.ts';
+import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { header, type HttpResult, json } from '#shared/http/types.ts';
 
 export const fail = (status: number, errorCode: string, title: string, detail: string): HttpResult =>
   json(status, { type: '', title, errorCode, detail, errorDetails: [] });
@@ -33,7 +34,12 @@ export const responsys: Dialect = {
       case 'validation': {
         if (about?.problem === 'organization-name') {
           const reason = about.matches === 0 ? 'Invalid attribute value' : 'Ambiguous attribute value';
-          return fail(400, 'SET_OBJECT_ATTRIBUTE_EXCEPTION', 'Set Object Attribute Exception', `Unable to set Access Attributes for the ${about.kind}. ${reason}: ${about.value}`);
+          return fail(
+            400,
+            'SET_OBJECT_ATTRIBUTE_EXCEPTION',
+            'Set Object Attribute Exception',
+            `Unable to set Access Attributes for the ${about.kind}. ${reason}: ${about.value}`,
+          );
         }
         const problems = (error.options.issues ?? []).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
         return error.options.location === 'body' || error.options.location === 'header'
@@ -53,12 +59,18 @@ export const responsys: Dialect = {
       case 'payload_too_large':
         return fail(413, 'REQUEST_TOO_LARGE', 'Request too large', error.message);
       case 'rate_limited':
-        return fail(429, 'API_LIMIT_EXCEEDED', 'API limit exceeded', `Throttling limit exceeded. Retry after ${error.options.retryAfterSeconds ?? 1} seconds.`);
+        return fail(
+          429,
+          'API_LIMIT_EXCEEDED',
+          'API limit exceeded',
+          `Throttling limit exceeded. Retry after ${error.options.retryAfterSeconds ?? 1} seconds.`,
+        );
       default:
         return fail(500, 'INTERNAL_SERVER_ERROR', 'Internal server error', 'An unexpected error occurred.');
     }
   },
 };
 
-export const responsysEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(options: EndpointOptions<P, Q, B>) =>
-  createEndpoint(responsys, options);
+export const responsysEndpoint = <P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType>(
+  options: EndpointOptions<P, Q, B>,
+) => createEndpoint(responsys, options);

@@ -1,6 +1,6 @@
 /** Responsys shapes: tree nodes (children omitted on leaves), assigned attributes, programs. */
-import type { AccessList } from '../../domain/directory.ts';
-import type { TreeNode } from '../../domain/organization-tree.ts';
+import type { AccessList } from '#shared/domain/directory.ts';
+import type { TreeNode } from '#shared/domain/organization-tree.ts';
 
 export interface NodeView {
   id: number;

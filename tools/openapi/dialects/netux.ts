@@ -1,8 +1,9 @@
 /** Netux (`/api/v2.0`): organizations CRUD and asynchronous bulk tasks. */
 import * as z from 'zod/mini';
-import { netux } from '../../../shared/dialects/netux/dialect.ts';
-import { bulkItemSchemas } from '../../../shared/dialects/netux/schemas.ts';
-import type { DialectDoc, ResponseDoc } from '../document.ts';
+
+import { netux } from '#shared/dialects/netux/dialect.ts';
+import { bulkItemSchemas } from '#shared/dialects/netux/schemas.ts';
+import type { DialectDoc, ResponseDoc } from '#tools/openapi/document.ts';
 
 const image = z.nullable(z.object({ h36: z.string(), h50: z.string(), raw: z.string() }));
 const organization = z.object({
@@ -42,7 +43,14 @@ const accepted: ResponseDoc = {
   example: { task: { id: '6b039c49edecb7a15ed1' } },
 };
 const bulkHeaders = [
-  { name: 'X-Bulk-Operation', in: 'header', required: true, schema: { type: 'string' }, example: 'true', description: 'Required on every bulk request (any value).' },
+  {
+    name: 'X-Bulk-Operation',
+    in: 'header',
+    required: true,
+    schema: { type: 'string' },
+    example: 'true',
+    description: 'Required on every bulk request (any value).',
+  },
   {
     name: 'Idempotency-Key',
     in: 'header',
@@ -63,13 +71,23 @@ const doc: DialectDoc = {
   ],
   tagOf: (route) => (route.path.includes('bulk') || route.path.includes('tasks') ? 'Bulk' : 'Organizations'),
   securitySchemes: {
-    authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'An API token. Demo: `oaXBo6ODhIjPsusNRPUGIK4d72bc73` (scopes read, write, bulk).' },
+    authToken: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Auth-Token',
+      description: 'An API token. Demo: `oaXBo6ODhIjPsusNRPUGIK4d72bc73` (scopes read, write, bulk).',
+    },
     tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same token as a query parameter.' },
   },
   security: [{ authToken: [] }, { tokenQuery: [] }],
   schemas: {
     Organization: organization,
-    OrganizationPage: z.object({ count: z.int(), next: z.nullable(z.string()), previous: z.nullable(z.string()), results: z.array(z.record(z.string(), z.unknown())) }),
+    OrganizationPage: z.object({
+      count: z.int(),
+      next: z.nullable(z.string()),
+      previous: z.nullable(z.string()),
+      results: z.array(z.record(z.string(), z.unknown())),
+    }),
     Task: z.object({
       id: z.string(),
       kind: z.enum(['bulk_create', 'bulk_update', 'bulk_full_update', 'bulk_delete']),
@@ -83,11 +101,15 @@ const doc: DialectDoc = {
       created: z.optional(z.array(z.object({ index: z.int(), id: z.string() }))),
     }),
   },
-  error: { mediaType: 'application/json', schema: z.object({ code: z.optional(z.int()), message: z.optional(z.string()), detail: z.unknown() }) },
+  error: {
+    mediaType: 'application/json',
+    schema: z.object({ code: z.optional(z.int()), message: z.optional(z.string()), detail: z.unknown() }),
+  },
   operations: {
     NetuxListOrganizations: {
       summary: 'List organizations',
-      description: 'Filtered (`search`, `label`, `name`), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result.',
+      description:
+        'Filtered (`search`, `label`, `name`), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result.',
       example: { query: { page_size: '2', sort_by: 'label' } },
       responses: {
         200: {
@@ -102,7 +124,19 @@ const doc: DialectDoc = {
       description: '`label` is required and unique in the tenant; `name` defaults to the label.',
       example: { body: { label: 'new-organization', name: 'New organization', description: 'Created from the docs page' } },
       errors: ['conflict'],
-      responses: { 201: one('The created organization.', { ...usa, id: '6b03a2f1c4d5e6f708192a3b', label: 'new-organization', name: 'New organization', description: 'Created from the docs page', properties: {}, app: null, logo: null, usersCount: 0 }) },
+      responses: {
+        201: one('The created organization.', {
+          ...usa,
+          id: '6b03a2f1c4d5e6f708192a3b',
+          label: 'new-organization',
+          name: 'New organization',
+          description: 'Created from the docs page',
+          properties: {},
+          app: null,
+          logo: null,
+          usersCount: 0,
+        }),
+      },
     },
     NetuxGetOrganization: {
       summary: 'Retrieve an organization',
@@ -121,28 +155,51 @@ const doc: DialectDoc = {
       description: 'Every field not sent returns to its default; `label` is required.',
       example: { params: { key: '~apac' }, body: { label: 'apac', name: 'Asia-Pacific' } },
       errors: ['conflict'],
-      responses: { 200: one('The organization after the update.', { ...usa, id: '00000000000000004000007', label: 'apac', name: 'Asia-Pacific', description: '', properties: {}, app: null, logo: null, usersCount: 1 }) },
+      responses: {
+        200: one('The organization after the update.', {
+          ...usa,
+          id: '00000000000000004000007',
+          label: 'apac',
+          name: 'Asia-Pacific',
+          description: '',
+          properties: {},
+          app: null,
+          logo: null,
+          usersCount: 1,
+        }),
+      },
     },
     NetuxDeleteOrganization: {
       summary: 'Delete an organization',
-      description: 'Refused (400) while the organization has children; removes it from every Engagement mapping, sponsor link and program or campaign.',
+      description:
+        'Refused (400) while the organization has children; removes it from every Engagement mapping, sponsor link and program or campaign.',
       example: { params: { key: '~global' } },
       errors: ['conflict'],
       responses: { 204: { description: 'Deleted.' } },
     },
     NetuxBulkUpdate: {
       summary: 'Bulk: update fields of organizations',
-      description: 'Each item names an organization (`id`: an id or `~label`) and the fields to change. Every item is validated before the task is stored.',
+      description:
+        'Each item names an organization (`id`: an id or `~label`) and the fields to change. Every item is validated before the task is stored.',
       body: z.array(bulkItemSchemas.update),
       parameters: bulkHeaders,
-      example: { headers: { 'X-Bulk-Operation': 'true' }, body: [{ id: '~usa', description: 'United States of America' }, { id: '~organization-third', isActive: false }] },
+      example: {
+        headers: { 'X-Bulk-Operation': 'true' },
+        body: [
+          { id: '~usa', description: 'United States of America' },
+          { id: '~organization-third', isActive: false },
+        ],
+      },
       responses: { 202: accepted },
     },
     NetuxBulkFullUpdate: {
       summary: 'Bulk: replace organizations',
       body: z.array(bulkItemSchemas.replace),
       parameters: bulkHeaders,
-      example: { headers: { 'X-Bulk-Operation': 'true' }, body: [{ id: '~organization-fourth', label: 'organization-fourth', name: 'Organization Four' }] },
+      example: {
+        headers: { 'X-Bulk-Operation': 'true' },
+        body: [{ id: '~organization-fourth', label: 'organization-fourth', name: 'Organization Four' }],
+      },
       responses: { 202: accepted },
     },
     NetuxBulkCreate: {

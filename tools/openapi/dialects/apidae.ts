@@ -1,8 +1,9 @@
 /** Apidae (`/api/v002/membre`): member search with filters, response blocks and permission levels. */
 import * as z from 'zod/mini';
-import { apidae } from '../../../shared/dialects/apidae/dialect.ts';
-import { searchQuerySchema } from '../../../shared/dialects/apidae/query.ts';
-import { jsonSchema, type DialectDoc, type ResponseDoc } from '../document.ts';
+
+import { apidae } from '#shared/dialects/apidae/dialect.ts';
+import { searchQuerySchema } from '#shared/dialects/apidae/query.ts';
+import { type DialectDoc, jsonSchema, type ResponseDoc } from '#tools/openapi/document.ts';
 
 const named = z.object({ id: z.int(), nom: z.string() });
 const member = z.object({
@@ -15,9 +16,13 @@ const member = z.object({
   devise: z.nullable(z.string()),
   descriptifCommercial: z.nullable(z.string()),
   // Blocks, present when asked for in responseFields (and the project has full access).
-  utilisateurs: z.optional(z.array(z.object({ id: z.int(), prenom: z.nullable(z.string()), nom: z.nullable(z.string()), eMail: z.nullable(z.string()) }))),
+  utilisateurs: z.optional(
+    z.array(z.object({ id: z.int(), prenom: z.nullable(z.string()), nom: z.nullable(z.string()), eMail: z.nullable(z.string()) })),
+  ),
   objetsGeres: z.optional(z.array(z.unknown())),
-  projets: z.optional(z.array(z.object({ id: z.int(), nom: z.nullable(z.string()), type: z.nullable(z.string()), statut: z.nullable(z.string()) }))),
+  projets: z.optional(
+    z.array(z.object({ id: z.int(), nom: z.nullable(z.string()), type: z.nullable(z.string()), statut: z.nullable(z.string()) })),
+  ),
   relations: z.optional(z.array(z.unknown())),
   traductions: z.optional(z.array(z.unknown())),
   communes: z.optional(z.array(z.object({ code: z.string(), codePostal: z.nullable(z.string()), nom: z.string() }))),
@@ -43,11 +48,19 @@ const members = (description: string): ResponseDoc => ({
   schema: 'Membres',
   example: [usa],
   alternatives: {
-    'application/javascript': { schema: { type: 'string', description: 'JSONP: `callback(<the JSON array>)`.' }, example: 'cb([{"id":7,"nom":"USA"}])' },
+    'application/javascript': {
+      schema: { type: 'string', description: 'JSONP: `callback(<the JSON array>)`.' },
+      example: 'cb([{"id":7,"nom":"USA"}])',
+    },
   },
 });
 
-const searchExample = { projetId: 1234, apiKey: 'demo-apidae-key', responseFields: ['UTILISATEURS', 'PROJETS', 'COMMUNES'], filter: { idParrain: 7 } };
+const searchExample = {
+  projetId: 1234,
+  apiKey: 'demo-apidae-key',
+  responseFields: ['UTILISATEURS', 'PROJETS', 'COMMUNES'],
+  filter: { idParrain: 7 },
+};
 const searchQueryJson = jsonSchema(searchQuerySchema);
 
 const doc: DialectDoc = {
@@ -58,7 +71,12 @@ const doc: DialectDoc = {
   tags: [{ name: 'Membres', description: 'Members of the directory.' }],
   tagOf: () => 'Membres',
   securitySchemes: {
-    apiKey: { type: 'apiKey', in: 'query', name: 'apiKey', description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demo-apidae-key` (full access)." },
+    apiKey: {
+      type: 'apiKey',
+      in: 'query',
+      name: 'apiKey',
+      description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demo-apidae-key` (full access).",
+    },
   },
   security: [{ apiKey: [] }],
   schemas: { Membre: member, Membres: z.array(member) },
@@ -66,9 +84,17 @@ const doc: DialectDoc = {
   operations: {
     ApidaeGetMembres: {
       summary: 'Recherche de membres (GET, JSONP)',
-      description: 'The whole request is the `query` parameter: URL-encoded JSON with the credentials, the filter, the blocks and the optional paging.',
+      description:
+        'The whole request is the `query` parameter: URL-encoded JSON with the credentials, the filter, the blocks and the optional paging.',
       security: [],
-      parameters: [{ name: 'query', in: 'query', required: true, content: { 'application/json': { schema: searchQueryJson, example: searchExample } } }],
+      parameters: [
+        {
+          name: 'query',
+          in: 'query',
+          required: true,
+          content: { 'application/json': { schema: searchQueryJson, example: searchExample } },
+        },
+      ],
       example: { query: { query: JSON.stringify(searchExample) } },
       responses: { 200: members('The members that match, as a JSON array.') },
     },

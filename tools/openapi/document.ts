@@ -1,18 +1,18 @@
 /**
  * OpenAPI 3.1 documents, one per dialect, generated from the route table, the zod schemas each
- * handler validates with (its `contract`), and the dialect's description in infra/openapi/dialects/.
+ * handler validates with (its `contract`), and the dialect's description in tools/openapi/dialects/.
  * Error bodies are produced by the dialect's own error formatter, so they are exactly what it answers.
  * Used by `npm run openapi` (docs/openapi/<dialect>.json) and served live by the local server.
  */
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import * as z from 'zod/mini';
-import { routes, type DialectName, type Route } from '../../functions/routes.ts';
-import { AppError, type ErrorKind } from '../../shared/errors.ts';
-import type { Dialect, EndpointContract } from '../../shared/http/handler.ts';
-import type { HttpEvent } from '../../shared/http/types.ts';
+import { pathToFileURL } from 'node:url';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
+import * as z from 'zod/mini';
+
+import { type DialectName, repoRoot, type Route, routes } from '#functions/routes.ts';
+import { AppError, type ErrorKind } from '#shared/errors.ts';
+import type { Dialect, EndpointContract } from '#shared/http/handler.ts';
+import type { HttpEvent } from '#shared/http/types.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -74,7 +74,10 @@ export function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output' = 'inpu
 }
 
 const PROBLEMS: Record<ErrorKind, AppError> = {
-  validation: new AppError('validation', 'Validation Error.', { location: 'body', issues: [{ path: ['name'], message: 'This field is required.' }] }),
+  validation: new AppError('validation', 'Validation Error.', {
+    location: 'body',
+    issues: [{ path: ['name'], message: 'This field is required.' }],
+  }),
   unauthenticated: new AppError('unauthenticated', 'Authentication credentials were not provided.'),
   invalid_credentials: new AppError('invalid_credentials', 'Invalid token.'),
   forbidden: new AppError('forbidden', 'You do not have permission to perform this action.'),
@@ -84,7 +87,14 @@ const PROBLEMS: Record<ErrorKind, AppError> = {
   rate_limited: new AppError('rate_limited', 'Request was throttled.', { retryAfterSeconds: 42 }),
 };
 
-const exampleEvent = { headers: {}, queryStringParameters: null, pathParameters: null, resource: '/', path: '/', httpMethod: 'GET' } as unknown as HttpEvent;
+const exampleEvent = {
+  headers: {},
+  queryStringParameters: null,
+  pathParameters: null,
+  resource: '/',
+  path: '/',
+  httpMethod: 'GET',
+} as unknown as HttpEvent;
 
 /** The error kinds a route can answer: authentication, throttling, bad input, unknown resources, size. */
 function errorKinds(route: Route, contract: EndpointContract, doc: OperationDoc): ErrorKind[] {
@@ -113,7 +123,9 @@ function errorResponses(doc: DialectDoc, kinds: ErrorKind[]): Record<string, Jso
         String(status),
         {
           description: Object.keys(examples).join(', ').replaceAll('_', ' '),
-          ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } } } } : {}),
+          ...(status === 429
+            ? { headers: { 'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } } } }
+            : {}),
           content: { [doc.error.mediaType]: { schema: { $ref: '#/components/schemas/Error' }, examples } },
         },
       ]),
@@ -146,11 +158,22 @@ function requestBody(contract: EndpointContract, doc: OperationDoc): JsonObject 
 function successResponses(doc: DialectDoc, operation: OperationDoc): Record<string, JsonObject> {
   return Object.fromEntries(
     Object.entries(operation.responses).map(([status, response]) => {
-      const schema = typeof response.schema === 'string' ? { $ref: `#/components/schemas/${response.schema}` } : response.schema ? jsonSchema(response.schema, 'output') : undefined;
+      const schema =
+        typeof response.schema === 'string'
+          ? { $ref: `#/components/schemas/${response.schema}` }
+          : response.schema
+            ? jsonSchema(response.schema, 'output')
+            : undefined;
       const content = schema
-        ? { 'application/json': { schema, ...(response.example !== undefined ? { example: response.example } : {}) }, ...(response.alternatives ?? {}) }
+        ? {
+            'application/json': { schema, ...(response.example !== undefined ? { example: response.example } : {}) },
+            ...(response.alternatives ?? {}),
+          }
         : undefined;
-      return [status, { description: response.description, ...(response.headers ? { headers: response.headers } : {}), ...(content ? { content } : {}) }];
+      return [
+        status,
+        { description: response.description, ...(response.headers ? { headers: response.headers } : {}), ...(content ? { content } : {}) },
+      ];
     }),
   );
 }
@@ -187,7 +210,8 @@ export async function openApiDocument(doc: DialectDoc): Promise<JsonObject> {
     };
   }
   for (const name of Object.keys(doc.operations)) {
-    if (!dialectRoutes.some((route) => route.name === name)) throw new Error(`OpenAPI description for ${name}, which is not in the route table`);
+    if (!dialectRoutes.some((route) => route.name === name))
+      throw new Error(`OpenAPI description for ${name}, which is not in the route table`);
   }
   return {
     openapi: '3.1.0',

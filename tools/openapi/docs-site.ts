@@ -7,8 +7,10 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import type { DialectName } from '../../functions/routes.ts';
-import { allDocuments, dialectNames } from '../openapi/document.ts';
+
+import type { DialectName } from '#functions/routes.ts';
+
+import { allDocuments, dialectNames } from './document.ts';
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const ASSETS: Record<string, string> = {
@@ -17,7 +19,12 @@ const ASSETS: Record<string, string> = {
   'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
   'favicon-32x32.png': 'image/png',
 };
-const TITLES: Record<DialectName, string> = { engagement: 'Engagement (/v0)', netux: 'Netux (/api/v2.0)', apidae: 'Apidae (/api/v002/membre)', responsys: 'Responsys (/rest/api/v1.3)' };
+const TITLES: Record<DialectName, string> = {
+  engagement: 'Engagement (/v0)',
+  netux: 'Netux (/api/v2.0)',
+  apidae: 'Apidae (/api/v002/membre)',
+  responsys: 'Responsys (/rest/api/v1.3)',
+};
 
 const page = `<!doctype html>
 <html lang="en">

@@ -4,9 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
-import { putApp, listApps } from '../../shared/db/apps.ts';
-import { backfillListingKeys } from '../../shared/db/credentials.ts';
-import { getAccessList, listAccessLists, replaceAccess } from '../../shared/db/access-lists.ts';
+
+import { getAccessList, listAccessLists, replaceAccess } from '#shared/db/access-lists.ts';
+import { listApps, putApp } from '#shared/db/apps.ts';
+import { backfillListingKeys } from '#shared/db/credentials.ts';
 import {
   deleteDiffusion,
   getClientMapping,
@@ -21,15 +22,15 @@ import {
   putDiffusion,
   putPublisher,
   putTenant,
-} from '../../shared/db/directory.ts';
-import { issueCredential, listCredentials, revokeCredential, type CredentialRequest } from '../../shared/domain/credential-admin.ts';
-import type { NetuxScope, RateLimit } from '../../shared/domain/credential.ts';
-import type { AccessListKind } from '../../shared/domain/directory.ts';
-import { parseOrganizationKey } from '../../shared/domain/organization.ts';
-import { createOrganization, moveOrganization, setMemberData } from '../../shared/domain/organization-writes.ts';
-import { getOrganization, resolveOrganizationId } from '../../shared/domain/organizations.ts';
-import { AppError } from '../../shared/errors.ts';
-import { memberSchema, parseSeedFile } from '../../shared/seed/schema.ts';
+} from '#shared/db/directory.ts';
+import type { NetuxScope, RateLimit } from '#shared/domain/credential.ts';
+import { type CredentialRequest, issueCredential, listCredentials, revokeCredential } from '#shared/domain/credential-admin.ts';
+import type { AccessListKind } from '#shared/domain/directory.ts';
+import { parseOrganizationKey } from '#shared/domain/organization.ts';
+import { createOrganization, moveOrganization, setMemberData } from '#shared/domain/organization-writes.ts';
+import { getOrganization, resolveOrganizationId } from '#shared/domain/organizations.ts';
+import { AppError } from '#shared/errors.ts';
+import { memberSchema, parseSeedFile } from '#shared/seed/schema.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -56,7 +57,13 @@ export class UsageError extends Error {}
 
 const str = (values: Values, name: string) => values[name] as string;
 const opt = (values: Values, name: string) => values[name] as string | undefined;
-const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (value: string | undefined) =>
+  value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 const tenant = { tenant: { type: 'string', short: 't' } } as const satisfies Options;
 
 async function existingTenant(tenantId: string): Promise<string> {
@@ -104,21 +111,37 @@ function accessListCommands(kind: AccessListKind): Command[] {
       required: ['tenant'],
       async run(v, out) {
         const lists = await listAccessLists(await existingTenant(str(v, 'tenant')), kind);
-        out.result(lists.map((l) => ({ id: l.id, name: l.name, status: l.status, organizations: l.organizationIds.length })), ['id', 'name', 'status', 'organizations']);
+        out.result(
+          lists.map((l) => ({ id: l.id, name: l.name, status: l.status, organizations: l.organizationIds.length })),
+          ['id', 'name', 'status', 'organizations'],
+        );
       },
     },
     {
       group,
       action: 'create',
       summary: `Create (or update) a ${kind}`,
-      options: { ...tenant, id: { type: 'string' }, name: { type: 'string' }, status: { type: 'string', default: 'ACTIVE' }, description: { type: 'string' } },
+      options: {
+        ...tenant,
+        id: { type: 'string' },
+        name: { type: 'string' },
+        status: { type: 'string', default: 'ACTIVE' },
+        description: { type: 'string' },
+      },
       required: ['tenant', 'id', 'name'],
       async run(v, out) {
         const tenantId = await existingTenant(str(v, 'tenant'));
         const id = Number(str(v, 'id'));
         if (!Number.isInteger(id) || id < 1) throw new UsageError('--id is a positive integer');
         const existing = await getAccessList(tenantId, kind, str(v, 'name'));
-        await putAccessList(tenantId, { kind, id, name: str(v, 'name'), status: str(v, 'status'), description: opt(v, 'description') ?? null, organizationIds: existing?.organizationIds ?? [] });
+        await putAccessList(tenantId, {
+          kind,
+          id,
+          name: str(v, 'name'),
+          status: str(v, 'status'),
+          description: opt(v, 'description') ?? null,
+          organizationIds: existing?.organizationIds ?? [],
+        });
         out.result(`${existing ? 'Updated' : 'Created'} ${kind} ${str(v, 'name')} (${id}).`);
       },
     },
@@ -258,7 +281,9 @@ export const commands: Command[] = [
     required: ['tenant', 'id'],
     async run(v, out) {
       const { revoked, tokens } = await revokeCredential(await existingTenant(str(v, 'tenant')), str(v, 'id'));
-      out.result(`Revoked ${revoked.kind} credential ${revoked.credentialId} (${revoked.identifies})${tokens ? ` and ${tokens} session token(s)` : ''}.`);
+      out.result(
+        `Revoked ${revoked.kind} credential ${revoked.credentialId} (${revoked.identifies})${tokens ? ` and ${tokens} session token(s)` : ''}.`,
+      );
     },
   },
   {
@@ -351,14 +376,23 @@ export const commands: Command[] = [
     required: ['tenant', 'publisher'],
     async run(v, out) {
       const mappings = await listClientMappings(await existingTenant(str(v, 'tenant')), str(v, 'publisher'));
-      out.result(mappings.map((m) => ({ ...m, allowedPublisherIds: m.allowedPublisherIds.join(',') })), ['clientId', 'organizationId', 'allowedPublisherIds']);
+      out.result(
+        mappings.map((m) => ({ ...m, allowedPublisherIds: m.allowedPublisherIds.join(',') })),
+        ['clientId', 'organizationId', 'allowedPublisherIds'],
+      );
     },
   },
   {
     group: 'mappings',
     action: 'create',
     summary: "Map a publisher's client id to an existing organization (id or ~label)",
-    options: { ...tenant, publisher: { type: 'string' }, 'client-id': { type: 'string' }, organization: { type: 'string' }, allow: { type: 'string' } },
+    options: {
+      ...tenant,
+      publisher: { type: 'string' },
+      'client-id': { type: 'string' },
+      organization: { type: 'string' },
+      allow: { type: 'string' },
+    },
     required: ['tenant', 'publisher', 'client-id', 'organization'],
     async run(v, out) {
       const tenantId = await existingTenant(str(v, 'tenant'));
@@ -366,7 +400,12 @@ export const commands: Command[] = [
       const organizationId = await organizationIdOf(tenantId, str(v, 'organization'));
       const existing = await getClientMapping(tenantId, str(v, 'publisher'), str(v, 'client-id'));
       const allowed = opt(v, 'allow') === undefined ? (existing?.allowedPublisherIds ?? []) : list(opt(v, 'allow'));
-      await putClientMapping(tenantId, { publisherId: str(v, 'publisher'), clientId: str(v, 'client-id'), organizationId, allowedPublisherIds: allowed });
+      await putClientMapping(tenantId, {
+        publisherId: str(v, 'publisher'),
+        clientId: str(v, 'client-id'),
+        organizationId,
+        allowedPublisherIds: allowed,
+      });
       out.result(`${str(v, 'publisher')}/${str(v, 'client-id')} → organization ${organizationId}.`);
     },
   },
@@ -374,7 +413,13 @@ export const commands: Command[] = [
     group: 'organizations',
     action: 'create',
     summary: 'Create an organization (optionally under --parent, an id or ~label)',
-    options: { ...tenant, label: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' }, parent: { type: 'string' } },
+    options: {
+      ...tenant,
+      label: { type: 'string' },
+      name: { type: 'string' },
+      description: { type: 'string' },
+      parent: { type: 'string' },
+    },
     required: ['tenant', 'label'],
     async run(v, out) {
       const tenantId = await existingTenant(str(v, 'tenant'));
@@ -394,7 +439,11 @@ export const commands: Command[] = [
     options: { ...tenant, key: { type: 'string' } },
     required: ['tenant', 'key'],
     async run(v, out) {
-      const { appliedOps: _ops, version: _version, ...organization } = await getOrganization(await existingTenant(str(v, 'tenant')), parseOrganizationKey(str(v, 'key')));
+      const {
+        appliedOps: _ops,
+        version: _version,
+        ...organization
+      } = await getOrganization(await existingTenant(str(v, 'tenant')), parseOrganizationKey(str(v, 'key')));
       out.result(organization);
     },
   },
@@ -421,12 +470,17 @@ export const commands: Command[] = [
     async run(v, out) {
       const parsed = memberSchema.safeParse(await readJson(str(v, 'file')));
       if (!parsed.success) {
-        throw new AppError('validation', `Invalid member data:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
+        throw new AppError(
+          'validation',
+          `Invalid member data:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+        );
       }
       const { sponsor, ...member } = parsed.data;
       const tenantId = await existingTenant(str(v, 'tenant'));
       const updated = await setMemberData(tenantId, parseOrganizationKey(str(v, 'key')), { ...member, sponsorIntId: sponsor });
-      out.result(`Member data of ${updated.label} replaced (${updated.member.users.length} user(s), ${updated.member.projects.length} project(s)).`);
+      out.result(
+        `Member data of ${updated.label} replaced (${updated.member.users.length} user(s), ${updated.member.projects.length} project(s)).`,
+      );
     },
   },
   ...accessListCommands('program'),
@@ -448,12 +502,15 @@ export const commands: Command[] = [
     required: ['file'],
     async run(v, out) {
       const seed = parseSeedFile(await readJson(str(v, 'file')));
-      const { loadSeed } = await import('../../shared/seed/load.ts');
+      const { loadSeed } = await import('#shared/seed/load.ts');
       await loadSeed(seed, {
         concurrency: Number(str(v, 'concurrency')),
-        onProgress: ({ tenantId, organizationsDone, organizationsTotal }) => out.progress(organizationsDone, organizationsTotal, `${tenantId} organizations`),
+        onProgress: ({ tenantId, organizationsDone, organizationsTotal }) =>
+          out.progress(organizationsDone, organizationsTotal, `${tenantId} organizations`),
       });
-      out.result(`Loaded ${seed.tenants.length} tenant(s), ${seed.tenants.reduce((n, t) => n + t.organizations.length, 0)} organization(s).`);
+      out.result(
+        `Loaded ${seed.tenants.length} tenant(s), ${seed.tenants.reduce((n, t) => n + t.organizations.length, 0)} organization(s).`,
+      );
     },
   },
 ];

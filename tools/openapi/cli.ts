@@ -1,6 +1,7 @@
 /** `npm run openapi`: writes docs/openapi/<dialect>.json from the route table and the zod schemas. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+
 import { allDocuments } from './document.ts';
 
 export const openApiDir = resolve(import.meta.dirname, '../../docs/openapi');

@@ -1,7 +1,8 @@
 /** Responsys (`/rest/api/v1.3`): the organization tree and which organizations may access a program or campaign. */
 import * as z from 'zod/mini';
-import { responsys } from '../../../shared/dialects/responsys/dialect.ts';
-import type { DialectDoc, ResponseDoc } from '../document.ts';
+
+import { responsys } from '#shared/dialects/responsys/dialect.ts';
+import type { DialectDoc, ResponseDoc } from '#tools/openapi/document.ts';
 
 interface Node {
   id: number;
@@ -18,10 +19,15 @@ const node: z.ZodMiniType<Node> = z.object({
   },
 });
 const assigned = z.object({ id: z.int(), name: z.string(), lineage: z.string() });
-const attributes = <T extends z.ZodMiniType>(value: T) => z.object({ attributes: z.object({ organizations: z.object({ attributeValues: z.array(value) }) }) });
+const attributes = <T extends z.ZodMiniType>(value: T) =>
+  z.object({ attributes: z.object({ organizations: z.object({ attributeValues: z.array(value) }) }) });
 
 const welcomeAccess = { attributes: { organizations: { attributeValues: [{ id: 7, name: 'USA', lineage: '7:' }] } } };
-const access = (what: string): ResponseDoc => ({ description: `The organizations that can access the ${what}.`, schema: 'AssignedOrganizations', example: welcomeAccess });
+const access = (what: string): ResponseDoc => ({
+  description: `The organizations that can access the ${what}.`,
+  schema: 'AssignedOrganizations',
+  example: welcomeAccess,
+});
 const program = z.object({ id: z.int(), name: z.string(), status: z.string(), description: z.nullable(z.string()) });
 
 const doc: DialectDoc = {
@@ -36,8 +42,21 @@ const doc: DialectDoc = {
     { name: 'Rate limits', description: "The caller's limits." },
   ],
   tagOf: (route) =>
-    route.path.endsWith('auth/token') ? 'Authentication' : route.path.includes('ratelimit') ? 'Rate limits' : route.path.startsWith('/rest/api/v1.3/programs') ? 'Programs' : 'Organizations',
-  securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The `authToken` from `POST /rest/api/v1.3/auth/token`, sent as is. Demo user: `demo-user` / `demo-password-1`.' } },
+    route.path.endsWith('auth/token')
+      ? 'Authentication'
+      : route.path.includes('ratelimit')
+        ? 'Rate limits'
+        : route.path.startsWith('/rest/api/v1.3/programs')
+          ? 'Programs'
+          : 'Organizations',
+  securitySchemes: {
+    authToken: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description: 'The `authToken` from `POST /rest/api/v1.3/auth/token`, sent as is. Demo user: `demo-user` / `demo-password-1`.',
+    },
+  },
   security: [{ authToken: [] }],
   schemas: {
     OrganizationNode: node,
@@ -45,11 +64,21 @@ const doc: DialectDoc = {
     AssignedOrganizations: attributes(assigned),
     Program: program,
   },
-  error: { mediaType: 'application/json', schema: z.object({ type: z.string(), title: z.string(), errorCode: z.string(), detail: z.string(), errorDetails: z.array(z.unknown()) }) },
+  error: {
+    mediaType: 'application/json',
+    schema: z.object({
+      type: z.string(),
+      title: z.string(),
+      errorCode: z.string(),
+      detail: z.string(),
+      errorDetails: z.array(z.unknown()),
+    }),
+  },
   operations: {
     ResponsysLogin: {
       summary: 'Log in with a user name and password (or refresh a token)',
-      description: '`auth_type=password` with `user_name` and `password`; `auth_type=token` with the current token in `Authorization` issues a new one and revokes the old.',
+      description:
+        '`auth_type=password` with `user_name` and `password`; `auth_type=token` with the current token in `Authorization` issues a new one and revokes the old.',
       example: { body: { user_name: 'demo-user', password: 'demo-password-1', auth_type: 'password' } },
       responses: {
         200: {
@@ -69,7 +98,15 @@ const doc: DialectDoc = {
             attributes: {
               organizations: {
                 attributeValues: [
-                  { id: 7, name: 'USA', lineage: '7:', children: [{ id: 4000007, name: 'APAC', lineage: '7:4000007:' }, { id: 12000007, name: 'Global', lineage: '7:12000007:' }] },
+                  {
+                    id: 7,
+                    name: 'USA',
+                    lineage: '7:',
+                    children: [
+                      { id: 4000007, name: 'APAC', lineage: '7:4000007:' },
+                      { id: 12000007, name: 'Global', lineage: '7:12000007:' },
+                    ],
+                  },
                   { id: 20001, name: 'Organization Third', lineage: '20001:' },
                 ],
               },
@@ -84,13 +121,21 @@ const doc: DialectDoc = {
       example: { params: { programName: 'Welcome' }, body: { attributes: { organizations: { attributeValues: [{ name: 'USA' }] } } } },
       responses: { 200: access('program') },
     },
-    ResponsysGetProgramAccess: { summary: "Get a program's organizational access", example: { params: { programName: 'Welcome' } }, responses: { 200: access('program') } },
+    ResponsysGetProgramAccess: {
+      summary: "Get a program's organizational access",
+      example: { params: { programName: 'Welcome' } },
+      responses: { 200: access('program') },
+    },
     ResponsysSetCampaignAccess: {
       summary: "Update a campaign's organizational access",
       example: { params: { campaignName: 'Spring Sale' }, body: { attributes: { organizations: { attributeValues: [{ name: 'USA' }] } } } },
       responses: { 200: access('campaign') },
     },
-    ResponsysGetCampaignAccess: { summary: "Get a campaign's organizational access", example: { params: { campaignName: 'Spring Sale' } }, responses: { 200: access('campaign') } },
+    ResponsysGetCampaignAccess: {
+      summary: "Get a campaign's organizational access",
+      example: { params: { campaignName: 'Spring Sale' } },
+      responses: { 200: access('campaign') },
+    },
     ResponsysListPrograms: {
       summary: 'List programs',
       example: { query: { limit: '10' } },
@@ -98,21 +143,34 @@ const doc: DialectDoc = {
         200: {
           description: 'A page of programs (`limit` at most 200).',
           schema: z.object({ programs: z.array(program) }),
-          example: { programs: [{ id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' }, { id: 2, name: 'Winback', status: 'ACTIVE', description: null }] },
+          example: {
+            programs: [
+              { id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' },
+              { id: 2, name: 'Winback', status: 'ACTIVE', description: null },
+            ],
+          },
         },
       },
     },
     ResponsysGetProgram: {
       summary: 'Get a program',
       example: { params: { programName: 'Welcome' } },
-      responses: { 200: { description: 'The program.', schema: 'Program', example: { id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' } } },
+      responses: {
+        200: {
+          description: 'The program.',
+          schema: 'Program',
+          example: { id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' },
+        },
+      },
     },
     ResponsysGetRateLimits: {
       summary: 'Get the rate limits of the caller',
       responses: {
         200: {
           description: 'One entry per resource; all share one window per user.',
-          schema: z.array(z.object({ limit: z.int(), api: z.string(), resource_path: z.string(), verb: z.string(), description: z.string() })),
+          schema: z.array(
+            z.object({ limit: z.int(), api: z.string(), resource_path: z.string(), verb: z.string(), description: z.string() }),
+          ),
           example: [
             {
               limit: 600,

@@ -1,7 +1,8 @@
 /** Engagement (`/v0`): which publishing partners may broadcast an organization's missions. */
 import * as z from 'zod/mini';
-import { engagement } from '../../../shared/dialects/engagement/dialect.ts';
-import type { DialectDoc } from '../document.ts';
+
+import { engagement } from '#shared/dialects/engagement/dialect.ts';
+import type { DialectDoc } from '#tools/openapi/document.ts';
 
 const publisher = z.object({
   _id: z.string(),
@@ -28,8 +29,23 @@ const partnerOne = {
   campaign: true,
   annonceur: true,
 };
-const partnerThree = { ...partnerOne, _id: 'partenaire_id_3', name: 'Mon partenaire diffuseur 3', category: 'TERRITORIAL_COLLECTIVITIES', annonceur: false, logo: 'https://api-engagement-bucket.s3.fr-par.scw.cloud/publishers/partenaire_id_3/logo' };
-const partnerTwo = { ...partnerOne, _id: 'partenaire_id_2', name: 'Mon partenaire diffuseur 2', category: 'PUBLICS_SERVICES', widget: true, api: false, logo: 'https://api-engagement-bucket.s3.fr-par.scw.cloud/publishers/partenaire_id_2/logo' };
+const partnerThree = {
+  ...partnerOne,
+  _id: 'partenaire_id_3',
+  name: 'Mon partenaire diffuseur 3',
+  category: 'TERRITORIAL_COLLECTIVITIES',
+  annonceur: false,
+  logo: 'https://api-engagement-bucket.s3.fr-par.scw.cloud/publishers/partenaire_id_3/logo',
+};
+const partnerTwo = {
+  ...partnerOne,
+  _id: 'partenaire_id_2',
+  name: 'Mon partenaire diffuseur 2',
+  category: 'PUBLICS_SERVICES',
+  widget: true,
+  api: false,
+  logo: 'https://api-engagement-bucket.s3.fr-par.scw.cloud/publishers/partenaire_id_2/logo',
+};
 
 const partnerSettingsExample = {
   ok: true,
@@ -51,7 +67,14 @@ const doc: DialectDoc = {
     { name: 'Publishers', description: "The caller's partner publishers." },
   ],
   tagOf: (route) => (route.path.includes('publisher') ? 'Publishers' : 'Organizations'),
-  securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The publisher\'s API key (`apikey` is accepted too). Demo: `demo-engagement-key-0001`.' } },
+  securitySchemes: {
+    apiKey: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+      description: "The publisher's API key (`apikey` is accepted too). Demo: `demo-engagement-key-0001`.",
+    },
+  },
   security: [{ apiKey: [] }],
   schemas: {
     Publisher: publisher,
@@ -64,19 +87,34 @@ const doc: DialectDoc = {
       summary: "Modifier les partenaires diffuseurs d'une organisation",
       description:
         "Replaces the set of partners that broadcast this organization's missions: listed partners broadcast, every other partner is excluded. The first PUT for an unknown `organizationClientId` creates the organization (named `organizationName`, else the client id). Idempotent.",
-      example: { params: { organizationClientId: 'mon_organisation_id_1' }, body: { publisherIds: ['partenaire_id_1', 'partenaire_id_3'], organizationName: 'Mon organisation 1' } },
-      responses: { 200: { description: "The caller's partners, each with whether it is now excluded.", schema: 'PartnerSettings', example: partnerSettingsExample } },
+      example: {
+        params: { organizationClientId: 'mon_organisation_id_1' },
+        body: { publisherIds: ['partenaire_id_1', 'partenaire_id_3'], organizationName: 'Mon organisation 1' },
+      },
+      responses: {
+        200: {
+          description: "The caller's partners, each with whether it is now excluded.",
+          schema: 'PartnerSettings',
+          example: partnerSettingsExample,
+        },
+      },
     },
     EngagementGetMyOrganization: {
       summary: "Lire les partenaires diffuseurs d'une organisation",
       example: { params: { organizationClientId: 'mon_organisation_id_1' } },
-      responses: { 200: { description: "The caller's partners, each with whether it is excluded for this organization.", schema: 'PartnerSettings', example: partnerSettingsExample } },
+      responses: {
+        200: {
+          description: "The caller's partners, each with whether it is excluded for this organization.",
+          schema: 'PartnerSettings',
+          example: partnerSettingsExample,
+        },
+      },
     },
     EngagementListPublishers: {
       summary: 'Lister mes partenaires diffuseurs',
       responses: {
         200: {
-          description: 'Every publisher that broadcasts the caller\'s missions, by name.',
+          description: "Every publisher that broadcasts the caller's missions, by name.",
           schema: 'Publishers',
           example: { ok: true, data: [partnerOne, partnerTwo, partnerThree], total: 3 },
         },
@@ -85,7 +123,13 @@ const doc: DialectDoc = {
     EngagementGetPublisher: {
       summary: 'Lire un partenaire diffuseur',
       example: { params: { id: 'partenaire_id_1' } },
-      responses: { 200: { description: 'One of the caller\'s partners; any other id is a 404 "Publisher not found".', schema: z.object({ ok: z.literal(true), data: publisher }), example: { ok: true, data: partnerOne } } },
+      responses: {
+        200: {
+          description: 'One of the caller\'s partners; any other id is a 404 "Publisher not found".',
+          schema: z.object({ ok: z.literal(true), data: publisher }),
+          example: { ok: true, data: partnerOne },
+        },
+      },
     },
     EngagementSearchOrganizations: {
       summary: 'Rechercher des organisations',
@@ -96,10 +140,22 @@ const doc: DialectDoc = {
           description: 'A page of organizations and the total count.',
           schema: z.object({
             ok: z.literal(true),
-            data: z.array(z.object({ _id: z.string(), title: z.string(), rna: z.nullable(z.string()), siret: z.nullable(z.string()), status: z.enum(['ACTIVE', 'INACTIVE']) })),
+            data: z.array(
+              z.object({
+                _id: z.string(),
+                title: z.string(),
+                rna: z.nullable(z.string()),
+                siret: z.nullable(z.string()),
+                status: z.enum(['ACTIVE', 'INACTIVE']),
+              }),
+            ),
             total: z.int(),
           }),
-          example: { ok: true, data: [{ _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: 'ACTIVE' }], total: 1 },
+          example: {
+            ok: true,
+            data: [{ _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: 'ACTIVE' }],
+            total: 1,
+          },
         },
       },
     },

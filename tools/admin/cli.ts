@@ -2,8 +2,8 @@
  * `npm run admin -- <group> <action> [options]`: operates a directory table, local or deployed.
  * Exit codes: 0 done, 1 refused or failed (the message says why), 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 const GLOBAL_HELP = `Target (one of):
   --endpoint URL   a DynamoDB endpoint, e.g. the DynamoDB Local that \`npm start\` prints
@@ -37,7 +37,7 @@ let stopLocal: (() => Promise<void>) | undefined;
 if (typeof early.endpoint === 'string') {
   process.env.DYNAMODB_ENDPOINT = early.endpoint;
 } else if (early.local === true && !early.help) {
-  const { ensureTable, localClient, startDynamoDbLocal } = await import('../local/dynamodb.ts');
+  const { ensureTable, localClient, startDynamoDbLocal } = await import('#infra/local/dynamodb.ts');
   const dynamo = await startDynamoDbLocal({ dataDir: resolve(import.meta.dirname, '../../.data/dynamodb') });
   stopLocal = dynamo.stop;
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -47,8 +47,8 @@ if (typeof early.endpoint === 'string') {
 }
 
 const { commands, UsageError } = await import('./commands.ts');
-const { AppError } = await import('../../shared/errors.ts');
-const { SeedFileError } = await import('../../shared/seed/schema.ts');
+const { AppError } = await import('#shared/errors.ts');
+const { SeedFileError } = await import('#shared/seed/schema.ts');
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => `${c.group} ${c.action}`.length));
@@ -59,7 +59,10 @@ function usage(): string {
 
 function commandUsage(command: (typeof commands)[number]): string {
   const options = Object.entries(command.options)
-    .map(([name, spec]) => `  --${name}${spec.type === 'string' ? ' VALUE' : ''}${command.required?.includes(name) ? '  (required)' : spec.default !== undefined ? `  (default: ${String(spec.default)})` : ''}`)
+    .map(
+      ([name, spec]) =>
+        `  --${name}${spec.type === 'string' ? ' VALUE' : ''}${command.required?.includes(name) ? '  (required)' : spec.default !== undefined ? `  (default: ${String(spec.default)})` : ''}`,
+    )
     .join('\n');
   return `Usage: npm run admin -- ${command.group} ${command.action} [options]\n\n${command.summary}.\n\nOptions:\n${options || '  (none)'}\n\n${GLOBAL_HELP}`;
 }
@@ -75,10 +78,17 @@ if (!command || early.help) {
 
 function printTable(rows: Record<string, unknown>[], columns: string[]) {
   if (rows.length === 0) return console.log('(none)');
-  const cell = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  const cell = (value: unknown) =>
+    value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
   console.log(columns.map((column, i) => column.padEnd(widths[i]!)).join('  '));
-  for (const row of rows) console.log(columns.map((column, i) => cell(row[column]).padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      columns
+        .map((column, i) => cell(row[column]).padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 const { SingleBar, Presets } = (await import('cli-progress')).default;
@@ -94,7 +104,15 @@ const out = {
   progress(done: number, total: number, label: string) {
     if (!bar) {
       // On a terminal a live bar; in a pipe or CI log, a line every 2 seconds.
-      bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`, noTTYOutput: true, notTTYSchedule: 2000, stream: process.stderr }, Presets.shades_classic);
+      bar = new SingleBar(
+        {
+          format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`,
+          noTTYOutput: true,
+          notTTYSchedule: 2000,
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
       bar.start(total, 0);
     }
     bar.update(done);
@@ -106,7 +124,8 @@ const out = {
 };
 
 try {
-  const values = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  const values = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, strict: true, allowPositionals: false })
+    .values as Record<string, string | boolean | undefined>;
   const missing = (command.required ?? []).filter((name) => values[name] === undefined);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
   await command.run(values, out);
@@ -117,7 +136,9 @@ try {
     console.error(`admin ${command.group} ${command.action}: ${(error as Error).message}\n\n${commandUsage(command)}`);
     process.exitCode = 2;
   } else if (error instanceof AppError || error instanceof SeedFileError) {
-    console.error(`admin ${command.group} ${command.action}: ${error.message}${error instanceof AppError && error.options.issues?.length ? `\n${error.options.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}` : ''}`);
+    console.error(
+      `admin ${command.group} ${command.action}: ${error.message}${error instanceof AppError && error.options.issues?.length ? `\n${error.options.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}` : ''}`,
+    );
     process.exitCode = 1;
   } else {
     console.error(`admin ${command.group} ${command.action}: ${(error as Error).name}: ${(error as Error).message}`);
