@@ -7,7 +7,7 @@ import { sha256 } from '#shared/crypto.ts';
 import { getAccessList, replaceAccess } from '#shared/db/access-lists.ts';
 import { getCredential } from '#shared/db/credentials.ts';
 import { getClientMapping, listDiffuseurs, setAllowedPublishers } from '#shared/db/directory.ts';
-import { getOrganizations, memberIdsBy } from '#shared/db/members.ts';
+import { getOrganizations, memberIdsBy } from '#shared/db/organizations.ts';
 import { findOrganizationIdByIntId, getOrganization, listOrganizations, updateFieldsInPlace } from '#shared/db/organizations.ts';
 import { countRequest } from '#shared/db/rate-limit.ts';
 import type { CredentialKind } from '#shared/domain/credential.ts';

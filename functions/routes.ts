@@ -5,6 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 
+import { basePaths } from '#shared/base-paths.ts';
+import { gsi1 } from '#shared/table-definition.ts';
+
 /** The repository root: route handler paths are relative to it. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,10 +51,10 @@ const routesOf =
     ...extra,
   });
 
-const netux = routesOf('netux', 'Netux', '/api/v2.0');
-const engagement = routesOf('engagement', 'Engagement', '/v0');
-const apidae = routesOf('apidae', 'Apidae', '/api/v002/membre');
-const responsys = routesOf('responsys', 'Responsys', '/rest/api/v1.3');
+const netux = routesOf('netux', 'Netux', basePaths.netux);
+const engagement = routesOf('engagement', 'Engagement', basePaths.engagement);
+const apidae = routesOf('apidae', 'Apidae', basePaths.apidae);
+const responsys = routesOf('responsys', 'Responsys', basePaths.responsys);
 
 /** Organization writes: read-modify-write transactions over the organization and its guard items. */
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
@@ -147,6 +150,6 @@ export const scheduledJobs: ScheduledJob[] = [
     schedule: 'rate(15 minutes)',
     everyMs: 15 * 60 * 1000,
     tableActions: ['Query', 'GetItem', 'UpdateItem'],
-    indexes: ['GSI1'],
+    indexes: [gsi1],
   },
 ];

@@ -24,7 +24,7 @@ import { routes, scheduledJobs, type TableAction, workers } from '#functions/rou
 import { Operations } from '#infra/constructs/operations.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from '#infra/constructs/orgbridge-function.ts';
 import { definitionPath } from '#infra/state-machine/definition.ts';
-import { tableDefinition } from '#shared/db/table-definition.ts';
+import { tableDefinition } from '#shared/table-definition.ts';
 
 export interface OrgbridgeStackProps extends StackProps {
   stageName: string;

@@ -1,5 +1,5 @@
 /** Runtime configuration, read once per process from the environment (set by CDK or the local runtime). */
-import { defaultTableName } from '#shared/db/table-definition.ts';
+import { defaultTableName } from '#shared/table-definition.ts';
 
 export const config = {
   tableName: process.env.TABLE_NAME ?? defaultTableName,

@@ -37,3 +37,16 @@ export const notFound = (message = 'Not found.') => new AppError('not_found', me
 
 export const validationError = (location: InputLocation, issues: Issue[], message = 'Validation Error.') =>
   new AppError('validation', message, { location, issues });
+
+/**
+ * DynamoDB errors that mean "try again shortly" once the SDK's own retries are spent: the API answers
+ * them with the dialect's 429, the task workers rethrow them for the state machine's backoff.
+ */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+]);
+
+export const isThrottling = (error: unknown): boolean => error instanceof Error && THROTTLING.has(error.name);

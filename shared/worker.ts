@@ -3,16 +3,12 @@
  * that outlasted the SDK's own retries surfaces as `ThrottlingError`, which the state machine retries
  * with backoff.
  */
+import '#shared/wiring.ts';
+
 import middy from '@middy/core';
 
+import { isThrottling } from './errors.ts';
 import { logger } from './logger.ts';
-
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TransactionConflictException',
-]);
 
 export class ThrottlingError extends Error {
   override name = 'ThrottlingError';
@@ -28,7 +24,7 @@ export function taskWorker<I extends { taskId: string }, O>(step: (input: I) => 
     } catch (error) {
       const name = (error as Error).name;
       logger.warn('task step failed', { step: step.name, taskId: input.taskId, error: name, message: (error as Error).message });
-      if (THROTTLING.has(name)) throw new ThrottlingError((error as Error).message);
+      if (isThrottling(error)) throw new ThrottlingError((error as Error).message);
       throw error;
     }
   });

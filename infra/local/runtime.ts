@@ -87,6 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     let seeded = false;
     if (isNew || options.seedFile) {
+      await import('#shared/wiring.ts');
       const { parseSeedFile } = await import('#shared/seed/schema.ts');
       const { loadSeed } = await import('#shared/seed/load.ts');
       const file = options.seedFile ?? demoSeedPath;

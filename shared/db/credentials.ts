@@ -4,7 +4,7 @@ import { DeleteCommand, GetCommand, paginateScan, PutCommand, UpdateCommand } fr
 import type { Credential, CredentialKind } from '#shared/domain/credential.ts';
 
 import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import { entity, keys } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
@@ -29,7 +29,7 @@ export async function putCredential(credential: Credential, ttlEpochSeconds?: nu
         Item: {
           ...keys.credential(credential.kind, credential.lookupId),
           ...keys.credentialListing(credential.tenantId, credential.kind, credential.credentialId, credential.lookupId),
-          entity: 'CRED',
+          entity: entity.credential,
           ...credential,
           ...(ttlEpochSeconds ? { expiresAt: ttlEpochSeconds } : {}),
         },
@@ -66,13 +66,13 @@ export async function backfillListingKeys(): Promise<number> {
     {
       TableName: tableName(),
       FilterExpression: 'entity IN (:cred, :tenant) AND attribute_not_exists(GSI1PK)',
-      ExpressionAttributeValues: { ':cred': 'CRED', ':tenant': 'TENANT' },
+      ExpressionAttributeValues: { ':cred': entity.credential, ':tenant': entity.tenant },
     },
   );
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const listing =
-        item.entity === 'TENANT'
+        item.entity === entity.tenant
           ? keys.tenantListing(item.id as string)
           : keys.credentialListing(item.tenantId as string, item.kind as string, item.credentialId as string, item.lookupId as string);
       // Conditional on the item still being there, so a concurrent revocation is not undone.

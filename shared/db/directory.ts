@@ -4,7 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
-import { keys, tenantPk } from './keys.ts';
+import { entity, keys, tenantPk } from './keys.ts';
 import type { TransactItem } from './organizations.ts';
 import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys } from './query.ts';
 
@@ -18,16 +18,21 @@ export async function putTenant(tenant: Tenant): Promise<void> {
       Key: keys.tenant(tenant.id),
       UpdateExpression: 'SET entity = :entity, id = :id, #name = :name, GSI1PK = :listing, GSI1SK = :id',
       ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: { ':entity': 'TENANT', ':id': tenant.id, ':name': tenant.name, ':listing': keys.tenantListingPartition },
+      ExpressionAttributeValues: {
+        ':entity': entity.tenant,
+        ':id': tenant.id,
+        ':name': tenant.name,
+        ':listing': keys.tenantListingPartition,
+      },
     }),
   );
 }
 
 export const putPublisher = (tenantId: string, publisher: Publisher) =>
-  put({ ...keys.publisher(tenantId, publisher.id), entity: 'PUB', ...publisher });
+  put({ ...keys.publisher(tenantId, publisher.id), entity: entity.publisher, ...publisher });
 
 export const putDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
-  put({ ...keys.diffusion(tenantId, annonceurId, diffuseurId), entity: 'DIFF', annonceurId, diffuseurId });
+  put({ ...keys.diffusion(tenantId, annonceurId, diffuseurId), entity: entity.diffusion, annonceurId, diffuseurId });
 
 /**
  * A mapping and its reverse reference (found by organization when that organization is deleted), as
@@ -38,14 +43,18 @@ export function clientMappingItems(tenantId: string, mapping: ClientMapping, mus
     {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: 'MAP', ...mapping },
+        Item: { ...keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId), entity: entity.mapping, ...mapping },
         ...(mustBeNew ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
       },
     },
     {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId), entity: 'REF', ...mapping },
+        Item: {
+          ...keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId),
+          entity: entity.mappingRef,
+          ...mapping,
+        },
       },
     },
   ];
@@ -105,7 +114,7 @@ export async function getPublisher(tenantId: string, id: string): Promise<Publis
 export const putAccessList = (tenantId: string, list: AccessList) =>
   put({
     ...(list.kind === 'program' ? keys.program(tenantId, list.name) : keys.campaign(tenantId, list.name)),
-    entity: list.kind === 'program' ? 'PROG' : 'CAMP',
+    entity: list.kind === 'program' ? entity.program : entity.campaign,
     ...list,
   });
 
@@ -130,5 +139,11 @@ export const deleteDiffusion = (tenantId: string, annonceurId: string, diffuseur
 
 export const listClientMappings = (tenantId: string, publisherId: string) =>
   queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clientMappingPrefix(publisherId)).then((items) =>
+    items.map((item) => stripKeys<ClientMapping>(item)),
+  );
+
+/** The mappings that point at an organization (through their reverse references). */
+export const listMappingsOfOrganization = (tenantId: string, organizationId: string) =>
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.mappingRefPrefix(organizationId)).then((items) =>
     items.map((item) => stripKeys<ClientMapping>(item)),
   );

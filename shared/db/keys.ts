@@ -3,8 +3,27 @@
  * Tenant data lives in the tenant's partition (`T#<tenant>`), so every query is tenant-scoped by
  * construction; credentials are keyed globally by their own lookup identifier.
  */
-/** Member fields with index items (Apidae filters that read only matching members). */
-export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
+import type { MemberIndexField } from '#shared/domain/ports.ts';
+
+/** The `entity` attribute of each kind of item (what a Scan or a table snapshot tells apart). */
+export const entity = {
+  tenant: 'TENANT',
+  organization: 'ORG',
+  guard: 'GUARD',
+  memberIndex: 'MIDX',
+  tombstone: 'TOMBSTONE',
+  app: 'APP',
+  publisher: 'PUB',
+  diffusion: 'DIFF',
+  mapping: 'MAP',
+  mappingRef: 'REF',
+  program: 'PROG',
+  campaign: 'CAMP',
+  task: 'TASK',
+  chunk: 'CHUNK',
+  idempotencyKey: 'IDEM',
+  credential: 'CRED',
+} as const;
 
 export const tenantPk = (tenantId: string) => `T#${tenantId}`;
 

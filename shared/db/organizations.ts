@@ -12,12 +12,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
+import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
-import { AppError } from '#shared/errors.ts';
+import type { DeleteCleanups, InPlaceFields, InPlaceResult, MemberIndexField } from '#shared/domain/ports.ts';
+import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
-import { keys, type MemberIndexField } from './keys.ts';
-import { cancellationCodes, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { clientMappingItems } from './directory.ts';
+import { entity, keys, tenantPk } from './keys.ts';
+import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { cleanupItems } from './references.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -36,14 +40,27 @@ export function memberIndexKeys(tenantId: string, organization: Organization): {
   return [...unique.values()];
 }
 
-/** Stored alongside the organization but owned by the data layer. */
-type StoredOrganization = Organization & { childCount?: number };
+/** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
+function toOrganization(item: Record<string, unknown>): Organization {
+  const { childCount: _children, ...organization } = stripKeys<Organization & { childCount?: number }>(item);
+  return organization;
+}
 
 export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
-  if (!Item) return undefined;
-  const { childCount: _children, ...organization } = stripKeys<StoredOrganization>(Item);
-  return organization;
+  return Item ? toOrganization(Item) : undefined;
+}
+
+/** Strongly consistent batched reads; unknown ids are skipped and order is not kept. */
+export const getOrganizations = (tenantId: string, ids: string[]) =>
+  batchGet<Record<string, unknown>>(ids.map((id) => keys.organization(tenantId, id))).then((items) => items.map(toOrganization));
+
+/** Organization ids whose member `field` equals `value`: reads only the matching index items. */
+export async function memberIdsBy(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]> {
+  const items = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix(field, value), {
+    ProjectionExpression: 'orgId',
+  });
+  return items.map((item) => item.orgId);
 }
 
 async function getGuardTarget(key: { PK: string; SK: string }): Promise<string | undefined> {
@@ -58,10 +75,7 @@ export const findOrganizationIdByIntId = (tenantId: string, intId: number) => ge
 /** Every organization of a tenant, strongly consistent (base-table query over the tenant partition). */
 export const listOrganizations = (tenantId: string) =>
   queryPrefix<Record<string, unknown>>(keys.organization(tenantId, '').PK, keys.organizationPrefix).then((items) =>
-    items.map((item) => {
-      const { childCount: _children, ...organization } = stripKeys<StoredOrganization>(item);
-      return organization as Organization;
-    }),
+    items.map(toOrganization),
   );
 
 /** Reserves `count` consecutive integer ids from the tenant's counter (one atomic ADD); returns the first. */
@@ -96,7 +110,7 @@ export async function raiseIntIdCounter(tenantId: string, floor: number): Promis
 const guardPut = (key: { PK: string; SK: string }, orgId: string): TransactItem => ({
   Put: {
     TableName: tableName(),
-    Item: { ...key, entity: 'GUARD', orgId },
+    Item: { ...key, entity: entity.guard, orgId },
     // Claimed by nobody, or already by this organization (idempotent re-writes).
     ConditionExpression: 'attribute_not_exists(PK) OR orgId = :orgId',
     ExpressionAttributeValues: { ':orgId': orgId },
@@ -164,10 +178,7 @@ export async function saveOrganization(
   tenantId: string,
   organization: Organization,
   previous: Organization | undefined,
-  /** Items of other entities written in the same transaction (e.g. the Engagement mapping of a new organization). */
-  together: TransactItem[] = [],
-  /** Organizations that must still be at the version read (a move checks the new parent's ancestors). */
-  mustBeUnchanged: Organization[] = [],
+  { mustBeUnchanged = [], newMapping }: { mustBeUnchanged?: Organization[]; newMapping?: ClientMapping } = {},
 ): Promise<void> {
   const items: TransactItem[] = [];
   const roles: string[] = [];
@@ -181,7 +192,7 @@ export async function saveOrganization(
     add('create', {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.organization(tenantId, organization.id), entity: 'ORG', ...organization },
+        Item: { ...keys.organization(tenantId, organization.id), entity: entity.organization, ...organization },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     });
@@ -202,7 +213,8 @@ export async function saveOrganization(
   const oldSks = new Set(oldIndex.map((k) => k.SK));
   const newSks = new Set(newIndex.map((k) => k.SK));
   for (const key of newIndex) {
-    if (!oldSks.has(key.SK)) add('index', { Put: { TableName: tableName(), Item: { ...key, entity: 'MIDX', orgId: organization.id } } });
+    if (!oldSks.has(key.SK))
+      add('index', { Put: { TableName: tableName(), Item: { ...key, entity: entity.memberIndex, orgId: organization.id } } });
   }
   for (const key of oldIndex) {
     if (!newSks.has(key.SK)) add('oldIndex', { Delete: { TableName: tableName(), Key: key } });
@@ -219,7 +231,7 @@ export async function saveOrganization(
       unchanged.delete(previous.parentId);
     }
   }
-  together.forEach((item) => add('together', item));
+  if (newMapping) clientMappingItems(tenantId, newMapping, true).forEach((item) => add('together', item));
   for (const [id, version] of unchanged) {
     add('replace', {
       ConditionCheck: {
@@ -231,10 +243,11 @@ export async function saveOrganization(
     });
   }
   if (items.length > 100) {
-    throw new AppError('validation', 'Too many member index entries (communes, projects) to write atomically.', {
-      location: 'body',
-      issues: [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
-    });
+    throw validationError(
+      'body',
+      [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
+      'Too many member index entries (communes, projects) to write atomically.',
+    );
   }
   try {
     await writeAtomically(items);
@@ -275,7 +288,7 @@ async function writeAtomically(items: TransactItem[]): Promise<void> {
 export async function deleteOrganization(
   tenantId: string,
   organization: Organization,
-  cleanups: TransactItem[],
+  cleanups: DeleteCleanups,
   appliedOpId?: string,
 ): Promise<void> {
   const items: TransactItem[] = [
@@ -305,7 +318,7 @@ export async function deleteOrganization(
         TableName: tableName(),
         Item: {
           ...keys.appliedDelete(tenantId, appliedOpId),
-          entity: 'TOMBSTONE',
+          entity: entity.tombstone,
           opId: appliedOpId,
           expiresAt: Math.floor(Date.now() / 1000) + 8 * 86400,
         },
@@ -313,8 +326,9 @@ export async function deleteOrganization(
     });
     roles.push('tombstone');
   }
-  items.push(...cleanups);
-  roles.push(...cleanups.map(() => 'cleanup'));
+  const cleanupWrites = cleanupItems(tenantId, cleanups);
+  items.push(...cleanupWrites);
+  roles.push(...cleanupWrites.map(() => 'cleanup'));
   if (items.length > 100) {
     throw new AppError('conflict', 'Organization has too many references to delete atomically (over 100).', {
       detail: { field: 'non_field_errors' },
@@ -338,12 +352,6 @@ export function organizationReplaceItem(tenantId: string, organization: Organiza
   return replaceFields(tenantId, organization, expectedVersion);
 }
 
-export type InPlaceResult =
-  | { outcome: 'updated' | 'already-applied'; organization: Organization }
-  | { outcome: 'missing' }
-  /** The item predates the applied-operations map: the caller takes the read-modify-write path. */
-  | { outcome: 'needs-read' };
-
 /**
  * Sets the given fields of an organization in one conditional UpdateItem, without reading it first:
  * fields not named are untouched (no lost update), the version moves on, and a bulk operation is
@@ -353,7 +361,7 @@ export type InPlaceResult =
 export async function updateFieldsInPlace(
   tenantId: string,
   id: string,
-  fields: Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>,
+  fields: InPlaceFields,
   op?: { taskId: string; index: number },
 ): Promise<InPlaceResult> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
@@ -383,14 +391,12 @@ export async function updateFieldsInPlace(
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    const { childCount: _c, ...organization } = stripKeys<StoredOrganization>(Attributes!);
-    return { outcome: 'updated', organization };
+    return { outcome: 'updated', organization: toOrganization(Attributes!) };
   } catch (error) {
     if (isConditionFailure(error)) {
       const item = (error as { Item?: Record<string, unknown> }).Item;
       if (!item) return { outcome: 'missing' };
-      const { childCount: _c, ...organization } = stripKeys<StoredOrganization>(item);
-      return { outcome: 'already-applied', organization };
+      return { outcome: 'already-applied', organization: toOrganization(item) };
     }
     // `appliedOps` absent on an older item: the document path cannot be set in place.
     if (error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message))

@@ -1,6 +1,8 @@
 /** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
 import { BatchGetCommand, type BatchGetCommandOutput, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
+import { gsi1 } from '#shared/table-definition.ts';
+
 import { db, tableName } from './client.ts';
 
 export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
@@ -24,7 +26,7 @@ export async function queryIndex<T>(gsiPk: string): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
     { client: db, pageSize: 1000 },
-    { TableName: tableName(), IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsiPk } },
+    { TableName: tableName(), IndexName: gsi1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsiPk } },
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
   return items;

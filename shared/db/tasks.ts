@@ -10,9 +10,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import type { Chunk, ChunkResult, Task, TaskStatus } from '#shared/domain/task.ts';
+import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
-import { keys, tenantPk } from './keys.ts';
+import { entity, keys, tenantPk } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 const RETENTION_SECONDS = 8 * 24 * 3600;
@@ -36,14 +37,20 @@ export async function createTask(tenantId: string, task: Task, chunks: Chunk[]):
   const expiresAt = expiry();
   await batchWrite(
     chunks.map((chunk) => ({
-      PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, chunk.chunk), entity: 'CHUNK', ...chunk, expiresAt } },
+      PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, chunk.chunk), entity: entity.chunk, ...chunk, expiresAt } },
     })),
   );
   await db.send(
     new PutCommand({
       TableName: tableName(),
       // Open tasks carry GSI1 keys (sparse index) so the reconciler finds ones left unfinished.
-      Item: { ...keys.task(tenantId, task.id), ...keys.openTask(tenantId, task.id, task.createdAt), entity: 'TASK', ...task, expiresAt },
+      Item: {
+        ...keys.task(tenantId, task.id),
+        ...keys.openTask(tenantId, task.id, task.createdAt),
+        entity: entity.task,
+        ...task,
+        expiresAt,
+      },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
@@ -151,7 +158,7 @@ export async function claimIdempotencyKey(
     await db.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.idempotencyKey(tenantId, key), entity: 'IDEM', taskId, bodyDigest, expiresAt: expiry() },
+        Item: { ...keys.idempotencyKey(tenantId, key), entity: entity.idempotencyKey, taskId, bodyDigest, expiresAt: expiry() },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -180,7 +187,7 @@ export async function listOpenTasksCreatedBefore(cutoffIso: string): Promise<{ t
     const page = await db.send(
       new QueryCommand({
         TableName: tableName(),
-        IndexName: 'GSI1',
+        IndexName: gsi1,
         KeyConditionExpression: 'GSI1PK = :open AND GSI1SK < :cutoff',
         ExpressionAttributeValues: { ':open': keys.openTaskPartition, ':cutoff': cutoffIso },
         ProjectionExpression: 'PK, id',

@@ -1,9 +1,9 @@
 /** Programs and campaigns, and the organizations that may access them (Responsys access attributes). */
-import * as store from '#shared/db/access-lists.ts';
 import { AppError } from '#shared/errors.ts';
 
 import type { AccessList, AccessListKind } from './directory.ts';
 import { organizationTree, type TreeNode } from './organization-tree.ts';
+import { ports } from './ports.ts';
 
 /** What an access-list error is about; the dialect turns it into its own wording. */
 export type AccessListProblem =
@@ -14,7 +14,7 @@ const notFound = (kind: AccessListKind, name: string) =>
   new AppError('not_found', `No ${kind} named ${name}.`, { detail: { problem: 'list-not-found', kind, name } satisfies AccessListProblem });
 
 export async function getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList> {
-  const list = await store.getAccessList(tenantId, kind, name);
+  const list = await ports().directory.getAccessList(tenantId, kind, name);
   if (!list) throw notFound(kind, name);
   return list;
 }
@@ -45,7 +45,7 @@ export async function setAccess(tenantId: string, kind: AccessListKind, name: st
     }
     chosen.push(matches[0]!);
   }
-  await store.replaceAccess(
+  await ports().directory.replaceAccess(
     tenantId,
     list,
     chosen.map((node) => node.organization.id),
@@ -54,6 +54,6 @@ export async function setAccess(tenantId: string, kind: AccessListKind, name: st
 }
 
 export async function listAccessLists(tenantId: string, kind: AccessListKind, offset: number, limit: number): Promise<AccessList[]> {
-  const all = await store.listAccessLists(tenantId, kind);
+  const all = await ports().directory.listAccessLists(tenantId, kind);
   return all.sort((a, b) => a.id - b.id).slice(offset, offset + limit);
 }

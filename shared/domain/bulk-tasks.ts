@@ -6,13 +6,11 @@
 import { randomBytes } from 'node:crypto';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
-import { allocateIntId } from '#shared/db/organizations.ts';
-import * as tasks from '#shared/db/tasks.ts';
-import { AppError, type Issue } from '#shared/errors.ts';
-import { startTaskExecution } from '#shared/workflow.ts';
+import { AppError, validationError } from '#shared/errors.ts';
 
 import { parseOrganizationKey } from './organization.ts';
 import { createOrganization, deleteOrganization, type OrganizationFields, updateOrganization } from './organization-writes.ts';
+import { ports, taskRunner } from './ports.ts';
 import type { Chunk, ChunkResult, ItemFailure, Task, TaskKind, TaskStatus } from './task.ts';
 
 /** One validated item: the organization key (id or `~label`; absent for creates) and its fields. */
@@ -67,13 +65,14 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
   const taskId = newTaskId();
   const { idempotency } = submission;
   if (idempotency) {
-    const existing = await tasks.claimIdempotencyKey(tenantId, idempotency.key, idempotency.bodyDigest, taskId);
+    const existing = await ports().tasks.claimIdempotencyKey(tenantId, idempotency.key, idempotency.bodyDigest, taskId);
     if (existing) {
       if (existing.bodyDigest === idempotency.bodyDigest) return existing.taskId;
-      throw new AppError('validation', 'Idempotency-Key reused with another body.', {
-        location: 'body',
-        issues: [{ path: ['Idempotency-Key'], message: 'This Idempotency-Key was already used with a different request body.' }],
-      });
+      throw validationError(
+        'body',
+        [{ path: ['Idempotency-Key'], message: 'This Idempotency-Key was already used with a different request body.' }],
+        'Idempotency-Key reused with another body.',
+      );
     }
   }
   const chunks = chunkItems(submission.items);
@@ -89,12 +88,17 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
     chunkCount: chunks.length,
   };
   try {
-    await tasks.createTask(tenantId, task, chunks);
-    await startTaskExecution(tenantId, taskId);
+    await ports().tasks.create(tenantId, task, chunks);
+    await taskRunner()(tenantId, taskId);
   } catch (error) {
     // Nothing half-started is left behind: no task, no claimed key.
-    await tasks.deleteTask(tenantId, task).catch(() => undefined);
-    if (idempotency) await tasks.releaseIdempotencyKey(tenantId, idempotency.key).catch(() => undefined);
+    await ports()
+      .tasks.remove(tenantId, task)
+      .catch(() => undefined);
+    if (idempotency)
+      await ports()
+        .tasks.releaseIdempotencyKey(tenantId, idempotency.key)
+        .catch(() => undefined);
     throw error;
   }
   return taskId;
@@ -107,26 +111,20 @@ export interface TaskRef {
 
 /** First state: marks the task RUNNING and lists its chunk numbers for the Map state. */
 export async function prepareTask(ref: TaskRef): Promise<TaskRef & { chunks: number[] }> {
-  const task = await tasks.getTask(ref.tenantId, ref.taskId);
+  const task = await ports().tasks.get(ref.tenantId, ref.taskId);
   if (!task) throw new Error(`Task ${ref.taskId} not found`);
-  await tasks.markTaskRunning(ref.tenantId, ref.taskId);
+  await ports().tasks.markRunning(ref.tenantId, ref.taskId);
   return { tenantId: ref.tenantId, taskId: ref.taskId, chunks: Array.from({ length: task.chunkCount }, (_, i) => i) };
 }
 
+/** An item's refusal as the task records it; an error that is not a refusal rethrows (the chunk is retried). */
 function failureOf(index: number, item: BulkItem, error: unknown): ItemFailure {
   if (!(error instanceof AppError)) throw error;
-  const issues: Issue[] = error.options.issues ?? [];
-  const field = (error.options.detail as { field?: string } | undefined)?.field;
+  const { issues, detail } = error.options;
   return {
     index,
     id: item.key ?? null,
-    code: error.kind === 'not_found' ? 404001 : 400001,
-    detail:
-      error.kind === 'not_found'
-        ? 'Not found.'
-        : error.kind === 'conflict' && field
-          ? { [field]: [error.message] }
-          : Object.fromEntries(issues.map((issue) => [String(issue.path[0] ?? 'non_field_errors'), [issue.message]])),
+    problem: { kind: error.kind, message: error.message, ...(issues ? { issues } : {}), ...(detail !== undefined ? { detail } : {}) },
   };
 }
 
@@ -152,7 +150,10 @@ async function applyItem(
 
 /** One Map iteration: applies a chunk's items and records its counts and failures. */
 export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ chunk: number; succeeded: number; failed: number }> {
-  const [task, chunk] = await Promise.all([tasks.getTask(ref.tenantId, ref.taskId), tasks.getChunk(ref.tenantId, ref.taskId, ref.chunk)]);
+  const [task, chunk] = await Promise.all([
+    ports().tasks.get(ref.tenantId, ref.taskId),
+    ports().tasks.getChunk(ref.tenantId, ref.taskId, ref.chunk),
+  ]);
   if (!task || !chunk) throw new Error(`Chunk ${ref.chunk} of task ${ref.taskId} not found`);
   if (chunk.status === 'DONE') return { chunk: ref.chunk, succeeded: chunk.succeeded ?? 0, failed: chunk.failed ?? 0 };
 
@@ -168,7 +169,7 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   let block: Promise<number> | undefined;
   let drawn = 0;
   const nextIntId = async () => {
-    block ??= allocateIntId(ref.tenantId, items.length);
+    block ??= ports().organizations.allocateIntIds(ref.tenantId, items.length);
     const first = await block;
     return first + drawn++;
   };
@@ -188,19 +189,19 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   });
   result.failures.sort((a, b) => a.index - b.index);
   result.created.sort((a, b) => a.index - b.index);
-  await tasks.recordChunkResult(ref.tenantId, ref.taskId, ref.chunk, result);
+  await ports().tasks.recordChunkResult(ref.tenantId, ref.taskId, ref.chunk, result);
   return { chunk: ref.chunk, succeeded: result.succeeded, failed: result.failed };
 }
 
 /** Last state: sums the chunk outcomes and sets the final status (items never applied count as failed). */
 export async function finalizeTask(ref: TaskRef): Promise<{ status: TaskStatus }> {
-  const task = await tasks.getTask(ref.tenantId, ref.taskId);
+  const task = await ports().tasks.get(ref.tenantId, ref.taskId);
   if (!task) throw new Error(`Task ${ref.taskId} not found`);
-  const chunks = await tasks.listChunkResults(ref.tenantId, ref.taskId);
+  const chunks = await ports().tasks.listChunkResults(ref.tenantId, ref.taskId);
   const succeeded = chunks.reduce((sum, c) => sum + (c.succeeded ?? 0), 0);
   const failed = task.total - succeeded;
   const status: TaskStatus = failed === 0 ? 'SUCCEEDED' : succeeded === 0 ? 'FAILED' : 'PARTIALLY_SUCCEEDED';
-  await tasks.finishTask(ref.tenantId, ref.taskId, { status, succeeded, failed });
+  await ports().tasks.finish(ref.tenantId, ref.taskId, { status, succeeded, failed });
   return { status };
 }
 
@@ -210,15 +211,19 @@ export interface TaskReport extends Task {
 }
 
 export async function describeTask(tenantId: string, taskId: string): Promise<TaskReport | undefined> {
-  const task = await tasks.getTask(tenantId, taskId);
+  const task = await ports().tasks.get(tenantId, taskId);
   if (!task) return undefined;
-  const chunks = task.status === 'PENDING' ? [] : await tasks.listChunkResults(tenantId, taskId);
+  const chunks = task.status === 'PENDING' ? [] : await ports().tasks.listChunkResults(tenantId, taskId);
   const unprocessed = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(task.status) ? chunks.filter((c) => c.status !== 'DONE') : [];
   return {
     ...task,
     failures: [
       ...chunks.flatMap((c) => c.failures ?? []),
-      ...unprocessed.map((c) => ({ index: c.firstIndex, id: null, code: 500001, detail: `Chunk ${c.chunk} was not processed.` })),
+      ...unprocessed.map((c) => ({
+        index: c.firstIndex,
+        id: null,
+        problem: { kind: 'unprocessed' as const, message: `Chunk ${c.chunk} was not processed.` },
+      })),
     ].sort((a, b) => a.index - b.index),
     created: chunks.flatMap((c) => c.created ?? []).sort((a, b) => a.index - b.index),
   };
@@ -233,7 +238,7 @@ export const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
  * chunks never applied count as failed.
  */
 export async function reconcileAbandonedTasks(now = Date.now()): Promise<{ tenantId: string; taskId: string; status: TaskStatus }[]> {
-  const stale = await tasks.listOpenTasksCreatedBefore(new Date(now - ABANDONED_AFTER_MS).toISOString());
+  const stale = await ports().tasks.listOpenCreatedBefore(new Date(now - ABANDONED_AFTER_MS).toISOString());
   const finished = [];
   for (const ref of stale) finished.push({ ...ref, ...(await finalizeTask(ref)) });
   return finished;

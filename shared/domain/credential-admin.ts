@@ -2,12 +2,11 @@
  * Issuing, listing and revoking credentials (the admin CLI's operations). A secret is generated here,
  * returned once to the operator and stored only as a hash; listings never carry one.
  */
-import { hashPassword, randomToken, sha256 } from '#shared/crypto.ts';
-import { deleteCredential, getCredential, listTenantCredentials, putCredential } from '#shared/db/credentials.ts';
-import { getPublisher, getTenant } from '#shared/db/directory.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from '#shared/crypto.ts';
 import { AppError, notFound } from '#shared/errors.ts';
 
 import type { Credential, NetuxScope, RateLimit } from './credential.ts';
+import { ports } from './ports.ts';
 
 /** A short, stable, non-secret identifier for logs, rate-limit counters and revocation. */
 export const credentialIdOf = (kind: string, identifier: string) => `${kind}-${sha256(identifier).slice(0, 16)}`;
@@ -51,69 +50,76 @@ export function summaryOf(credential: Credential): CredentialSummary {
   };
 }
 
+/**
+ * The stored record of a credential, from its secret: the one shape every writer uses (admin issue,
+ * seed import, Responsys login). Keys and tokens are found by their hash; an Apidae project by its id
+ * and a Responsys user by name, with the secret's hash beside them. `passwordHash` lets an import keep
+ * a Responsys hash that still verifies.
+ */
+export async function credentialRecord(grant: CredentialRequest, secret: string, passwordHash?: string): Promise<Credential> {
+  const base = (kind: Credential['kind'], lookupId: string) => ({
+    kind,
+    lookupId,
+    tenantId: grant.tenantId,
+    credentialId: credentialIdOf(kind, lookupId),
+    ...(grant.rateLimit ? { rateLimit: grant.rateLimit } : {}),
+  });
+  switch (grant.kind) {
+    case 'netux':
+      return { ...base('netux', sha256(secret)), scopes: grant.scopes };
+    case 'engagement':
+      return { ...base('engagement', sha256(secret)), principalId: grant.publisherId };
+    case 'apidae':
+      return { ...base('apidae', String(grant.projetId)), secretHash: sha256(secret), access: grant.access };
+    case 'responsys':
+      return { ...base('responsys', grant.userName), secretHash: passwordHash ?? (await hashPassword(secret)) };
+  }
+}
+
+/** Stores a credential record; an identifier owned by another tenant is refused (nothing written). */
+async function store(credential: Credential): Promise<void> {
+  if (!(await ports().credentials.put(credential))) throw invalid('This identifier already belongs to another tenant.');
+}
+
 /** Creates a credential with a fresh secret; returns the secret (shown once) and the stored summary. */
 export async function issueCredential(request: CredentialRequest): Promise<{ secret: string; credential: CredentialSummary }> {
-  if (!(await getTenant(request.tenantId))) throw notFound(`Tenant ${request.tenantId} does not exist.`);
-  const secret = randomToken(24);
-  const base = { tenantId: request.tenantId, ...(request.rateLimit ? { rateLimit: request.rateLimit } : {}) };
-  let credential: Credential;
-  switch (request.kind) {
-    case 'netux':
-      if (request.scopes.length === 0) throw invalid('A Netux token needs at least one scope (read, write, bulk).');
-      credential = {
-        ...base,
-        kind: 'netux',
-        lookupId: sha256(secret),
-        credentialId: credentialIdOf('netux', sha256(secret)),
-        scopes: request.scopes,
-      };
-      break;
-    case 'engagement':
-      if (!(await getPublisher(request.tenantId, request.publisherId)))
-        throw invalid(`Publisher ${request.publisherId} does not exist in tenant ${request.tenantId}.`);
-      credential = {
-        ...base,
-        kind: 'engagement',
-        lookupId: sha256(secret),
-        credentialId: credentialIdOf('engagement', sha256(secret)),
-        principalId: request.publisherId,
-      };
-      break;
-    case 'apidae': {
-      const lookupId = String(request.projetId);
-      // A project has one key: issuing again replaces it (the old key stops working at once).
-      const existing = await getCredential('apidae', lookupId);
-      if (existing && existing.tenantId !== request.tenantId) throw invalid(`Project ${lookupId} belongs to another tenant.`);
-      credential = {
-        ...base,
-        kind: 'apidae',
-        lookupId,
-        credentialId: credentialIdOf('apidae', lookupId),
-        secretHash: sha256(secret),
-        access: request.access,
-      };
-      break;
-    }
-    case 'responsys': {
-      const existing = await getCredential('responsys', request.userName);
-      if (existing) throw invalid(`User ${request.userName} already exists: revoke it first.`);
-      credential = {
-        ...base,
-        kind: 'responsys',
-        lookupId: request.userName,
-        credentialId: credentialIdOf('responsys', request.userName),
-        secretHash: await hashPassword(secret),
-      };
-      break;
-    }
+  const { credentials, directory } = ports();
+  if (!(await directory.getTenant(request.tenantId))) throw notFound(`Tenant ${request.tenantId} does not exist.`);
+  if (request.kind === 'netux' && request.scopes.length === 0) throw invalid('A Netux token needs at least one scope (read, write, bulk).');
+  if (request.kind === 'engagement' && !(await directory.getPublisher(request.tenantId, request.publisherId))) {
+    throw invalid(`Publisher ${request.publisherId} does not exist in tenant ${request.tenantId}.`);
   }
-  if (!(await putCredential(credential))) throw invalid('This identifier already belongs to another tenant.');
+  if (request.kind === 'apidae') {
+    // A project has one key: issuing again replaces it (the old key stops working at once).
+    const existing = await credentials.get('apidae', String(request.projetId));
+    if (existing && existing.tenantId !== request.tenantId) throw invalid(`Project ${request.projetId} belongs to another tenant.`);
+  }
+  if (request.kind === 'responsys' && (await credentials.get('responsys', request.userName))) {
+    throw invalid(`User ${request.userName} already exists: revoke it first.`);
+  }
+  const secret = randomToken(24);
+  const credential = await credentialRecord(request, secret);
+  await store(credential);
   return { secret, credential: summaryOf(credential) };
+}
+
+/**
+ * Stores a credential whose secret the operator chose (seed import). Idempotent: a Responsys password
+ * that still verifies keeps its hash (and its cost), so a re-import changes nothing.
+ */
+export async function importCredential(grant: CredentialRequest, secret: string): Promise<void> {
+  let passwordHash: string | undefined;
+  if (grant.kind === 'responsys') {
+    const existing = await ports().credentials.get('responsys', grant.userName);
+    const keep = existing?.tenantId === grant.tenantId && existing.secretHash && (await verifyPassword(secret, existing.secretHash));
+    if (keep) passwordHash = existing.secretHash;
+  }
+  await store(await credentialRecord(grant, secret, passwordHash));
 }
 
 /** A tenant's credentials, without the Responsys session tokens (they come and go with logins). */
 export async function listCredentials(tenantId: string): Promise<CredentialSummary[]> {
-  return (await listTenantCredentials(tenantId)).filter((c) => c.kind !== 'responsys-token').map(summaryOf);
+  return (await ports().credentials.listOfTenant(tenantId)).filter((c) => c.kind !== 'responsys-token').map(summaryOf);
 }
 
 /**
@@ -121,11 +127,14 @@ export async function listCredentials(tenantId: string): Promise<CredentialSumma
  * consistent, so the next request with the revoked secret is refused.
  */
 export async function revokeCredential(tenantId: string, credentialId: string): Promise<{ revoked: CredentialSummary; tokens: number }> {
-  const all = await listTenantCredentials(tenantId);
+  const all = await ports().credentials.listOfTenant(tenantId);
   const target = all.find((c) => c.credentialId === credentialId && c.kind !== 'responsys-token');
   if (!target) throw notFound(`No credential ${credentialId} in tenant ${tenantId}.`);
-  await deleteCredential(target.kind, target.lookupId);
+  await ports().credentials.remove(target.kind, target.lookupId);
   const tokens = target.kind === 'responsys' ? all.filter((c) => c.kind === 'responsys-token' && c.principalId === target.lookupId) : [];
-  await Promise.all(tokens.map((token) => deleteCredential(token.kind, token.lookupId)));
+  await Promise.all(tokens.map((token) => ports().credentials.remove(token.kind, token.lookupId)));
   return { revoked: summaryOf(target), tokens: tokens.length };
 }
+
+/** Makes credentials and tenants stored before the admin listings listable (an idempotent migration). */
+export const migrateListings = () => ports().credentials.backfillListings();

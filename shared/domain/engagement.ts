@@ -3,13 +3,12 @@
  * broadcast an organization's missions. Settings are per (caller, client id) mapping, as an allow-list.
  */
 import { sha256 } from '#shared/crypto.ts';
-import * as directory from '#shared/db/directory.ts';
-import { allocateIntId, listOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { AppError, notFound } from '#shared/errors.ts';
 import { containsFolded } from '#shared/text.ts';
 
 import type { ClientMapping, Publisher } from './directory.ts';
 import { newOrganization, type Organization } from './organization.ts';
+import { ports } from './ports.ts';
 
 export interface PartnerSetting {
   publisher: Publisher;
@@ -20,12 +19,12 @@ const byName = (a: Publisher, b: Publisher) => a.name.localeCompare(b.name) || a
 
 /** The caller's partners: every publisher that broadcasts its missions, by name. */
 export async function partnersOf(tenantId: string, publisherId: string): Promise<Publisher[]> {
-  return (await directory.listDiffuseurs(tenantId, publisherId)).sort(byName);
+  return (await ports().directory.listDiffuseurs(tenantId, publisherId)).sort(byName);
 }
 
 export async function partnerOf(tenantId: string, publisherId: string, partnerId: string): Promise<Publisher> {
-  const publisher = (await directory.isDiffuseur(tenantId, publisherId, partnerId))
-    ? await directory.getPublisher(tenantId, partnerId)
+  const publisher = (await ports().directory.isDiffuseur(tenantId, publisherId, partnerId))
+    ? await ports().directory.getPublisher(tenantId, partnerId)
     : undefined;
   if (!publisher) throw notFound('Publisher not found');
   return publisher;
@@ -52,9 +51,9 @@ async function createMappedOrganization(
   name: string,
 ): Promise<ClientMapping> {
   const { id, label } = derivedIdentity(mapping.publisherId, mapping.clientId);
-  const organization = newOrganization({ id, intId: await allocateIntId(tenantId), label, name });
+  const organization = newOrganization({ id, intId: await ports().organizations.allocateIntIds(tenantId, 1), label, name });
   const created = { ...mapping, organizationId: id };
-  await saveOrganization(tenantId, organization, undefined, directory.clientMappingItems(tenantId, created, true));
+  await ports().organizations.save(tenantId, organization, undefined, { newMapping: created });
   return created;
 }
 
@@ -73,11 +72,11 @@ export async function setPartnerSettings(
   const partnerIds = new Set(partners.map((p) => p.id));
   const allowedPublisherIds = [...new Set(publisherIds)].filter((id) => partnerIds.has(id));
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const existing = await directory.getClientMapping(tenantId, publisherId, clientId);
+    const existing = await ports().directory.getMapping(tenantId, publisherId, clientId);
     // Deleting an organization deletes its mappings in the same transaction, so a mapping that is
     // still there (the update's condition) points at a live organization.
     if (existing) {
-      if (await directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds }))
+      if (await ports().directory.setAllowedPublishers(tenantId, { ...existing, allowedPublisherIds }))
         return settingsFor(partners, allowedPublisherIds);
       continue; // deleted in between: the next round creates a fresh organization
     }
@@ -93,7 +92,7 @@ export async function setPartnerSettings(
 }
 
 export async function getPartnerSettings(tenantId: string, publisherId: string, clientId: string): Promise<PartnerSetting[]> {
-  const mapping = await directory.getClientMapping(tenantId, publisherId, clientId);
+  const mapping = await ports().directory.getMapping(tenantId, publisherId, clientId);
   if (!mapping) throw notFound('Publisher organization not found');
   return settingsFor(await partnersOf(tenantId, publisherId), mapping.allowedPublisherIds);
 }
@@ -111,7 +110,7 @@ export async function searchOrganizations(tenantId: string, search: Organization
     const value = org.properties[name];
     return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
   };
-  const matches = (await listOrganizations(tenantId))
+  const matches = (await ports().organizations.list(tenantId))
     .filter(
       (org) =>
         (search.q === undefined || containsFolded(org.name, search.q)) &&

@@ -3,12 +3,10 @@
  * indexed field is present, only the members matching it are read (member index items, strongly
  * consistent); otherwise the tenant's organizations are read with one paged query.
  */
-import type { MemberIndexField } from '#shared/db/keys.ts';
-import { getOrganizations, memberIdsBy } from '#shared/db/members.ts';
-import { findOrganizationIdByIntId, getOrganization, listOrganizations } from '#shared/db/organizations.ts';
 import { containsFolded } from '#shared/text.ts';
 
 import type { MemberProject, Organization } from './organization.ts';
+import { type MemberIndexField, ports } from './ports.ts';
 
 export interface MemberFilter {
   nom?: string;
@@ -61,9 +59,11 @@ export function plan(filter: MemberFilter): { field: MemberIndexField; values: (
 
 async function candidates(tenantId: string, filter: MemberFilter): Promise<Organization[]> {
   const chosen = plan(filter);
-  if (!chosen) return listOrganizations(tenantId);
-  const ids = new Set((await Promise.all(chosen.values.map((value) => memberIdsBy(tenantId, chosen.field, value)))).flat());
-  return getOrganizations(tenantId, [...ids]);
+  if (!chosen) return ports().organizations.list(tenantId);
+  const ids = new Set(
+    (await Promise.all(chosen.values.map((value) => ports().organizations.idsByMember(tenantId, chosen.field, value)))).flat(),
+  );
+  return ports().organizations.getMany(tenantId, [...ids]);
 }
 
 /** Matching members, by integer id. */
@@ -72,6 +72,6 @@ export async function searchMembers(tenantId: string, filter: MemberFilter): Pro
 }
 
 export async function getMember(tenantId: string, intId: number): Promise<Organization | undefined> {
-  const id = await findOrganizationIdByIntId(tenantId, intId);
-  return id === undefined ? undefined : getOrganization(tenantId, id);
+  const id = await ports().organizations.idByIntId(tenantId, intId);
+  return id === undefined ? undefined : ports().organizations.get(tenantId, id);
 }

@@ -1,7 +1,6 @@
 /** The organization tree, computed from stored parent pointers (a move is one write; lineage is derived on read). */
-import { listOrganizations } from '#shared/db/organizations.ts';
-
 import type { Organization } from './organization.ts';
+import { ports } from './ports.ts';
 
 export interface TreeNode {
   organization: Organization;
@@ -32,4 +31,4 @@ export function buildTree(organizations: Organization[]): OrganizationTree {
 }
 
 /** The tenant's tree, from a strongly consistent read (a rename or move shows on the next request). */
-export const organizationTree = async (tenantId: string) => buildTree(await listOrganizations(tenantId));
+export const organizationTree = async (tenantId: string) => buildTree(await ports().organizations.list(tenantId));

@@ -3,14 +3,14 @@
  * on the version; on a concurrent change the whole step is re-run on the fresh state, so concurrent
  * writers end in some serial order and no field is lost.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 import { newHexId, sha256 } from '#shared/crypto.ts';
-import { listApps } from '#shared/db/apps.ts';
-import * as store from '#shared/db/organizations.ts';
-import { referenceCleanups } from '#shared/db/references.ts';
-import { AppError, notFound } from '#shared/errors.ts';
+import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { resolveOrganizationId } from './organizations.ts';
+import { type DeleteCleanups, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -37,13 +37,9 @@ const MAX_ATTEMPTS = 10;
 /** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
 async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
   if (key === undefined || key === null) return key;
-  const apps = await listApps(tenantId);
+  const apps = await ports().directory.listApps(tenantId);
   const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
-  if (!app)
-    throw new AppError('validation', 'Invalid app.', {
-      location: 'body',
-      issues: [{ path: ['app'], message: `App "${key}" does not exist.` }],
-    });
+  if (!app) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
   return app.id;
 }
 
@@ -104,28 +100,29 @@ export async function createOrganization(
   const { op, intId, parent } = options;
   const id = op ? organizationIdFor(op) : newHexId();
   if (op) {
-    const existing = await store.getOrganization(tenantId, id);
+    const existing = await ports().organizations.get(tenantId, id);
     if (existing && wasApplied(existing, op)) return existing;
   }
   const parentId = parent ? await resolveOrganizationId(tenantId, parent) : null;
   if (parentId === undefined) {
-    throw new AppError('validation', 'Parent organization does not exist.', {
-      location: 'body',
-      issues: [{ path: ['parent'], message: 'Parent organization does not exist.' }],
-    });
+    throw validationError(
+      'body',
+      [{ path: ['parent'], message: 'Parent organization does not exist.' }],
+      'Parent organization does not exist.',
+    );
   }
   const appId = await resolveApp(tenantId, fields.app);
   // A label already taken is answered before an integer id is drawn (the transaction still enforces
   // uniqueness; only a lost race leaves a gap in the integer ids).
-  if (await store.findOrganizationIdByLabel(tenantId, fields.label)) throw labelTaken();
-  const base = newOrganization({ id, intId: intId ?? (await store.allocateIntId(tenantId)), label: fields.label });
+  if (await ports().organizations.idByLabel(tenantId, fields.label)) throw labelTaken();
+  const base = newOrganization({ id, intId: intId ?? (await ports().organizations.allocateIntIds(tenantId, 1)), label: fields.label });
   const organization = { ...withFields(base, fields, appId, 'full'), parentId, appliedOps: recordOperation(base, op) };
   try {
-    await store.saveOrganization(tenantId, organization, undefined);
+    await ports().organizations.save(tenantId, organization, undefined);
     return organization;
   } catch (error) {
     if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
-      const existing = await store.getOrganization(tenantId, id);
+      const existing = await ports().organizations.get(tenantId, id);
       if (existing && wasApplied(existing, op)) return existing;
     }
     throw error;
@@ -144,7 +141,7 @@ export async function changeOrganization(
 ): Promise<Organization> {
   for (let attempt = 1; ; attempt++) {
     const id = await resolveOrganizationId(tenantId, key);
-    const current = id === undefined ? undefined : await store.getOrganization(tenantId, id);
+    const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
     if (!current) throw notFound();
     if (wasApplied(current, op)) return current;
     const mustBeUnchanged: Organization[] = [];
@@ -158,7 +155,7 @@ export async function changeOrganization(
       appliedOps: recordOperation(current, op),
     };
     try {
-      await store.saveOrganization(tenantId, next, current, [], mustBeUnchanged);
+      await ports().organizations.save(tenantId, next, current, { mustBeUnchanged });
       return next;
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
@@ -180,12 +177,14 @@ export async function updateOrganization(
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
     const { label: _label, app: _app, ...plain } = fields;
-    const result = await store.updateFieldsInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
+    const result = await ports().organizations.updateInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
       if (Object.keys(result.organization.appliedOps ?? {}).length > 20) await pruneAppliedOps(tenantId, { id });
       return result.organization;
     }
+    // The key is resolved: the read-modify-write path does not look the label up again.
+    key = { id };
   }
   return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), op);
 }
@@ -196,6 +195,34 @@ async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<
 }
 
 /**
+ * The delete rule's clean-ups: the organization leaves every program and campaign access set, its
+ * Engagement mappings go, and the members it sponsors lose their sponsor.
+ */
+async function deleteCleanups(tenantId: string, organization: Organization): Promise<DeleteCleanups> {
+  const { directory, organizations } = ports();
+  const [programs, campaigns, mappings, sponsoredIds] = await Promise.all([
+    directory.listAccessLists(tenantId, 'program'),
+    directory.listAccessLists(tenantId, 'campaign'),
+    directory.listMappingsOfOrganization(tenantId, organization.id),
+    organizations.idsByMember(tenantId, 'parrain', organization.intId),
+  ]);
+  const sponsored = await organizations.getMany(
+    tenantId,
+    sponsoredIds.filter((id) => id !== organization.id),
+  );
+  return {
+    accessLists: [...programs, ...campaigns]
+      .filter((list) => list.organizationIds.includes(organization.id))
+      .map((list) => ({ list, organizationIds: list.organizationIds.filter((id) => id !== organization.id) })),
+    mappings,
+    rewrites: sponsored.map((previous) => ({
+      previous,
+      next: { ...previous, member: { ...previous.member, sponsorIntId: null }, version: previous.version + 1 },
+    })),
+  };
+}
+
+/**
  * Deletes an organization per the delete rule: refused while it has children (a validation error
  * naming them); otherwise removed with every reference to it, atomically.
  */
@@ -203,25 +230,24 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
   const opId = op ? `${op.taskId}:${op.index}` : undefined;
   for (let attempt = 1; ; attempt++) {
     const id = await resolveOrganizationId(tenantId, key);
-    const current = id === undefined ? undefined : await store.getOrganization(tenantId, id);
+    const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
     if (!current) {
-      if (opId && (await store.wasDeleteApplied(tenantId, opId))) return;
+      if (opId && (await ports().organizations.wasDeleteApplied(tenantId, opId))) return;
       throw notFound();
     }
     try {
-      await store.deleteOrganization(tenantId, current, await referenceCleanups(tenantId, current), opId);
+      await ports().organizations.remove(tenantId, current, await deleteCleanups(tenantId, current), opId);
       return;
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
       // The conditional delete also fails while children exist (their count lives on the parent).
-      const children = (await store.listOrganizations(tenantId)).filter((org) => org.parentId === current.id);
+      const children = (await ports().organizations.list(tenantId)).filter((org) => org.parentId === current.id);
       if (children.length > 0) {
-        throw new AppError('validation', 'Organization has children.', {
-          location: 'body',
-          issues: [
-            { path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` },
-          ],
-        });
+        throw validationError(
+          'body',
+          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+          'Organization has children.',
+        );
       }
     }
   }
@@ -239,7 +265,7 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
     if (parentId === undefined) throw invalid('Parent organization does not exist.');
     for (let at: string | null = parentId; at;) {
       if (at === current.id) throw invalid('An organization cannot be moved under itself or its descendants.');
-      const ancestor = await store.getOrganization(tenantId, at);
+      const ancestor = await ports().organizations.get(tenantId, at);
       if (!ancestor) throw invalid('Parent organization does not exist.');
       // The chain checked must still hold when the move is written (a concurrent move could close a cycle).
       mustBeUnchanged.push(ancestor);
@@ -251,11 +277,33 @@ export async function moveOrganization(tenantId: string, key: OrganizationKey, p
 
 /** Replaces an organization's Apidae member data; a sponsor must be an existing member. */
 export async function setMemberData(tenantId: string, key: OrganizationKey, member: MemberData): Promise<Organization> {
-  if (member.sponsorIntId !== null && !(await store.findOrganizationIdByIntId(tenantId, member.sponsorIntId))) {
-    throw new AppError('validation', `Sponsor member ${member.sponsorIntId} does not exist.`, {
-      location: 'body',
-      issues: [{ path: ['sponsor'], message: 'unknown member' }],
-    });
+  if (member.sponsorIntId !== null && !(await ports().organizations.idByIntId(tenantId, member.sponsorIntId))) {
+    throw validationError(
+      'body',
+      [{ path: ['sponsor'], message: 'unknown member' }],
+      `Sponsor member ${member.sponsorIntId} does not exist.`,
+    );
   }
   return changeOrganization(tenantId, key, (current) => ({ ...current, member }));
+}
+
+/**
+ * Writes an organization record as given (seed import): created when new, rewritten only when it
+ * differs from what is stored (so a re-run changes nothing), through the same guarded write as every
+ * other path. Returns whether anything was written.
+ */
+export async function importOrganization(
+  tenantId: string,
+  record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string },
+): Promise<boolean> {
+  const previous = await ports().organizations.get(tenantId, record.id);
+  const next: Organization = {
+    ...record,
+    createdAt: record.createdAt ?? previous?.createdAt ?? new Date().toISOString(),
+    version: previous?.version ?? 1,
+    appliedOps: previous?.appliedOps ?? {},
+  };
+  if (previous && isDeepStrictEqual(previous, next)) return false;
+  await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
+  return true;
 }

@@ -1,9 +1,9 @@
 /** Responsys sessions: password login and token refresh. Tokens live 2 hours and are stored as hashes. */
 import { decoyPasswordHash, randomToken, sha256, verifyPassword } from '#shared/crypto.ts';
-import { deleteCredential, getCredential, putCredential } from '#shared/db/credentials.ts';
 import { AppError } from '#shared/errors.ts';
 
 import type { Credential } from './credential.ts';
+import { ports } from './ports.ts';
 
 export const TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 
@@ -13,7 +13,7 @@ async function issueToken(user: Credential): Promise<{ token: string; issuedAt: 
   const token = randomToken(32);
   const issuedAt = Date.now();
   const expiresAtMs = issuedAt + TOKEN_LIFETIME_MS;
-  await putCredential(
+  await ports().credentials.put(
     {
       kind: 'responsys-token',
       lookupId: sha256(token),
@@ -32,7 +32,7 @@ async function issueToken(user: Credential): Promise<{ token: string; issuedAt: 
 
 /** Unknown user and wrong password cost the same and fail the same. */
 export async function login(userName: string, password: string) {
-  const user = await getCredential('responsys', userName);
+  const user = await ports().credentials.get('responsys', userName);
   const valid = await verifyPassword(password, user?.secretHash ?? decoyPasswordHash);
   if (!user || !valid) throw invalidCredentials();
   return issueToken(user);
@@ -40,11 +40,11 @@ export async function login(userName: string, password: string) {
 
 /** Exchanges a valid token for a new one; the old token stops working. */
 export async function refresh(currentToken: string) {
-  const session = await getCredential('responsys-token', sha256(currentToken));
-  const user = session?.principalId ? await getCredential('responsys', session.principalId) : undefined;
+  const session = await ports().credentials.get('responsys-token', sha256(currentToken));
+  const user = session?.principalId ? await ports().credentials.get('responsys', session.principalId) : undefined;
   if (!session || !user || user.tenantId !== session.tenantId)
     throw new AppError('invalid_credentials', 'Not a valid authentication token');
   const issued = await issueToken(user);
-  await deleteCredential('responsys-token', session.lookupId);
+  await ports().credentials.remove('responsys-token', session.lookupId);
   return issued;
 }

@@ -1,12 +1,21 @@
 /** Bulk tasks: one request's items, applied asynchronously chunk by chunk. */
+import type { ErrorKind, Issue } from '#shared/errors.ts';
+
 export type TaskKind = 'create' | 'update' | 'replace' | 'delete';
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'PARTIALLY_SUCCEEDED' | 'FAILED';
+
+/** Why an item was not applied, in domain terms (each dialect words it its own way). */
+export interface ItemProblem {
+  kind: ErrorKind | 'unprocessed';
+  message: string;
+  issues?: Issue[];
+  detail?: unknown;
+}
 
 export interface ItemFailure {
   index: number;
   id: string | null;
-  code: number;
-  detail: unknown;
+  problem: ItemProblem;
 }
 
 export interface Task {

@@ -4,6 +4,8 @@
  *   → header names lowercased → body size limit → authentication → rate limit → body parsing → zod validation → handle().
  * Handlers supply schemas, a required scope and a call into the domain; nothing else.
  */
+import '#shared/wiring.ts';
+
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -13,9 +15,9 @@ import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type * as z from 'zod/mini';
 
 import { config } from '#shared/config.ts';
-import { countRequest } from '#shared/db/rate-limit.ts';
+import { admitRequest } from '#shared/domain/authentication.ts';
 import type { Principal } from '#shared/domain/credential.ts';
-import { AppError, type InputLocation, type Issue } from '#shared/errors.ts';
+import { AppError, type InputLocation, type Issue, isThrottling, validationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
@@ -74,22 +76,16 @@ function rateLimitHeaders(state: RateLimitState | undefined): Record<string, str
   };
 }
 
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-
 /**
  * Middy's parsers throw HttpErrors (415/422); to the dialects these are plain bad bodies. DynamoDB
  * throttling that outlasted the SDK's retries is answered as the dialect's 429, to be retried.
  */
 function asAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
-  if (error instanceof Error && THROTTLING.has(error.name))
-    return new AppError('rate_limited', 'Throttled by the data store.', { retryAfterSeconds: 1 });
+  if (isThrottling(error)) return new AppError('rate_limited', 'Throttled by the data store.', { retryAfterSeconds: 1 });
   const status = (error as { statusCode?: number } | undefined)?.statusCode;
   if (status === 415 || status === 422 || status === 400) {
-    return new AppError('validation', 'Malformed request body.', {
-      location: 'body',
-      issues: [{ path: [], message: 'Malformed request body.' }],
-    });
+    return validationError('body', [{ path: [], message: 'Malformed request body.' }], 'Malformed request body.');
   }
   return undefined;
 }
@@ -156,15 +152,9 @@ const authenticate = (dialect: Dialect, requires?: string): middy.MiddlewareObj<
 
 const rateLimit = (): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => ({
   before: async (request) => {
-    const credential = request.context.principal!.credential;
-    const { limit, windowSeconds } = credential.rateLimit ?? config.defaultRateLimit;
-    const { count, windowEndsAtSeconds } = await countRequest(`${credential.kind}#${credential.credentialId}`, windowSeconds);
-    request.context.rateLimit = { limit, remaining: limit - count, resetAtSeconds: windowEndsAtSeconds };
-    if (count > limit) {
-      throw new AppError('rate_limited', 'Request was throttled.', {
-        retryAfterSeconds: Math.max(1, windowEndsAtSeconds - Math.floor(Date.now() / 1000)),
-      });
-    }
+    await admitRequest(request.context.principal!.credential, config.defaultRateLimit, (state) => {
+      request.context.rateLimit = state;
+    });
   },
 });
 

@@ -1,16 +1,13 @@
 /** API Gateway REST (v1) proxy events: the one shape every handler receives, in AWS and locally. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
+import type { RateLimitState } from '#shared/domain/authentication.ts';
 import type { Principal } from '#shared/domain/credential.ts';
 
 export type HttpEvent = APIGatewayProxyEvent;
 export type HttpResult = APIGatewayProxyResult;
 
-export interface RateLimitState {
-  limit: number;
-  remaining: number;
-  resetAtSeconds: number;
-}
+export type { RateLimitState };
 
 /** The Lambda context, extended with what the middlewares learned about the request. */
 export interface RequestContext extends Context {

@@ -2,17 +2,13 @@
  * Loads a parsed seed file into the table. Idempotent: loading the same file twice changes nothing
  * (unchanged organizations are not rewritten, a password that still verifies keeps its hash).
  */
-import { isDeepStrictEqual } from 'node:util';
-
 import { mapWithConcurrency } from '#shared/concurrency.ts';
-import { hashPassword, sha256, verifyPassword } from '#shared/crypto.ts';
-import { putApp } from '#shared/db/apps.ts';
-import { getCredential, putCredential } from '#shared/db/credentials.ts';
-import { putAccessList, putClientMapping, putDiffusion, putPublisher, putTenant } from '#shared/db/directory.ts';
-import { getOrganization, raiseIntIdCounter, saveOrganization } from '#shared/db/organizations.ts';
-import type { Credential } from '#shared/domain/credential.ts';
-import { credentialIdOf } from '#shared/domain/credential-admin.ts';
+import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
+import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
+import { importOrganization } from '#shared/domain/organization-writes.ts';
+import { ports } from '#shared/domain/ports.ts';
+import { AppError } from '#shared/errors.ts';
 
 import { type SeedFile, SeedFileError, type SeedTenant } from './schema.ts';
 
@@ -27,63 +23,58 @@ export interface LoadOptions {
   onProgress?: (progress: SeedProgress) => void;
 }
 
-async function storeCredential(credential: Credential, path: string): Promise<void> {
-  if (!(await putCredential(credential))) {
-    throw new SeedFileError(`${path}: this credential identifier already belongs to another tenant`);
-  }
-}
-
+/** Every credential of the seed through the domain's import (the same records the admin CLI writes). */
 async function loadCredentials(t: SeedTenant): Promise<void> {
-  const base = (kind: Credential['kind'], lookupId: string, rateLimit?: Credential['rateLimit']) => ({
-    kind,
-    lookupId,
-    tenantId: t.id,
-    credentialId: credentialIdOf(kind, lookupId),
-    ...(rateLimit ? { rateLimit } : {}),
-  });
-  for (const [i, c] of t.credentials.engagement.entries()) {
-    await storeCredential(
-      { ...base('engagement', sha256(c.key), c.rateLimit), principalId: c.publisher },
-      `tenants.${t.id}.credentials.engagement.${i}`,
-    );
-  }
-  for (const [i, c] of t.credentials.netux.entries()) {
-    await storeCredential({ ...base('netux', sha256(c.token), c.rateLimit), scopes: c.scopes }, `tenants.${t.id}.credentials.netux.${i}`);
-  }
-  for (const [i, c] of t.credentials.apidae.entries()) {
-    await storeCredential(
-      { ...base('apidae', String(c.projetId), c.rateLimit), secretHash: sha256(c.apiKey), access: c.access },
-      `tenants.${t.id}.credentials.apidae.${i}`,
-    );
-  }
-  for (const [i, c] of t.credentials.responsys.entries()) {
-    const existing = await getCredential('responsys', c.userName);
-    const keep = existing?.tenantId === t.id && existing.secretHash && (await verifyPassword(c.password, existing.secretHash));
-    const secretHash = keep ? existing.secretHash! : await hashPassword(c.password);
-    await storeCredential({ ...base('responsys', c.userName, c.rateLimit), secretHash }, `tenants.${t.id}.credentials.responsys.${i}`);
+  const grants: [string, CredentialRequest, string][] = [
+    ...t.credentials.engagement.map((c, i): [string, CredentialRequest, string] => [
+      `engagement.${i}`,
+      { tenantId: t.id, rateLimit: c.rateLimit, kind: 'engagement', publisherId: c.publisher },
+      c.key,
+    ]),
+    ...t.credentials.netux.map((c, i): [string, CredentialRequest, string] => [
+      `netux.${i}`,
+      { tenantId: t.id, rateLimit: c.rateLimit, kind: 'netux', scopes: c.scopes },
+      c.token,
+    ]),
+    ...t.credentials.apidae.map((c, i): [string, CredentialRequest, string] => [
+      `apidae.${i}`,
+      { tenantId: t.id, rateLimit: c.rateLimit, kind: 'apidae', projetId: c.projetId, access: c.access },
+      c.apiKey,
+    ]),
+    ...t.credentials.responsys.map((c, i): [string, CredentialRequest, string] => [
+      `responsys.${i}`,
+      { tenantId: t.id, rateLimit: c.rateLimit, kind: 'responsys', userName: c.userName },
+      c.password,
+    ]),
+  ];
+  for (const [path, grant, secret] of grants) {
+    try {
+      await importCredential(grant, secret);
+    } catch (error) {
+      if (error instanceof AppError) throw new SeedFileError(`tenants.${t.id}.credentials.${path}: ${error.message}`);
+      throw error;
+    }
   }
 }
 
-function toOrganization(o: SeedTenant['organizations'][number], previous: Organization | undefined): Organization {
-  const member = o.member ?? { ...emptyMemberData(), sponsor: null };
-  const { sponsor, ...memberData } = member;
-  return {
+/** A seed organization as a domain record (the domain fills in version and applied operations). */
+function toRecord(o: SeedTenant['organizations'][number]): Parameters<typeof importOrganization>[1] {
+  const { sponsor, ...member } = o.member ?? { ...emptyMemberData(), sponsor: null };
+  const record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> = {
     id: o.id,
     intId: o.intId,
     label: o.label,
     name: o.name,
     description: o.description,
-    createdAt: o.createdAt ?? previous?.createdAt ?? new Date().toISOString(),
     isActive: o.isActive,
     properties: o.properties,
     appId: o.app,
     logo: o.logo,
     favicon: o.favicon,
     parentId: o.parent,
-    member: { ...memberData, sponsorIntId: sponsor },
-    version: previous?.version ?? 1,
-    appliedOps: previous?.appliedOps ?? {},
+    member: { ...member, sponsorIntId: sponsor },
   };
+  return o.createdAt ? { ...record, createdAt: o.createdAt } : record;
 }
 
 /** Depth of each organization in the seed's tree: parents are written before their children. */
@@ -109,17 +100,13 @@ async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<v
   for (const o of t.organizations) (levels[depth.get(o.id)!] ??= []).push(o);
   for (const level of levels) {
     await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (o) => {
-      const previous = await getOrganization(t.id, o.id);
-      const next = toOrganization(o, previous);
-      if (!previous || !isDeepStrictEqual(previous, next)) {
-        await saveOrganization(t.id, previous ? { ...next, version: previous.version + 1 } : next, previous);
-      }
+      await importOrganization(t.id, toRecord(o));
       done += 1;
       options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
     });
   }
   if (t.organizations.length > 0)
-    await raiseIntIdCounter(
+    await ports().organizations.raiseIntIdFloor(
       t.id,
       t.organizations.reduce((max, o) => Math.max(max, o.intId), 0),
     );
@@ -130,16 +117,14 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
     await putTenant({ id: t.id, name: t.name });
     await Promise.all(t.apps.map((app) => putApp(t.id, app)));
     await loadCredentials(t);
-    for (const { diffuseurs, ...publisher } of t.publishers) {
-      await putPublisher(t.id, publisher);
-      await Promise.all(diffuseurs.map((diffuseur) => putDiffusion(t.id, publisher.id, diffuseur)));
-    }
+    for (const { diffuseurs: _links, ...publisher } of t.publishers) await putPublisher(t.id, publisher);
+    for (const { id, diffuseurs } of t.publishers) await Promise.all(diffuseurs.map((diffuseur) => linkDiffuseur(t.id, id, diffuseur)));
     await loadOrganizations(t, options);
     for (const m of t.engagementMappings) {
-      await putClientMapping(t.id, {
+      await mapClientId(t.id, {
         publisherId: m.publisher,
         clientId: m.clientId,
-        organizationId: m.organization,
+        organization: { id: m.organization },
         allowedPublisherIds: m.publisherIds,
       });
     }

@@ -7,7 +7,7 @@ import { workers } from '#functions/routes.ts';
 import { localClient } from '#infra/local/dynamodb.ts';
 import { readDefinition, substitute } from '#infra/state-machine/definition.ts';
 import { tableName } from '#shared/db/client.ts';
-import { tableDefinition } from '#shared/db/table-definition.ts';
+import { tableDefinition } from '#shared/table-definition.ts';
 import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { buildApp } from '#infra/app.ts';
 import { readDefinition } from '#infra/state-machine/definition.ts';
-import { tableDefinition } from '#shared/db/table-definition.ts';
+import { tableDefinition } from '#shared/table-definition.ts';
 
 // CloudFormation properties are free-form JSON; each assertion states the shape it expects.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

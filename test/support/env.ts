@@ -9,3 +9,5 @@ import { inject } from 'vitest';
 process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
 process.env.TABLE_NAME = `test-${randomBytes(6).toString('hex')}`;
 process.env.LOG_LEVEL ??= 'SILENT';
+// The test process is a composition root too: the domain reaches this file's table through shared/db.
+await import('#shared/wiring.ts');

@@ -46,7 +46,8 @@ if (typeof early.endpoint === 'string') {
   client.destroy();
 }
 
-const { commands, UsageError } = await import('./commands.ts');
+await import('#shared/wiring.ts');
+const { commands, UsageError } = await import('./commands/index.ts');
 const { AppError } = await import('#shared/errors.ts');
 const { SeedFileError } = await import('#shared/seed/schema.ts');
 

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
 import type { DialectName } from '#functions/routes.ts';
+import { basePaths } from '#shared/base-paths.ts';
 
 import { allDocuments, dialectNames } from './document.ts';
 
@@ -20,10 +21,10 @@ const ASSETS: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
 };
 const TITLES: Record<DialectName, string> = {
-  engagement: 'Engagement (/v0)',
-  netux: 'Netux (/api/v2.0)',
-  apidae: 'Apidae (/api/v002/membre)',
-  responsys: 'Responsys (/rest/api/v1.3)',
+  engagement: `Engagement (${basePaths.engagement})`,
+  netux: `Netux (${basePaths.netux})`,
+  apidae: `Apidae (${basePaths.apidae})`,
+  responsys: `Responsys (${basePaths.responsys})`,
 };
 
 const page = `<!doctype html>

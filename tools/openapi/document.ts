@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 
 import { type DialectName, repoRoot, type Route, routes } from '#functions/routes.ts';
-import { AppError, type ErrorKind } from '#shared/errors.ts';
+import { AppError, type ErrorKind, validationError } from '#shared/errors.ts';
 import type { Dialect, EndpointContract } from '#shared/http/handler.ts';
 import type { HttpEvent } from '#shared/http/types.ts';
 
@@ -74,10 +74,7 @@ export function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output' = 'inpu
 }
 
 const PROBLEMS: Record<ErrorKind, AppError> = {
-  validation: new AppError('validation', 'Validation Error.', {
-    location: 'body',
-    issues: [{ path: ['name'], message: 'This field is required.' }],
-  }),
+  validation: validationError('body', [{ path: ['name'], message: 'This field is required.' }]),
   unauthenticated: new AppError('unauthenticated', 'Authentication credentials were not provided.'),
   invalid_credentials: new AppError('invalid_credentials', 'Invalid token.'),
   forbidden: new AppError('forbidden', 'You do not have permission to perform this action.'),

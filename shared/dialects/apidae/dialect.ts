@@ -4,8 +4,7 @@
  */
 import type * as z from 'zod/mini';
 
-import { digestsEqual, sha256 } from '#shared/crypto.ts';
-import { getCredential } from '#shared/db/credentials.ts';
+import { principalForProject } from '#shared/domain/authentication.ts';
 import { AppError } from '#shared/errors.ts';
 import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
 import { type HttpEvent, text } from '#shared/http/types.ts';
@@ -33,9 +32,9 @@ export const apidae: Dialect = {
     const project =
       typeof projetId === 'number' || (typeof projetId === 'string' && /^\d{1,15}$/.test(projetId)) ? String(projetId) : undefined;
     if (!project || typeof apiKey !== 'string') throw new AppError('forbidden', FORBIDDEN);
-    const credential = await getCredential('apidae', project);
-    if (!credential?.secretHash || !digestsEqual(sha256(apiKey), credential.secretHash)) throw new AppError('forbidden', FORBIDDEN);
-    return { tenantId: credential.tenantId, credential };
+    const principal = await principalForProject(project, apiKey);
+    if (!principal) throw new AppError('forbidden', FORBIDDEN);
+    return principal;
   },
   formatError(error) {
     switch (error?.kind) {

@@ -1,7 +1,7 @@
 /** The Apidae `query` parameter: URL-encoded JSON in the query string (GET) or a form field (POST). */
 import * as z from 'zod/mini';
 
-import { AppError } from '#shared/errors.ts';
+import { AppError, validationError } from '#shared/errors.ts';
 import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
 import type { HttpEvent } from '#shared/http/types.ts';
 
@@ -67,8 +67,7 @@ export const searchQuerySchema = z.object({
 
 export function parseSearchQuery(event: HttpEvent): z.output<typeof searchQuerySchema> {
   const result = searchQuerySchema.safeParse(readSearchQuery(event), { error: requiredFieldMessage });
-  if (!result.success)
-    throw new AppError('validation', 'Paramètre query invalide.', { location: 'query', issues: zodIssues(result.error) });
+  if (!result.success) throw validationError('query', zodIssues(result.error), 'Paramètre query invalide.');
   return result.data;
 }
 

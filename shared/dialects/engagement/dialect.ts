@@ -1,8 +1,7 @@
 /** Engagement (API Engagement /v0) wire rules: x-api-key / apikey auth, `{ok:false, code, message}` errors. */
 import * as z from 'zod/mini';
 
-import { sha256 } from '#shared/crypto.ts';
-import { getCredential } from '#shared/db/credentials.ts';
+import { principalForSecret } from '#shared/domain/authentication.ts';
 import { AppError } from '#shared/errors.ts';
 import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
 import { header, type HttpResult, json } from '#shared/http/types.ts';
@@ -17,9 +16,9 @@ export const engagement: Dialect = {
   async authenticate(event) {
     const key = header(event, 'x-api-key') ?? header(event, 'apikey');
     if (!key) throw new AppError('unauthenticated', 'Unauthorized');
-    const credential = await getCredential('engagement', sha256(key));
-    if (!credential) throw new AppError('invalid_credentials', 'Unauthorized');
-    return { tenantId: credential.tenantId, credential };
+    const principal = await principalForSecret('engagement', key);
+    if (!principal) throw new AppError('invalid_credentials', 'Unauthorized');
+    return principal;
   },
   formatError(error) {
     switch (error?.kind) {

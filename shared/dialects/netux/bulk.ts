@@ -5,30 +5,29 @@
  */
 import { sha256 } from '#shared/crypto.ts';
 import { type BulkItem, MAX_ITEMS, submitBulkTask } from '#shared/domain/bulk-tasks.ts';
+import { installTaskRunner } from '#shared/domain/ports.ts';
 import type { TaskKind } from '#shared/domain/task.ts';
-import { AppError, type Issue } from '#shared/errors.ts';
+import { AppError, type Issue, validationError } from '#shared/errors.ts';
 import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
 import { header, json } from '#shared/http/types.ts';
+import { startTaskExecution } from '#shared/workflow.ts';
 
 import { netuxEndpoint } from './dialect.ts';
 import { bulkItemSchemas } from './schemas.ts';
+
+// Only the bulk endpoints start workflows, so only their bundles carry the Step Functions client.
+installTaskRunner(startTaskExecution);
 
 const typeName = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'dict' : typeof value;
 
 function toItems(kind: TaskKind, body: unknown): BulkItem[] {
   if (!Array.isArray(body)) {
-    throw new AppError('validation', 'Validation Error.', {
-      location: 'body',
-      issues: [{ path: [], message: `Expected a list of items but got type "${typeName(body)}".` }],
-    });
+    throw validationError('body', [{ path: [], message: `Expected a list of items but got type "${typeName(body)}".` }]);
   }
   if (body.length > MAX_ITEMS) throw new AppError('payload_too_large', `At most ${MAX_ITEMS} items per bulk request (got ${body.length}).`);
   if (body.length === 0) {
-    throw new AppError('validation', 'Validation Error.', {
-      location: 'body',
-      issues: [{ path: [], message: 'This list may not be empty.' }],
-    });
+    throw validationError('body', [{ path: [], message: 'This list may not be empty.' }]);
   }
   const schema = bulkItemSchemas[kind];
   const issues: Issue[] = [];
@@ -63,10 +62,7 @@ export const bulkEndpoint = (kind: TaskKind) =>
       const items = toItems(kind, body);
       const idempotencyKey = header(event, 'idempotency-key');
       if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-        throw new AppError('validation', 'Validation Error.', {
-          location: 'body',
-          issues: [{ path: ['Idempotency-Key'], message: 'Must be 1 to 255 characters.' }],
-        });
+        throw validationError('body', [{ path: ['Idempotency-Key'], message: 'Must be 1 to 255 characters.' }]);
       }
       const taskId = await submitBulkTask(principal.tenantId, {
         kind,

@@ -1,9 +1,9 @@
 /** Netux (Ubidots v2.0) wire rules: X-Auth-Token / ?token= auth, scopes, `{code, message, detail}` errors. */
 import * as z from 'zod/mini';
 
-import { sha256 } from '#shared/crypto.ts';
-import { getCredential } from '#shared/db/credentials.ts';
+import { principalForSecret } from '#shared/domain/authentication.ts';
 import type { NetuxScope } from '#shared/domain/credential.ts';
+import type { ItemProblem } from '#shared/domain/task.ts';
 import { AppError, type Issue } from '#shared/errors.ts';
 import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
 import { header, type HttpResult, json } from '#shared/http/types.ts';
@@ -34,15 +34,36 @@ export function netuxDetail(issues: Issue[]): Record<string, unknown> {
   return detail;
 }
 
+/**
+ * Netux's code, message and detail for a refusal: the one wording of a request's error body and of a
+ * bulk item's failure in the task report.
+ */
+export function codeAndDetail(
+  kind: ItemProblem['kind'],
+  message: string,
+  { issues = [], detail }: { issues?: Issue[]; detail?: unknown },
+): [code: number, message: string, detail: unknown] {
+  switch (kind) {
+    case 'not_found':
+      return [404001, 'Not found.', 'Not found.'];
+    case 'conflict':
+      return [400001, 'Validation Error.', { [(detail as { field?: string } | undefined)?.field ?? 'non_field_errors']: [message] }];
+    case 'validation':
+      return [400001, 'Validation Error.', (detail as object | undefined) ?? netuxDetail(issues)];
+    default:
+      return [500001, 'Internal server error.', message];
+  }
+}
+
 export const netux: Dialect = {
   name: 'netux',
   maxBodyBytes: 5 * 1024 * 1024,
   async authenticate(event) {
     const token = header(event, 'x-auth-token') ?? event.queryStringParameters?.token;
     if (!token) throw new AppError('unauthenticated', MISSING_CREDENTIALS);
-    const credential = await getCredential('netux', sha256(token));
-    if (!credential) throw new AppError('invalid_credentials', 'Invalid token.');
-    return { tenantId: credential.tenantId, credential };
+    const principal = await principalForSecret('netux', token);
+    if (!principal) throw new AppError('invalid_credentials', 'Invalid token.');
+    return principal;
   },
   authorize: (principal, scope) => principal.credential.scopes?.includes(scope as NetuxScope) ?? false,
   formatError(error): HttpResult {
@@ -54,14 +75,11 @@ export const netux: Dialect = {
       case 'forbidden':
         return envelope(403, 403001, 'You do not have permission to perform this action.');
       case 'not_found':
-        return envelope(404, 404001, 'Not found.');
+      case 'conflict':
+        return envelope(error.kind === 'not_found' ? 404 : 400, ...codeAndDetail(error.kind, error.message, error.options));
       case 'validation':
         if (error.options.location === 'header') return json(400, { detail: BULK_HEADER_MISSING });
-        return envelope(400, 400001, 'Validation Error.', (error.options.detail as object) ?? netuxDetail(error.options.issues ?? []));
-      case 'conflict': {
-        const field = (error.options.detail as { field?: string } | undefined)?.field ?? 'non_field_errors';
-        return envelope(400, 400001, 'Validation Error.', { [field]: [error.message] });
-      }
+        return envelope(400, ...codeAndDetail(error.kind, error.message, error.options));
       case 'payload_too_large':
         return envelope(413, 413001, 'Request entity too large.', error.message);
       case 'rate_limited':

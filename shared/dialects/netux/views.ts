@@ -2,6 +2,8 @@
 import type { TaskReport } from '#shared/domain/bulk-tasks.ts';
 import type { App, Organization } from '#shared/domain/organization.ts';
 
+import { codeAndDetail } from './dialect.ts';
+
 const image = (url: string | null) => (url === null ? null : { h36: url, h50: url, raw: url });
 
 export const organizationUrl = (base: string, id: string) => `${base}/api/v2.0/organizations/${id}/`;
@@ -39,7 +41,12 @@ export function taskView(task: TaskReport) {
     total: task.total,
     succeeded: task.succeeded,
     failed: task.failed,
-    failures: task.failures,
+    failures: task.failures.map((failure) => {
+      // Failures recorded before item problems were stored in domain terms already carry their wording.
+      if (!('problem' in failure)) return failure;
+      const [code, , detail] = codeAndDetail(failure.problem.kind, failure.problem.message, failure.problem);
+      return { index: failure.index, id: failure.id, code, detail };
+    }),
     ...(task.kind === 'create' ? { created: task.created } : {}),
   };
 }

@@ -1,9 +1,8 @@
 /** Responsys (Oracle Responsys REST v1.3) wire rules: raw token in Authorization, `{type,title,errorCode,detail,errorDetails}` errors. */
 import type * as z from 'zod/mini';
 
-import { sha256 } from '#shared/crypto.ts';
-import { getCredential } from '#shared/db/credentials.ts';
 import type { AccessListProblem } from '#shared/domain/access-lists.ts';
+import { principalForSecret } from '#shared/domain/authentication.ts';
 import { AppError } from '#shared/errors.ts';
 import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
 import { header, type HttpResult, json } from '#shared/http/types.ts';
@@ -18,9 +17,9 @@ export const responsys: Dialect = {
   maxBodyBytes: 1024 * 1024,
   async authenticate(event) {
     const token = header(event, 'authorization');
-    const credential = token ? await getCredential('responsys-token', sha256(token)) : undefined;
-    if (!credential) throw new AppError('unauthenticated', INVALID_TOKEN);
-    return { tenantId: credential.tenantId, credential };
+    const principal = token ? await principalForSecret('responsys-token', token) : undefined;
+    if (!principal) throw new AppError('unauthenticated', INVALID_TOKEN);
+    return principal;
   },
   formatError(error) {
     const about = error?.options.detail as AccessListProblem | undefined;

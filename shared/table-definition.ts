@@ -19,6 +19,9 @@ export const tableDefinition = {
   ],
 } as const;
 
+/** The overloaded GSI's name, for the queries that read it. */
+export const gsi1 = tableDefinition.globalSecondaryIndexes[0].indexName;
+
 export type TableDefinition = typeof tableDefinition;
 
 export const defaultTableName = 'orgbridge';

@@ -1,0 +1,71 @@
+/** The domain's ports (shared/domain/ports.ts) on the DynamoDB single table. */
+import type { Stores } from '#shared/domain/ports.ts';
+
+import * as accessLists from './access-lists.ts';
+import * as apps from './apps.ts';
+import * as credentials from './credentials.ts';
+import * as directory from './directory.ts';
+import * as organizations from './organizations.ts';
+import { countRequest } from './rate-limit.ts';
+import * as tasks from './tasks.ts';
+
+export const dynamoDbStores: Stores = {
+  organizations: {
+    get: organizations.getOrganization,
+    getMany: organizations.getOrganizations,
+    idByLabel: organizations.findOrganizationIdByLabel,
+    idByIntId: organizations.findOrganizationIdByIntId,
+    list: organizations.listOrganizations,
+    idsByMember: organizations.memberIdsBy,
+    allocateIntIds: organizations.allocateIntId,
+    raiseIntIdFloor: organizations.raiseIntIdCounter,
+    save: organizations.saveOrganization,
+    updateInPlace: organizations.updateFieldsInPlace,
+    remove: organizations.deleteOrganization,
+    wasDeleteApplied: organizations.wasDeleteApplied,
+  },
+  directory: {
+    getTenant: directory.getTenant,
+    putTenant: directory.putTenant,
+    listTenants: directory.listTenants,
+    listApps: apps.listApps,
+    putApp: apps.putApp,
+    getPublisher: directory.getPublisher,
+    putPublisher: async (...args) => void (await directory.putPublisher(...args)),
+    listPublishers: directory.listPublishers,
+    listDiffuseurs: directory.listDiffuseurs,
+    isDiffuseur: directory.isDiffuseur,
+    putDiffusion: async (...args) => void (await directory.putDiffusion(...args)),
+    deleteDiffusion: async (...args) => void (await directory.deleteDiffusion(...args)),
+    getMapping: directory.getClientMapping,
+    putMapping: directory.putClientMapping,
+    setAllowedPublishers: directory.setAllowedPublishers,
+    listMappings: directory.listClientMappings,
+    listMappingsOfOrganization: directory.listMappingsOfOrganization,
+    getAccessList: accessLists.getAccessList,
+    listAccessLists: accessLists.listAccessLists,
+    putAccessList: async (...args) => void (await directory.putAccessList(...args)),
+    replaceAccess: accessLists.replaceAccess,
+  },
+  credentials: {
+    get: credentials.getCredential,
+    put: credentials.putCredential,
+    remove: credentials.deleteCredential,
+    listOfTenant: credentials.listTenantCredentials,
+    backfillListings: credentials.backfillListingKeys,
+  },
+  requestCounter: { count: (counterKey, windowSeconds) => countRequest(counterKey, windowSeconds) },
+  tasks: {
+    create: tasks.createTask,
+    remove: tasks.deleteTask,
+    get: tasks.getTask,
+    getChunk: tasks.getChunk,
+    listChunkResults: tasks.listChunkResults,
+    markRunning: tasks.markTaskRunning,
+    recordChunkResult: tasks.recordChunkResult,
+    finish: tasks.finishTask,
+    claimIdempotencyKey: tasks.claimIdempotencyKey,
+    releaseIdempotencyKey: tasks.releaseIdempotencyKey,
+    listOpenCreatedBefore: tasks.listOpenTasksCreatedBefore,
+  },
+};

@@ -1,0 +1,175 @@
+/**
+ * The domain's ports: what it needs from storage and from the workflow engine, in its own terms.
+ * shared/db implements them on DynamoDB; the unit tests on memory. A composition root (handler
+ * wiring, local runtime, CLI entry, test setup) installs one implementation per process; domain code
+ * reaches data only through `ports()`, so every writer (API, bulk worker, seed import, admin CLI)
+ * goes through the same domain functions and no path can skip a guard or an index item.
+ */
+import type { Credential, CredentialKind } from './credential.ts';
+import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type { App, Organization } from './organization.ts';
+import type { Chunk, ChunkResult, Task } from './task.ts';
+
+/** Member fields with an index (Apidae filters that read only the matching members). */
+export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
+
+/** Fields a partial update may set in place (no guard, parent or member index changes). */
+export type InPlaceFields = Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>;
+
+export type InPlaceResult =
+  | { outcome: 'updated' | 'already-applied'; organization: Organization }
+  | { outcome: 'missing' }
+  /** The stored record predates the applied-operations map: the caller takes the read-modify-write path. */
+  | { outcome: 'needs-read' };
+
+/** What a delete changes elsewhere, in the same all-or-nothing write (the delete rule). */
+export interface DeleteCleanups {
+  /** Access lists that named the organization, with the ids they keep (conditional on being unchanged). */
+  accessLists: { list: AccessList; organizationIds: string[] }[];
+  /** Engagement mappings to the organization: removed. */
+  mappings: ClientMapping[];
+  /** Other organizations rewritten (sponsored members losing their sponsor), each conditional on `previous`. */
+  rewrites: { previous: Organization; next: Organization }[];
+}
+
+export interface OrganizationStore {
+  /** Strongly consistent. */
+  get(tenantId: string, id: string): Promise<Organization | undefined>;
+  /** Strongly consistent; unknown ids are skipped; order is not kept. */
+  getMany(tenantId: string, ids: string[]): Promise<Organization[]>;
+  idByLabel(tenantId: string, label: string): Promise<string | undefined>;
+  idByIntId(tenantId: string, intId: number): Promise<string | undefined>;
+  /** Every organization of the tenant (strongly consistent). */
+  list(tenantId: string): Promise<Organization[]>;
+  /** Ids of the organizations whose member `field` equals `value` (strongly consistent). */
+  idsByMember(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]>;
+  /** Reserves `count` consecutive integer ids; returns the first. */
+  allocateIntIds(tenantId: string, count: number): Promise<number>;
+  /** Raises the integer-id counter to at least `floor`. */
+  raiseIntIdFloor(tenantId: string, floor: number): Promise<void>;
+  /**
+   * Writes `next` with its guards and index entries, all or nothing. Without `previous` it must be
+   * new; with it, the stored version must still be `previous.version`. A label or integer id held by
+   * another organization is a `conflict` naming the field; a lost race is a retryable `version` conflict.
+   */
+  save(
+    tenantId: string,
+    next: Organization,
+    previous: Organization | undefined,
+    options?: {
+      /** Organizations that must still be at the version read (a move checks the new parent's ancestors). */
+      mustBeUnchanged?: Organization[];
+      /** An Engagement mapping created with the organization (it must be new too). */
+      newMapping?: ClientMapping;
+    },
+  ): Promise<void>;
+  /** Sets plain fields without reading first (and records the bulk operation in the same write). */
+  updateInPlace(tenantId: string, id: string, fields: InPlaceFields, op?: { taskId: string; index: number }): Promise<InPlaceResult>;
+  /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
+  remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
+  wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;
+}
+
+export interface DirectoryStore {
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** Creates or renames a tenant; never touches its integer-id counter. */
+  putTenant(tenant: Tenant): Promise<void>;
+  /** Every tenant (eventually consistent: admin only). */
+  listTenants(): Promise<Tenant[]>;
+  listApps(tenantId: string): Promise<App[]>;
+  putApp(tenantId: string, app: App): Promise<void>;
+  getPublisher(tenantId: string, id: string): Promise<Publisher | undefined>;
+  putPublisher(tenantId: string, publisher: Publisher): Promise<void>;
+  listPublishers(tenantId: string): Promise<Publisher[]>;
+  /** The publishers that broadcast `annonceurId`'s missions. */
+  listDiffuseurs(tenantId: string, annonceurId: string): Promise<Publisher[]>;
+  isDiffuseur(tenantId: string, annonceurId: string, diffuseurId: string): Promise<boolean>;
+  putDiffusion(tenantId: string, annonceurId: string, diffuseurId: string): Promise<void>;
+  deleteDiffusion(tenantId: string, annonceurId: string, diffuseurId: string): Promise<void>;
+  getMapping(tenantId: string, publisherId: string, clientId: string): Promise<ClientMapping | undefined>;
+  putMapping(tenantId: string, mapping: ClientMapping): Promise<void>;
+  /** Replaces the allow-list only while the mapping still points at `mapping.organizationId`. */
+  setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean>;
+  listMappings(tenantId: string, publisherId: string): Promise<ClientMapping[]>;
+  listMappingsOfOrganization(tenantId: string, organizationId: string): Promise<ClientMapping[]>;
+  getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined>;
+  listAccessLists(tenantId: string, kind: AccessListKind): Promise<AccessList[]>;
+  putAccessList(tenantId: string, list: AccessList): Promise<void>;
+  /** Replaces the access set while the list still exists. */
+  replaceAccess(tenantId: string, list: AccessList, organizationIds: string[]): Promise<void>;
+}
+
+export interface CredentialStore {
+  /** Strongly consistent; an expired credential reads as absent. */
+  get(kind: CredentialKind, lookupId: string): Promise<Credential | undefined>;
+  /** False when the lookup id belongs to another tenant (checked atomically). */
+  put(credential: Credential, ttlEpochSeconds?: number): Promise<boolean>;
+  remove(kind: CredentialKind, lookupId: string): Promise<void>;
+  /** Every credential of a tenant, session tokens included (admin only). */
+  listOfTenant(tenantId: string): Promise<Credential[]>;
+  /** Makes records written before the admin listings listable; returns how many it updated. */
+  backfillListings(): Promise<number>;
+}
+
+export interface RequestCounter {
+  /** Counts one request in the fixed window of `windowSeconds` that contains now. */
+  count(counterKey: string, windowSeconds: number): Promise<{ count: number; windowEndsAtSeconds: number }>;
+}
+
+export interface TaskStore {
+  /** Stores the chunks, then the task (a task never exists without all of its items). */
+  create(tenantId: string, task: Task, chunks: Chunk[]): Promise<void>;
+  remove(tenantId: string, task: Task): Promise<void>;
+  get(tenantId: string, taskId: string): Promise<Task | undefined>;
+  getChunk(tenantId: string, taskId: string, chunk: number): Promise<Chunk | undefined>;
+  /** Chunk outcomes without their items. */
+  listChunkResults(tenantId: string, taskId: string): Promise<Omit<Chunk, 'items'>[]>;
+  markRunning(tenantId: string, taskId: string): Promise<void>;
+  /** Records a chunk's outcome once (a duplicate delivery changes nothing). */
+  recordChunkResult(tenantId: string, taskId: string, chunk: number, result: ChunkResult): Promise<void>;
+  /** Sets the final status once. */
+  finish(tenantId: string, taskId: string, outcome: Pick<Task, 'status' | 'succeeded' | 'failed'>): Promise<void>;
+  /** Binds a key to a task; returns the binding already there, or undefined when this call made it. */
+  claimIdempotencyKey(
+    tenantId: string,
+    key: string,
+    bodyDigest: string,
+    taskId: string,
+  ): Promise<{ taskId: string; bodyDigest: string } | undefined>;
+  releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
+  /** Open tasks created before `cutoffIso` (eventually consistent). */
+  listOpenCreatedBefore(cutoffIso: string): Promise<{ tenantId: string; taskId: string }[]>;
+}
+
+export interface Stores {
+  organizations: OrganizationStore;
+  directory: DirectoryStore;
+  credentials: CredentialStore;
+  requestCounter: RequestCounter;
+  tasks: TaskStore;
+}
+
+/** Starts the workflow that applies a stored task (Step Functions, or the local runner). */
+export type TaskRunner = (tenantId: string, taskId: string) => Promise<void>;
+
+let installed: Stores | undefined;
+let runner: TaskRunner | undefined;
+
+export function installStores(stores: Stores): void {
+  installed = stores;
+}
+
+/** Only the functions that submit bulk tasks install a runner (the others need no workflow client). */
+export function installTaskRunner(taskRunner: TaskRunner): void {
+  runner = taskRunner;
+}
+
+export function ports(): Stores {
+  if (!installed) throw new Error('No stores installed: a composition root must call installStores() first.');
+  return installed;
+}
+
+export function taskRunner(): TaskRunner {
+  if (!runner) throw new Error('No task runner installed: the bulk endpoints install one (installTaskRunner).');
+  return runner;
+}

@@ -1,0 +1,233 @@
+/**
+ * The domain's ports in memory, for domain unit tests (no Java, no DynamoDB Local). Each write checks
+ * every condition before it changes anything, so a refused write changes nothing, as a DynamoDB
+ * transaction would; the conflicts carry the same kinds and fields as shared/db's.
+ */
+import type { Credential } from '#shared/domain/credential.ts';
+import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { App, Organization } from '#shared/domain/organization.ts';
+import type { MemberIndexField, Stores } from '#shared/domain/ports.ts';
+import type { Chunk, Task } from '#shared/domain/task.ts';
+import { AppError } from '#shared/errors.ts';
+
+const conflict = (message: string, field: string) => new AppError('conflict', message, { detail: { field } });
+const copy = <T>(value: T): T => structuredClone(value);
+
+function memberValues(org: Organization, field: MemberIndexField): (string | number)[] {
+  const { member } = org;
+  switch (field) {
+    case 'parrain':
+      return member.sponsorIntId === null ? [] : [member.sponsorIntId];
+    case 'type':
+      return member.type ? [member.type.nom] : [];
+    case 'secteur':
+      return member.secteur ? [member.secteur.id] : [];
+    case 'commune':
+      return member.communes.map((c) => c.code);
+    case 'cp':
+      return member.communes.map((c) => c.codePostal);
+    case 'projet':
+      return member.projects.map((p) => p.id);
+  }
+}
+
+export function memoryStores(): Stores & { snapshot(): string } {
+  const orgs = new Map<string, { org: Organization; childCount: number }>();
+  const guards = new Map<string, string>();
+  const counters = new Map<string, number>();
+  const tombstones = new Set<string>();
+  const tenants = new Map<string, Tenant>();
+  const rows = new Map<string, unknown>();
+  const credentials = new Map<string, Credential>();
+  const windows = new Map<string, number>();
+  const tasks = new Map<string, Task>();
+  const chunks = new Map<string, Chunk>();
+  const idempotency = new Map<string, { taskId: string; bodyDigest: string }>();
+
+  const k = (...parts: (string | number)[]) => parts.join('\u0000');
+  const listOf = <T>(prefix: string) => [...rows.entries()].filter(([key]) => key.startsWith(prefix)).map(([, v]) => copy(v as T));
+  const tenantOrgs = (t: string) => [...orgs.entries()].filter(([key]) => key.startsWith(k(t, ''))).map(([, v]) => v.org);
+
+  return {
+    snapshot: () => JSON.stringify({ orgs: [...orgs], guards: [...guards], rows: [...rows], counters: [...counters] }),
+    organizations: {
+      get: async (t, id) => copy(orgs.get(k(t, id))?.org),
+      getMany: async (t, ids) => ids.flatMap((id) => (orgs.has(k(t, id)) ? [copy(orgs.get(k(t, id))!.org)] : [])),
+      idByLabel: async (t, label) => guards.get(k(t, 'label', label)),
+      idByIntId: async (t, intId) => guards.get(k(t, 'intId', intId)),
+      list: async (t) => tenantOrgs(t).map(copy),
+      idsByMember: async (t, field, value) =>
+        tenantOrgs(t)
+          .filter((o) => memberValues(o, field).includes(value))
+          .map((o) => o.id),
+      allocateIntIds: async (t, count) => {
+        const next = (counters.get(t) ?? 0) + count;
+        counters.set(t, next);
+        return next - count + 1;
+      },
+      raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
+      async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
+        const stored = orgs.get(k(t, next.id));
+        if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');
+        if (previous && stored?.org.version !== previous.version) throw conflict('Organization was changed concurrently.', 'version');
+        const holder = (kind: string, value: string | number) => guards.get(k(t, kind, value));
+        if (previous?.label !== next.label && ![undefined, next.id].includes(holder('label', next.label))) {
+          throw conflict('Organization with this label already exists.', 'label');
+        }
+        if (previous?.intId !== next.intId && ![undefined, next.id].includes(holder('intId', next.intId))) {
+          throw conflict('Organization with this integer id already exists.', 'intId');
+        }
+        if (next.parentId && next.parentId !== previous?.parentId && !orgs.has(k(t, next.parentId))) {
+          throw conflict('Parent organization does not exist.', 'version');
+        }
+        for (const o of mustBeUnchanged) {
+          if (orgs.get(k(t, o.id))?.org.version !== o.version) throw conflict('Organization was changed concurrently.', 'version');
+        }
+        if (newMapping && rows.has(k(t, 'map', newMapping.publisherId, newMapping.clientId))) {
+          throw conflict('A related item was written concurrently.', 'together');
+        }
+        orgs.set(k(t, next.id), { org: copy(next), childCount: stored?.childCount ?? 0 });
+        if (previous && previous.label !== next.label) guards.delete(k(t, 'label', previous.label));
+        guards.set(k(t, 'label', next.label), next.id);
+        guards.set(k(t, 'intId', next.intId), next.id);
+        if (previous?.parentId !== next.parentId) {
+          if (next.parentId) orgs.get(k(t, next.parentId))!.childCount += 1;
+          if (previous?.parentId) orgs.get(k(t, previous.parentId))!.childCount -= 1;
+        }
+        if (newMapping) rows.set(k(t, 'map', newMapping.publisherId, newMapping.clientId), copy(newMapping));
+      },
+      async updateInPlace(t, id, fields, op) {
+        const stored = orgs.get(k(t, id));
+        if (!stored) return { outcome: 'missing' };
+        if (op && stored.org.appliedOps?.[op.taskId]?.includes(op.index))
+          return { outcome: 'already-applied', organization: copy(stored.org) };
+        const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+        const appliedOps = op
+          ? { ...stored.org.appliedOps, [op.taskId]: [...(stored.org.appliedOps?.[op.taskId] ?? []), op.index] }
+          : stored.org.appliedOps;
+        stored.org = { ...stored.org, ...copy(defined), version: stored.org.version + 1, appliedOps };
+        return { outcome: 'updated', organization: copy(stored.org) };
+      },
+      async remove(t, organization, cleanups, appliedOpId) {
+        const stored = orgs.get(k(t, organization.id));
+        if (stored?.org.version !== organization.version || stored.childCount > 0) {
+          throw conflict('Organization was changed concurrently or has children.', 'version');
+        }
+        for (const { list } of cleanups.accessLists) {
+          const current = rows.get(k(t, list.kind, list.name)) as AccessList | undefined;
+          if (JSON.stringify(current?.organizationIds) !== JSON.stringify(list.organizationIds)) {
+            throw conflict('A related item was written concurrently.', 'version');
+          }
+        }
+        for (const { previous } of cleanups.rewrites) {
+          if (orgs.get(k(t, previous.id))?.org.version !== previous.version)
+            throw conflict('Organization was changed concurrently.', 'version');
+        }
+        orgs.delete(k(t, organization.id));
+        guards.delete(k(t, 'label', organization.label));
+        guards.delete(k(t, 'intId', organization.intId));
+        if (organization.parentId) orgs.get(k(t, organization.parentId))!.childCount -= 1;
+        for (const { list, organizationIds } of cleanups.accessLists) rows.set(k(t, list.kind, list.name), { ...list, organizationIds });
+        for (const m of cleanups.mappings) rows.delete(k(t, 'map', m.publisherId, m.clientId));
+        for (const { next } of cleanups.rewrites) orgs.get(k(t, next.id))!.org = copy(next);
+        if (appliedOpId) tombstones.add(k(t, appliedOpId));
+      },
+      wasDeleteApplied: async (t, opId) => tombstones.has(k(t, opId)),
+    },
+    directory: {
+      getTenant: async (id) => copy(tenants.get(id)),
+      putTenant: async (tenant) => void tenants.set(tenant.id, copy(tenant)),
+      listTenants: async () => [...tenants.values()].map(copy),
+      listApps: async (t) => listOf<App>(k(t, 'app', '')),
+      putApp: async (t, app) => void rows.set(k(t, 'app', app.id), copy(app)),
+      getPublisher: async (t, id) => copy(rows.get(k(t, 'pub', id)) as Publisher | undefined),
+      putPublisher: async (t, p) => void rows.set(k(t, 'pub', p.id), copy(p)),
+      listPublishers: async (t) => listOf<Publisher>(k(t, 'pub', '')),
+      listDiffuseurs: async (t, annonceurId) =>
+        listOf<string>(k(t, 'diff', annonceurId, '')).flatMap((id) => {
+          const publisher = rows.get(k(t, 'pub', id)) as Publisher | undefined;
+          return publisher ? [copy(publisher)] : [];
+        }),
+      isDiffuseur: async (t, a, d) => rows.has(k(t, 'diff', a, d)),
+      putDiffusion: async (t, a, d) => void rows.set(k(t, 'diff', a, d), d),
+      deleteDiffusion: async (t, a, d) => void rows.delete(k(t, 'diff', a, d)),
+      getMapping: async (t, p, c) => copy(rows.get(k(t, 'map', p, c)) as ClientMapping | undefined),
+      putMapping: async (t, m) => void rows.set(k(t, 'map', m.publisherId, m.clientId), copy(m)),
+      async setAllowedPublishers(t, mapping) {
+        const current = rows.get(k(t, 'map', mapping.publisherId, mapping.clientId)) as ClientMapping | undefined;
+        if (current?.organizationId !== mapping.organizationId) return false;
+        rows.set(k(t, 'map', mapping.publisherId, mapping.clientId), { ...current, allowedPublisherIds: [...mapping.allowedPublisherIds] });
+        return true;
+      },
+      listMappings: async (t, p) => listOf<ClientMapping>(k(t, 'map', p, '')),
+      listMappingsOfOrganization: async (t, orgId) => listOf<ClientMapping>(k(t, 'map', '')).filter((m) => m.organizationId === orgId),
+      getAccessList: async (t, kind, name) => copy(rows.get(k(t, kind, name)) as AccessList | undefined),
+      listAccessLists: async (t, kind) => listOf<AccessList>(k(t, kind, '')),
+      putAccessList: async (t, list) => void rows.set(k(t, list.kind, list.name), copy(list)),
+      async replaceAccess(t, list, organizationIds) {
+        if (!rows.has(k(t, list.kind, list.name))) throw new Error('ConditionalCheckFailed: the list was removed');
+        rows.set(k(t, list.kind, list.name), {
+          ...(rows.get(k(t, list.kind, list.name)) as AccessList),
+          organizationIds: [...organizationIds],
+        });
+      },
+    },
+    credentials: {
+      get: async (kind, lookupId) => {
+        const c = credentials.get(k(kind, lookupId));
+        return c && !(c.expiresAtMs !== undefined && c.expiresAtMs <= Date.now()) ? copy(c) : undefined;
+      },
+      async put(credential) {
+        const existing = credentials.get(k(credential.kind, credential.lookupId));
+        if (existing && existing.tenantId !== credential.tenantId) return false;
+        credentials.set(k(credential.kind, credential.lookupId), copy(credential));
+        return true;
+      },
+      remove: async (kind, lookupId) => void credentials.delete(k(kind, lookupId)),
+      listOfTenant: async (t) => [...credentials.values()].filter((c) => c.tenantId === t).map(copy),
+      backfillListings: async () => 0,
+    },
+    requestCounter: {
+      async count(counterKey, windowSeconds) {
+        const windowStart = Math.floor(Date.now() / 1000 / windowSeconds) * windowSeconds;
+        const count = (windows.get(k(counterKey, windowStart)) ?? 0) + 1;
+        windows.set(k(counterKey, windowStart), count);
+        return { count, windowEndsAtSeconds: windowStart + windowSeconds };
+      },
+    },
+    tasks: {
+      async create(t, task, taskChunks) {
+        taskChunks.forEach((c) => chunks.set(k(t, task.id, c.chunk), copy(c)));
+        tasks.set(k(t, task.id), copy(task));
+      },
+      remove: async (t, task) => void tasks.delete(k(t, task.id)),
+      get: async (t, id) => copy(tasks.get(k(t, id))),
+      getChunk: async (t, id, chunk) => copy(chunks.get(k(t, id, chunk))),
+      listChunkResults: async (t, id) =>
+        [...chunks.entries()].filter(([key]) => key.startsWith(k(t, id, ''))).map(([, { items: _items, ...c }]) => copy(c)),
+      async markRunning(t, id) {
+        const task = tasks.get(k(t, id));
+        if (task?.status === 'PENDING') task.status = 'RUNNING';
+      },
+      async recordChunkResult(t, id, chunk, result) {
+        const stored = chunks.get(k(t, id, chunk));
+        if (stored && stored.status !== 'DONE') chunks.set(k(t, id, chunk), { ...stored, ...copy(result), status: 'DONE', items: '' });
+      },
+      async finish(t, id, outcome) {
+        const task = tasks.get(k(t, id));
+        if (task && ['PENDING', 'RUNNING'].includes(task.status)) Object.assign(task, outcome, { finishedAt: new Date().toISOString() });
+      },
+      async claimIdempotencyKey(t, key, bodyDigest, taskId) {
+        const existing = idempotency.get(k(t, key));
+        if (existing) return copy(existing);
+        idempotency.set(k(t, key), { taskId, bodyDigest });
+        return undefined;
+      },
+      releaseIdempotencyKey: async (t, key) => void idempotency.delete(k(t, key)),
+      listOpenCreatedBefore: async (cutoff) =>
+        [...tasks.entries()]
+          .filter(([, task]) => ['PENDING', 'RUNNING'].includes(task.status) && task.createdAt < cutoff)
+          .map(([key, task]) => ({ tenantId: key.split('\u0000')[0]!, taskId: task.id })),
+    },
+  };
+}

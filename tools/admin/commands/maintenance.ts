@@ -1,0 +1,36 @@
+/** `migrate listings` and `import seed`. */
+import { migrateListings } from '#shared/domain/credential-admin.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
+
+import { type Command, readJson, str } from './common.ts';
+
+export const maintenanceCommands: Command[] = [
+  {
+    group: 'migrate',
+    action: 'listings',
+    summary: 'Make tenants and credentials written before the admin listings listable (one table scan; idempotent)',
+    options: {},
+    async run(_v, out) {
+      out.result(`Added listing keys to ${await migrateListings()} item(s).`);
+    },
+  },
+  {
+    group: 'import',
+    action: 'seed',
+    summary: 'Load a seed file (docs/seed-file.md): tenants, credentials, organizations, ... Idempotent',
+    options: { file: { type: 'string' }, concurrency: { type: 'string', default: '16' } },
+    required: ['file'],
+    async run(v, out) {
+      const seed = parseSeedFile(await readJson(str(v, 'file')));
+      const { loadSeed } = await import('#shared/seed/load.ts');
+      await loadSeed(seed, {
+        concurrency: Number(str(v, 'concurrency')),
+        onProgress: ({ tenantId, organizationsDone, organizationsTotal }) =>
+          out.progress(organizationsDone, organizationsTotal, `${tenantId} organizations`),
+      });
+      out.result(
+        `Loaded ${seed.tenants.length} tenant(s), ${seed.tenants.reduce((n, t) => n + t.organizations.length, 0)} organization(s).`,
+      );
+    },
+  },
+];
