@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 
 import { createTask } from '#shared/db/tasks.ts';
-import { applyChunk, chunkItems } from '#shared/domain/bulk-tasks.ts';
+import { applyChunk, chunkItems, newTask } from '#shared/domain/bulk-tasks.ts';
 
 import { benchOrgId } from './bulk.ts';
 
@@ -16,21 +16,7 @@ const items = Array.from({ length: 250 }, (_, i) => ({
 }));
 const chunks = chunkItems(items);
 const taskId = `mem${Date.now().toString(16)}`;
-await createTask(
-  'demo',
-  {
-    id: taskId,
-    kind: 'update',
-    status: 'RUNNING',
-    createdAt: new Date().toISOString(),
-    finishedAt: null,
-    total: items.length,
-    succeeded: 0,
-    failed: 0,
-    chunkCount: chunks.length,
-  },
-  chunks,
-);
+await createTask('demo', { ...newTask(taskId, 'update', items.length, chunks.length), status: 'RUNNING' }, chunks);
 const result = await applyChunk({ tenantId: 'demo', taskId, chunk: 0 });
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
 console.log(

@@ -54,6 +54,19 @@ export function chunkItems(items: BulkItem[]): Chunk[] {
   return chunks;
 }
 
+/** A task record before any of its chunks ran. */
+export const newTask = (id: string, kind: TaskKind, total: number, chunkCount: number, createdAt = new Date().toISOString()): Task => ({
+  id,
+  kind,
+  status: 'PENDING',
+  createdAt,
+  finishedAt: null,
+  total,
+  succeeded: 0,
+  failed: 0,
+  chunkCount,
+});
+
 export interface Submission {
   kind: TaskKind;
   items: BulkItem[];
@@ -76,17 +89,7 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
     }
   }
   const chunks = chunkItems(submission.items);
-  const task: Task = {
-    id: taskId,
-    kind: submission.kind,
-    status: 'PENDING',
-    createdAt: new Date().toISOString(),
-    finishedAt: null,
-    total: submission.items.length,
-    succeeded: 0,
-    failed: 0,
-    chunkCount: chunks.length,
-  };
+  const task = newTask(taskId, submission.kind, submission.items.length, chunks.length);
   try {
     await ports().tasks.create(tenantId, task, chunks);
     await taskRunner()(tenantId, taskId);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodb } from '#shared/db/client.ts';
 import { getOrganization } from '#shared/db/organizations.ts';
 import { createTask, getTask, listOpenTasksCreatedBefore } from '#shared/db/tasks.ts';
-import { applyChunk, chunkItems, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
+import { applyChunk, chunkItems, newTask, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
@@ -93,21 +93,7 @@ describe('faults', () => {
     const items = IDS.map((id) => ({ key: id, fields: { description: 'delivered twice' } }));
     const chunks = chunkItems(items);
     const taskId = 'dddddddddddddddddddd';
-    await createTask(
-      'demo',
-      {
-        id: taskId,
-        kind: 'update',
-        status: 'RUNNING',
-        createdAt: new Date().toISOString(),
-        finishedAt: null,
-        total: 4,
-        succeeded: 0,
-        failed: 0,
-        chunkCount: 1,
-      },
-      chunks,
-    );
+    await createTask('demo', { ...newTask(taskId, 'update', 4, 1), status: 'RUNNING' }, chunks);
     const [first, second] = await Promise.all([
       applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
       applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
@@ -123,21 +109,7 @@ describe('no task stays RUNNING forever', () => {
     const taskId = 'eeeeeeeeeeeeeeeeeeee';
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
     const chunks = chunkItems(IDS.map((id) => ({ key: id, fields: { name: 'never applied' } })));
-    await createTask(
-      'demo',
-      {
-        id: taskId,
-        kind: 'update',
-        status: 'RUNNING',
-        createdAt: threeHoursAgo,
-        finishedAt: null,
-        total: 4,
-        succeeded: 0,
-        failed: 0,
-        chunkCount: 1,
-      },
-      chunks,
-    );
+    await createTask('demo', { ...newTask(taskId, 'update', 4, 1, threeHoursAgo), status: 'RUNNING' }, chunks);
     expect((await listOpenTasksCreatedBefore(new Date().toISOString())).map((t) => t.taskId)).toContain(taskId);
 
     const finished = await reconcileAbandonedTasks();
@@ -150,21 +122,7 @@ describe('no task stays RUNNING forever', () => {
 
   it('a recent open task is left to its execution', async () => {
     const taskId = 'ffffffffffffffffff01';
-    await createTask(
-      'demo',
-      {
-        id: taskId,
-        kind: 'update',
-        status: 'RUNNING',
-        createdAt: new Date().toISOString(),
-        finishedAt: null,
-        total: 1,
-        succeeded: 0,
-        failed: 0,
-        chunkCount: 0,
-      },
-      [],
-    );
+    await createTask('demo', { ...newTask(taskId, 'update', 1, 0), status: 'RUNNING' }, []);
     await reconcileAbandonedTasks();
     expect((await getTask('demo', taskId))!.status).toBe('RUNNING');
   });
