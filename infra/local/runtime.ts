@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
-import { docsSite } from '#tools/openapi/docs-site.ts';
 
 import { createGateway, type LambdaHandler } from './api-gateway.ts';
+import { docsSite } from './docs-site.ts';
 import { ensureTable, localClient, LocalRuntimeError, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb.ts';
 import { type LocalStepFunctions, startLocalStepFunctions } from './step-functions.ts';
 

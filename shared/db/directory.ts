@@ -5,8 +5,7 @@ import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domai
 
 import { db, tableName } from './client.ts';
 import { entity, keys, tenantPk } from './keys.ts';
-import type { TransactItem } from './organizations.ts';
-import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys } from './query.ts';
+import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 
 const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName: tableName(), Item }));
 

@@ -3,14 +3,7 @@
  * (uniqueness by conditional write), a child counter on the parent (a delete is refused atomically
  * while children exist), and a short-lived tombstone per bulk delete (exactly-once bulk deletes).
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
@@ -20,10 +13,15 @@ import { AppError, validationError } from '#shared/errors.ts';
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
 import { entity, keys, tenantPk } from './keys.ts';
-import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
-import { cleanupItems } from './references.ts';
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import {
+  batchGet,
+  cancellationCodes,
+  ignoringConditionFailure,
+  isConditionFailure,
+  queryPrefix,
+  stripKeys,
+  type TransactItem,
+} from './query.ts';
 
 /** The member index items an organization has (see keys.memberIndex). */
 export function memberIndexKeys(tenantId: string, organization: Organization): { PK: string; SK: string }[] {
@@ -347,9 +345,38 @@ export async function wasDeleteApplied(tenantId: string, opId: string): Promise<
   return Item !== undefined;
 }
 
-/** A conditional update of one organization's stored fields, for reference clean-ups in a delete. */
-export function organizationReplaceItem(tenantId: string, organization: Organization, expectedVersion: number): TransactItem {
-  return replaceFields(tenantId, organization, expectedVersion);
+/**
+ * The writes a delete's clean-ups need (the domain decides which; see DeleteCleanups): access sets
+ * without the organization, the Engagement mappings and their reverse references removed, and other
+ * organizations rewritten, each conditional on what was read.
+ */
+function cleanupItems(tenantId: string, cleanups: DeleteCleanups): TransactItem[] {
+  const items: TransactItem[] = [];
+  for (const { list, organizationIds } of cleanups.accessLists) {
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: list.kind === 'program' ? keys.program(tenantId, list.name) : keys.campaign(tenantId, list.name),
+        UpdateExpression: 'SET organizationIds = :next',
+        ConditionExpression: 'organizationIds = :previous',
+        ExpressionAttributeValues: { ':next': organizationIds, ':previous': list.organizationIds },
+      },
+    });
+  }
+  for (const mapping of cleanups.mappings) {
+    items.push({ Delete: { TableName: tableName(), Key: keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId) } });
+    items.push({
+      Delete: { TableName: tableName(), Key: keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId) },
+    });
+  }
+  for (const { previous, next } of cleanups.rewrites) {
+    items.push(replaceFields(tenantId, next, previous.version));
+    const kept = new Set(memberIndexKeys(tenantId, next).map((key) => key.SK));
+    for (const key of memberIndexKeys(tenantId, previous)) {
+      if (!kept.has(key.SK)) items.push({ Delete: { TableName: tableName(), Key: key } });
+    }
+  }
+  return items;
 }
 
 /**

@@ -1,9 +1,18 @@
 /** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
-import { BatchGetCommand, type BatchGetCommandOutput, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  paginateQuery,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
+
+/** One item of a DynamoDB transaction. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
   const items: T[] = [];

@@ -1,6 +1,6 @@
 /**
- * The local server's documentation: `/openapi/<dialect>.json` (generated on first request from the
- * same source as `npm run openapi`) and `/docs`, Swagger UI from the swagger-ui-dist package (no CDN)
+ * The local server's documentation: `/openapi/<dialect>.json` (the committed documents that
+ * `npm run openapi` generates; a test fails when they are stale) and `/docs`, Swagger UI from the swagger-ui-dist package (no CDN)
  * with the four dialects in its selector and "Try it out" against this server.
  */
 import { readFile } from 'node:fs/promises';
@@ -8,10 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
-import type { DialectName } from '#functions/routes.ts';
+import { type DialectName, repoRoot } from '#functions/routes.ts';
 import { basePaths } from '#shared/base-paths.ts';
 
-import { allDocuments, dialectNames } from './document.ts';
+const dialectNames = Object.keys(basePaths) as DialectName[];
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const ASSETS: Record<string, string> = {
@@ -55,7 +55,6 @@ const init = `window.ui = SwaggerUIBundle({
 `;
 
 export function docsSite(): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  let documents: ReturnType<typeof allDocuments> | undefined;
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = new URL(req.url ?? '/', 'http://local').pathname;
@@ -66,8 +65,7 @@ export function docsSite(): (req: IncomingMessage, res: ServerResponse) => Promi
     };
     const openapi = /^\/openapi\/([a-z]+)\.json$/.exec(path);
     if (openapi && (dialectNames as string[]).includes(openapi[1]!)) {
-      documents ??= allDocuments();
-      return reply('application/json; charset=utf-8', JSON.stringify((await documents)[openapi[1] as DialectName], null, 2));
+      return reply('application/json; charset=utf-8', await readFile(resolve(repoRoot, `docs/openapi/${openapi[1]}.json`)));
     }
     if (path === '/docs' || path === '/docs/') return reply('text/html; charset=utf-8', page);
     if (path === '/docs/init.js') return reply('application/javascript; charset=utf-8', init);
