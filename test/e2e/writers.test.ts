@@ -1,0 +1,114 @@
+/**
+ * One door to the data: the same organization written by each writer — Netux POST, Netux bulk create,
+ * the admin CLI and the seed import — leaves exactly the same items in the table (the organization,
+ * its guard items, its member index items), up to its identifiers. A writer that skipped an index or
+ * guard item, or wrote a field another does not, fails here.
+ */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { repoRoot } from '#functions/routes.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
+import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
+import { snapshotTable } from '#test/support/table.ts';
+
+const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
+const FIELDS = { name: 'Same Writer', description: 'written once per path' };
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startSeededServer();
+});
+afterAll(() => server.close());
+
+const netux = (path: string, init: RequestInit = {}) =>
+  call(`${server.url}/api/v2.0${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', 'X-Auth-Token': TOKEN, ...init.headers },
+  });
+
+/** The items that belong to one organization, with its own identifiers and timestamps replaced by placeholders. */
+async function itemsOf(id: string): Promise<unknown[]> {
+  const items = await snapshotTable();
+  const organization = items.find((item) => item.SK === `ORG#${id}`);
+  expect(organization, `organization ${id} is stored`).toBeDefined();
+  const { label, intId } = organization as { label: string; intId: number };
+  const placeholders = (text: string) =>
+    text.replaceAll(id, '<id>').replace(`LABEL#${label}`, 'LABEL#<label>').replace(`INTID#${intId}`, 'INTID#<intId>');
+  return items
+    .filter((item) => item.orgId === id || String(item.SK).includes(id))
+    .map((item) => {
+      const normalized = JSON.parse(placeholders(JSON.stringify(item))) as Record<string, unknown>;
+      if (normalized.entity === 'ORG') Object.assign(normalized, { label: '<label>', intId: '<intId>', createdAt: '<t>', appliedOps: {} });
+      return normalized;
+    })
+    .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+}
+
+async function viaPost(): Promise<string> {
+  const created = await netux('/organizations/', { method: 'POST', body: JSON.stringify({ label: 'writer-post', ...FIELDS }) });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+async function viaBulkCreate(): Promise<string> {
+  const accepted = await netux('/organizations/_/bulk/create/', {
+    method: 'POST',
+    headers: { 'X-Bulk-Operation': 'True' },
+    body: JSON.stringify([{ label: 'writer-bulk', ...FIELDS }]),
+  });
+  expect(accepted.status).toBe(202);
+  await server.stepFunctions.idle();
+  const report = (await netux(`/tasks/${accepted.body.task.id}/`)).body;
+  expect(report).toMatchObject({ status: 'SUCCEEDED', created: [{ index: 0, id: expect.any(String) }] });
+  return report.created[0].id;
+}
+
+async function viaAdminCli(): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    resolve(repoRoot, 'node_modules/.bin/tsx'),
+    [
+      'tools/admin/cli.ts',
+      'organizations',
+      'create',
+      '--tenant',
+      'demo',
+      '--label',
+      'writer-admin',
+      '--name',
+      FIELDS.name,
+      '--description',
+      FIELDS.description,
+      '--json',
+      '--endpoint',
+      process.env.DYNAMODB_ENDPOINT!,
+      '--table',
+      process.env.TABLE_NAME!,
+    ],
+    { cwd: repoRoot, env: { ...process.env, AWS_REGION: 'us-east-1' } },
+  );
+  return (JSON.parse(stdout) as { id: string }).id;
+}
+
+async function viaSeedImport(): Promise<string> {
+  const id = 'abcdefabcdefabcdef01';
+  await loadSeed(
+    parseSeedFile({
+      tenants: [{ id: 'demo', name: 'Orgbridge demo', organizations: [{ id, intId: 990_001, label: 'writer-seed', ...FIELDS }] }],
+    }),
+  );
+  return id;
+}
+
+describe('every writer', () => {
+  it('stores the same items for the same organization', async () => {
+    const written = { post: await viaPost(), bulk: await viaBulkCreate(), admin: await viaAdminCli(), seed: await viaSeedImport() };
+    const reference = await itemsOf(written.post);
+    expect(reference.map((item) => (item as { SK: string }).SK)).toEqual(['INTID#<intId>', 'LABEL#<label>', 'ORG#<id>']);
+    for (const [writer, id] of Object.entries(written)) expect(await itemsOf(id), writer).toEqual(reference);
+  });
+});
