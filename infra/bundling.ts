@@ -1,14 +1,54 @@
 /**
- * How every function is bundled: the CDK NodejsFunction construct and the benchmark build with these
- * same options, so the measured bundle is the deployed one.
+ * How every function is bundled and started: one definition, read by the CDK NodejsFunction construct
+ * (infra/constructs/orgbridge-function.ts, through the esbuild command line) and by the benchmark and
+ * the bundle test (through esbuild's API), so the measured bundle is the deployed one
+ * (test/infra/lambda-bundle.test.ts checks that both produce the same bytes).
  */
+import { resolve } from 'node:path';
+
+import type { BuildOptions } from 'esbuild';
+
+const lambdaOnly = (file: string) => resolve(import.meta.dirname, 'lambda', file);
+
 export const bundling = {
   format: 'esm',
   target: 'node24',
   platform: 'node',
   minify: true,
   sourcemap: true,
+  // Stack traces need the mappings only; without the sources the map is 0.4 MB instead of 1.5 MB, which
+  // Node parses at every cold start under --enable-source-maps (BENCHMARKS.md).
+  sourcesContent: false,
   mainFields: ['module', 'main'],
   // CommonJS dependencies inside an ESM bundle still call require().
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  /**
+   * Replaced in Lambda bundles only (the TypeScript source, run locally and by the tests, keeps the
+   * originals): what the esbuild metafile showed as carried but never run in Lambda. Each module says why.
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': lambdaOnly('credential-provider-env.ts'),
+    '@smithy/core/event-streams': lambdaOnly('no-event-streams.ts'),
+    '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
+  },
+  /** NODE_OPTIONS of every function: source-mapped stack traces in the logs. */
+  nodeOptions: '--enable-source-maps',
 } as const;
+
+/**
+ * esbuild API options for one function, equivalent to what CDK passes on the esbuild command line.
+ * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
+ */
+export function esbuildOptions(entry: string, outfile: string, alias: Record<string, string> = bundling.alias): BuildOptions {
+  const { banner, nodeOptions: _, ...options } = bundling;
+  return {
+    ...options,
+    mainFields: [...bundling.mainFields],
+    banner: { js: banner },
+    alias,
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    logLevel: 'silent',
+  };
+}

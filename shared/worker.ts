@@ -23,7 +23,8 @@ export function taskWorker<I extends { taskId: string }, O>(step: (input: I) => 
       return output;
     } catch (error) {
       const name = (error as Error).name;
-      logger.warn('task step failed', { step: step.name, taskId: input.taskId, error: name, message: (error as Error).message });
+      // `reason`, not `message`: that key is the log line's own (Powertools silently dropped the field).
+      logger.warn('task step failed', { step: step.name, taskId: input.taskId, error: name, reason: (error as Error).message });
       if (isThrottling(error)) throw new ThrottlingError((error as Error).message);
       throw error;
     }

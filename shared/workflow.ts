@@ -1,5 +1,11 @@
-/** Starts bulk-task executions on Step Functions (AWS, or the local runner through SFN_ENDPOINT). */
+/**
+ * Starts bulk-task executions on Step Functions (AWS, or the local runner through SFN_ENDPOINT). Only the
+ * functions that start executions (routes with `startsExecutions`) bundle `@aws-sdk/client-sfn`: the others
+ * never call this, and esbuild drops it from their bundles (test/infra/lambda-bundle.test.ts checks both).
+ */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+import { localCredentials } from '#shared/db/client.ts';
 
 import { config } from './config.ts';
 
@@ -7,10 +13,7 @@ let client: SFNClient | undefined;
 
 export async function startTaskExecution(tenantId: string, taskId: string): Promise<void> {
   const endpoint = process.env.SFN_ENDPOINT;
-  client ??= new SFNClient({
-    region: config.region,
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  client ??= new SFNClient({ region: config.region, ...(endpoint ? { endpoint } : {}), ...localCredentials(endpoint) });
   await client.send(
     new StartExecutionCommand({
       stateMachineArn: process.env.STATE_MACHINE_ARN ?? config.stateMachineArn,

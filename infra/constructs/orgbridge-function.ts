@@ -1,7 +1,8 @@
 /**
  * The defaults every Orgbridge Lambda shares: Node.js 24 on arm64, an ESM bundle that is minified,
- * source-mapped and carries its own AWS SDK, X-Ray tracing, a log group with retention, and an IAM
- * policy with exactly the table actions the handler performs.
+ * source-mapped and carries its own AWS SDK (bundled as infra/bundling.ts says, Lambda-only replacements
+ * included), X-Ray tracing, Lambda's JSON log format (shared/logger.ts writes JSON lines), a log group with
+ * retention, and an IAM policy with exactly the table actions the handler performs.
  */
 import { resolve } from 'node:path';
 
@@ -50,8 +51,7 @@ export class OrgbridgeFunction extends Construct {
       depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
       environment: {
         TABLE_NAME: props.table.tableName,
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'orgbridge',
+        NODE_OPTIONS: bundling.nodeOptions,
         ...props.environment,
       },
       bundling: {
@@ -59,10 +59,12 @@ export class OrgbridgeFunction extends Construct {
         target: bundling.target,
         minify: bundling.minify,
         sourceMap: bundling.sourcemap,
+        sourcesContent: bundling.sourcesContent,
         // The SDK is bundled (not taken from the runtime) so versions are pinned and tree-shaken.
         externalModules: [],
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,
+        esbuildArgs: { '--alias': Object.entries(bundling.alias).map(([from, to]) => `${from}=${to}`) },
       },
     });
     if (props.tableActions.length > 0) {

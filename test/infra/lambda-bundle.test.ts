@@ -1,0 +1,266 @@
+/**
+ * The Lambda bundles themselves (not the TypeScript source the other tests run): CDK builds them exactly
+ * as infra/bundling.ts says (the bytes the benchmark measures), they carry only what runs in Lambda, and
+ * a built bundle, run in its own Node process with credentials only in environment variables, reads and
+ * writes DynamoDB Local and starts a Step Functions execution, signing with those credentials.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { bundling, esbuildOptions } from '#infra/bundling.ts';
+import { OrgbridgeFunction } from '#infra/constructs/orgbridge-function.ts';
+import { buildEvent } from '#infra/local/api-gateway.ts';
+import { startBulkTaskRunner } from '#infra/local/runtime.ts';
+import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
+import { createTable, seedTestData } from '#test/support/table.ts';
+
+const run = promisify(execFile);
+const out = mkdtempSync(join(tmpdir(), 'orgbridge-bundles-'));
+const route = (name: string) => routes.find((r) => r.name === name)!;
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Builds a function's bundle with the shared options, into its own folder. */
+async function bundle(entry: { name: string; handler: string }): Promise<{ file: string; metafile: Metafile }> {
+  const file = join(out, entry.name, 'index.mjs');
+  const { metafile } = await build({ ...esbuildOptions(resolve(repoRoot, entry.handler), file), metafile: true });
+  return { file, metafile: metafile! };
+}
+
+describe('what is measured is what is deployed', () => {
+  it('CDK bundles a function to the very bytes of the shared esbuild options', async () => {
+    const app = new App({ outdir: join(out, 'cdk.out') });
+    const stack = new Stack(app, 'BundleOnly');
+    const table = new TableV2(stack, 'Table', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
+    const target = route('NetuxPatchOrganization');
+    new OrgbridgeFunction(stack, 'Fn', {
+      handler: target.handler,
+      table,
+      tableActions: target.tableActions,
+      logRetention: RetentionDays.ONE_DAY,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const assembly = app.synth();
+    const assets = readdirSync(assembly.directory).filter((entry) => entry.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const deployed = readFileSync(join(assembly.directory, assets[0]!, 'index.mjs'));
+    const measured = readFileSync((await bundle(target)).file);
+    expect(deployed.length).toBe(measured.length);
+    expect(deployed.equals(measured)).toBe(true);
+  }, 120_000);
+});
+
+describe('what the bundles carry', () => {
+  let inputs: { name: string; startsExecutions: boolean; files: string[] }[];
+  beforeAll(async () => {
+    const entries = [...routes, ...workers, ...scheduledJobs];
+    inputs = await Promise.all(
+      entries.map(async (entry) => {
+        const { metafile } = await bundle(entry);
+        const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
+        return { name: entry.name, startsExecutions: (entry as Route).startsExecutions === true, files: Object.keys(output.inputs) };
+      }),
+    );
+  }, 120_000);
+
+  it('has the Step Functions client only in the functions that start executions', () => {
+    for (const { name, startsExecutions, files } of inputs) {
+      expect(
+        files.some((f) => f.includes('/@aws-sdk/client-sfn/')),
+        name,
+      ).toBe(startsExecutions);
+    }
+    expect(inputs.filter((i) => i.startsExecutions).length).toBeGreaterThan(0);
+  });
+
+  it('has no credential chain, event-stream codec, endpoint discovery or Powertools: only their Lambda replacements', () => {
+    const never = [
+      '/@aws-sdk/credential-provider-node/',
+      '/@aws-sdk/credential-provider-ini/',
+      '/@aws-sdk/credential-provider-sso/',
+      '/@aws-sdk/nested-clients/',
+      '/@smithy/credential-provider-imds/',
+      '/@smithy/core/dist-es/submodules/event-streams/',
+      '/@aws-sdk/middleware-endpoint-discovery/',
+      '/mnemonist/',
+      '/@aws-lambda-powertools/',
+    ];
+    for (const { name, files } of inputs) {
+      expect(
+        files.filter((f) => never.some((n) => f.includes(n))),
+        name,
+      ).toEqual([]);
+      expect(
+        files.some((f) => f.endsWith('infra/lambda/credential-provider-env.ts')),
+        name,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('a built bundle in its own process, with credentials only in the environment', () => {
+  const credentials = {
+    AWS_ACCESS_KEY_ID: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: randomBytes(20).toString('base64'),
+    AWS_SESSION_TOKEN: randomBytes(24).toString('base64'),
+  };
+  const region = 'eu-west-3';
+  /** What reached DynamoDB Local and the Step Functions runner, through the recording proxies. */
+  const seen: { service: string; target: string; authorization: string; token: string | undefined }[] = [];
+  const proxies: Server[] = [];
+  let stepFunctions: LocalStepFunctions;
+  let dynamodbProxy: string;
+  let stepFunctionsProxy: string;
+  const bundles = new Map<string, string>();
+  const emptyHome = join(out, 'home');
+
+  /** A pass-through HTTP proxy that records the signing headers of every request. */
+  async function recordingProxy(service: string, target: string): Promise<string> {
+    const upstream = new URL(target);
+    const proxy = createServer((req, res) => {
+      seen.push({
+        service,
+        target: String(req.headers['x-amz-target']),
+        authorization: String(req.headers.authorization),
+        token: req.headers['x-amz-security-token'] as string | undefined,
+      });
+      const forward = request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (reply) => {
+          res.writeHead(reply.statusCode!, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
+    proxies.push(proxy);
+    return `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  }
+
+  /**
+   * Invokes a bundle's handler in a fresh Node process whose environment is only this: no AWS profile, no
+   * credential files (an empty HOME), the functions' NODE_OPTIONS.
+   */
+  async function invoke(name: string, events: unknown[], env: Record<string, string>) {
+    const script = `const { handler } = await import(${JSON.stringify(`file://${bundles.get(name)}`)});
+      const results = [];
+      for (const event of JSON.parse(process.argv[1])) results.push(await handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 29000 }));
+      process.stdout.write('\\n' + JSON.stringify(results));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(events)], {
+      env: { PATH: process.env.PATH!, HOME: emptyHome, NODE_OPTIONS: bundling.nodeOptions, ...env },
+    });
+    const lines = stdout.trim().split('\n');
+    return { results: JSON.parse(lines.pop()!) as { statusCode: number; body: string }[], logs: lines.filter(Boolean) };
+  }
+
+  const netuxEvent = (name: string, method: string, path: string, body?: unknown, pathParameters: Record<string, string> = {}) =>
+    buildEvent(
+      {
+        method,
+        url: `/api/v2.0${path}`,
+        headers: [
+          ['Host', 'api.example.com'],
+          ['X-Auth-Token', 'oaXBo6ODhIjPsusNRPUGIK4d72bc73'],
+          ['Content-Type', 'application/json'],
+          ...(route(name).startsExecutions ? [['X-Bulk-Operation', 'True'] as [string, string]] : []),
+        ],
+        body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+        sourceIp: '127.0.0.1',
+      },
+      route(name),
+      pathParameters,
+      'v1',
+    );
+
+  beforeAll(async () => {
+    mkdirSync(emptyHome);
+    await createTable();
+    await seedTestData();
+    stepFunctions = await startBulkTaskRunner();
+    dynamodbProxy = await recordingProxy('dynamodb', process.env.DYNAMODB_ENDPOINT!);
+    stepFunctionsProxy = await recordingProxy('states', stepFunctions.endpoint);
+    for (const name of ['NetuxCreateOrganization', 'NetuxGetOrganization', 'NetuxBulkUpdate'])
+      bundles.set(name, (await bundle(route(name))).file);
+  }, 120_000);
+  afterAll(async () => {
+    for (const proxy of proxies) proxy.close();
+    await stepFunctions?.stop();
+  });
+
+  it('writes, starts a bulk task and reads, every request signed with the environment credentials', async () => {
+    const env = {
+      ...credentials,
+      AWS_REGION: region,
+      TABLE_NAME: process.env.TABLE_NAME!,
+      DYNAMODB_ENDPOINT: dynamodbProxy,
+      SFN_ENDPOINT: stepFunctionsProxy,
+      STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
+      LOG_LEVEL: 'SILENT',
+    };
+    const label = `bundle-${randomBytes(4).toString('hex')}`;
+    const created = await invoke(
+      'NetuxCreateOrganization',
+      [netuxEvent('NetuxCreateOrganization', 'POST', '/organizations/', { label })],
+      env,
+    );
+    expect(created.results[0]!.statusCode).toBe(201);
+    const { id } = JSON.parse(created.results[0]!.body) as { id: string };
+
+    const bulk = await invoke(
+      'NetuxBulkUpdate',
+      [netuxEvent('NetuxBulkUpdate', 'PATCH', '/organizations/_/bulk/update/', [{ id, name: 'Renamed by a bundle' }])],
+      env,
+    );
+    expect(bulk.results[0]!.statusCode).toBe(202);
+    await stepFunctions.idle();
+
+    const read = await invoke(
+      'NetuxGetOrganization',
+      [netuxEvent('NetuxGetOrganization', 'GET', `/organizations/${id}/`, undefined, { key: id })],
+      env,
+    );
+    expect(read.results[0]!.statusCode).toBe(200);
+    expect(JSON.parse(read.results[0]!.body)).toMatchObject({ id, label, name: 'Renamed by a bundle' });
+
+    // Reads, writes and the execution start all went out signed with exactly the environment's credentials.
+    const targets = seen.map((s) => s.target);
+    expect(targets).toEqual(expect.arrayContaining(['DynamoDB_20120810.GetItem', 'DynamoDB_20120810.TransactWriteItems']));
+    expect(targets).toContain('AWSStepFunctions.StartExecution');
+    for (const request of seen) {
+      expect(request.authorization).toMatch(
+        new RegExp(`^AWS4-HMAC-SHA256 Credential=${credentials.AWS_ACCESS_KEY_ID}/\\d{8}/${region}/${request.service}/aws4_request,`),
+      );
+      expect(request.token).toBe(credentials.AWS_SESSION_TOKEN);
+    }
+  }, 60_000);
+
+  it('has no other credential source: without the variables the env provider itself refuses', async () => {
+    // No endpoint either (the local runtime would sign with fake credentials): the request fails while
+    // resolving credentials, before anything is sent, with the env provider's own error.
+    const { results, logs } = await invoke(
+      'NetuxGetOrganization',
+      [netuxEvent('NetuxGetOrganization', 'GET', '/organizations/x/', undefined, { key: 'x' })],
+      { AWS_REGION: region, TABLE_NAME: process.env.TABLE_NAME!, LOG_LEVEL: 'ERROR' },
+    );
+    expect(results[0]!.statusCode).toBe(500);
+    const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string } });
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        message: 'unhandled error',
+        error: expect.objectContaining({ name: 'CredentialsProviderError', message: 'Unable to find environment variable credentials.' }),
+      }),
+    );
+  }, 60_000);
+});
