@@ -63,7 +63,7 @@ export interface BulkResult {
 async function rawUpdates(ids: string[], concurrency: number, tag: string): Promise<number> {
   const started = performance.now();
   await mapWithConcurrency(ids, concurrency, (id) =>
-    db.send(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.organization('demo', id),

@@ -10,7 +10,7 @@ import { Session } from 'node:inspector/promises';
 import { routes } from '#functions/routes.ts';
 import { buildEvent, createRouter } from '#infra/local/api-gateway.ts';
 import { loadHandler } from '#infra/local/runtime.ts';
-import { dynamodb } from '#shared/db/client.ts';
+import { db } from '#shared/db/client.ts';
 
 import { median } from './cold-start.ts';
 import type { Endpoint } from './endpoints.ts';
@@ -68,7 +68,7 @@ function handlerShare(profile: CpuProfile): number {
 
 /** Adds ReturnConsumedCapacity to every DynamoDB call of this process and sums what comes back. */
 export function instrumentCapacity(): void {
-  dynamodb.middlewareStack.add(
+  db().middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'INDEXES';

@@ -14,6 +14,8 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 
 import { freePort } from '#infra/local/dynamodb.ts';
+import { configure } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
 
 import { coldStartSection, measureColdStarts } from './cold-start.ts';
 
@@ -74,10 +76,9 @@ const dynamodbEndpoint = await new Promise<string>((resolveEndpoint, reject) => 
   server.once('exit', (code) => reject(new Error(`local server exited (${code}): ${output}`)));
 });
 const baseUrl = `http://127.0.0.1:${port}`;
-process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
-process.env.TABLE_NAME = 'orgbridge';
-process.env.LOG_LEVEL = 'SILENT';
-process.env.RATE_LIMIT_DEFAULT = '1000000000';
+// This process also runs handlers and workers in-process (the in-process section): same table, no limits, no logs.
+configure({ dynamodbEndpoint, tableName: 'orgbridge', defaultRateLimit: { limit: 1_000_000_000, windowSeconds: 60 } });
+logger.setLogLevel('SILENT');
 
 const serverPeakRssMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -123,7 +124,10 @@ try {
 
   console.log('Worker memory…');
   const workerMemory = JSON.parse(
-    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], { cwd: root, env: { ...process.env } })
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], {
+      cwd: root,
+      env: { ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: 'orgbridge' },
+    })
       .toString()
       .trim()
       .split('\n')

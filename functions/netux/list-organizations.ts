@@ -14,7 +14,8 @@ const query = z.object({
   search: z.optional(z.string()),
   label: z.optional(z.string()),
   name: z.optional(z.string()),
-  sort_by: z._default(z.enum(['label', 'name', 'createdAt', '-label', '-name', '-createdAt']), 'createdAt'),
+  // `created_at` is how the vendor's Sorting page spells it; `createdAt` is the field's own name.
+  sort_by: z._default(z.enum(['label', 'name', 'createdAt', 'created_at', '-label', '-name', '-createdAt', '-created_at']), 'createdAt'),
   fields: z.optional(
     z.pipe(
       z.string(),
@@ -38,7 +39,7 @@ export const handler = netuxEndpoint({
       search: query.search,
       label: query.label,
       name: query.name,
-      sortBy: query.sort_by.replace('-', '') as 'label' | 'name' | 'createdAt',
+      sortBy: query.sort_by.replace('-', '').replace('created_at', 'createdAt') as 'label' | 'name' | 'createdAt',
       descending,
     });
     const start = (query.page - 1) * query.page_size;

@@ -1,4 +1,6 @@
 /** Scheduled: finalizes bulk tasks left open past the state machine's timeout (no task stays RUNNING forever). */
+import '#shared/wiring.ts';
+
 import middy from '@middy/core';
 
 import { reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
+import { configure } from '#shared/config.ts';
 
 import { createGateway, type LambdaHandler } from './api-gateway.ts';
 import { docsSite } from './docs-site.ts';
@@ -49,11 +50,10 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
 /** The local API Gateway over the route table, with the documentation pages beside it. */
 export const createLocalGateway = () => createGateway({ routes, loadHandler, extra: docsSite() });
 
-/** The local Step Functions endpoint, with the environment the bulk handlers use to reach it. */
+/** The local Step Functions endpoint, configured as the one the bulk handlers start executions on. */
 export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {
   const stepFunctions = await startLocalStepFunctions(loadWorker);
-  process.env.SFN_ENDPOINT = stepFunctions.endpoint;
-  process.env.STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
+  configure({ stepFunctionsEndpoint: stepFunctions.endpoint, stateMachineArn: stepFunctions.stateMachineArn });
   return stepFunctions;
 }
 
@@ -75,9 +75,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let dynamo: RunningDynamoDb | undefined;
   const endpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
   try {
-    // The handlers read their configuration from the environment, exactly as in Lambda.
-    process.env.DYNAMODB_ENDPOINT = endpoint;
-    process.env.TABLE_NAME = tableName;
+    // The handlers run in this process: what Lambda gives them in its environment, they get from here.
+    configure({ dynamodbEndpoint: endpoint, tableName });
 
     const client = localClient(endpoint);
     const { TableNames = [] } = await client.send(new (await import('@aws-sdk/client-dynamodb')).ListTablesCommand({}));

@@ -11,7 +11,7 @@ const keyOf = (tenantId: string, kind: AccessListKind, name: string) =>
   kind === 'program' ? keys.program(tenantId, name) : keys.campaign(tenantId, name);
 
 export async function getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keyOf(tenantId, kind, name), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keyOf(tenantId, kind, name), ConsistentRead: true }));
   return Item ? stripKeys<AccessList>(Item) : undefined;
 }
 
@@ -22,7 +22,7 @@ export const listAccessLists = (tenantId: string, kind: AccessListKind) =>
 
 /** One conditional write: the list must still exist (a replace never resurrects a removed program). */
 export async function replaceAccess(tenantId: string, list: AccessList, organizationIds: string[]): Promise<void> {
-  await db.send(
+  await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keyOf(tenantId, list.kind, list.name),

@@ -11,5 +11,5 @@ export const listApps = (tenantId: string) =>
   queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.appPrefix).then((items) => items.map((item) => stripKeys<App>(item)));
 
 export async function putApp(tenantId: string, app: App): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName(), Item: { ...keys.app(tenantId, app.id), entity: entity.app, ...app } }));
+  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.app(tenantId, app.id), entity: entity.app, ...app } }));
 }

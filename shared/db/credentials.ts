@@ -9,7 +9,7 @@ import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } f
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), ConsistentRead: true }));
   if (!Item) return undefined;
   const credential = stripKeys<Credential>(Item);
   // A credential with an expiry (Responsys tokens) is dead from that instant, before TTL removes it.
@@ -23,7 +23,7 @@ export async function getCredential(kind: CredentialKind, lookupId: string): Pro
  */
 export async function putCredential(credential: Credential, ttlEpochSeconds?: number): Promise<boolean> {
   try {
-    await db.send(
+    await db().send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -45,7 +45,7 @@ export async function putCredential(credential: Credential, ttlEpochSeconds?: nu
 }
 
 export async function deleteCredential(kind: CredentialKind, lookupId: string): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId) }));
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId) }));
 }
 
 /** Every credential of a tenant, Responsys tokens included (admin only). */
@@ -62,7 +62,7 @@ export const listTenantCredentials = (tenantId: string) =>
 export async function backfillListingKeys(): Promise<number> {
   let updated = 0;
   const pages = paginateScan(
-    { client: db, pageSize: 1000 },
+    { client: db(), pageSize: 1000 },
     {
       TableName: tableName(),
       FilterExpression: 'entity IN (:cred, :tenant) AND attribute_not_exists(GSI1PK)',
@@ -77,7 +77,7 @@ export async function backfillListingKeys(): Promise<number> {
           : keys.credentialListing(item.tenantId as string, item.kind as string, item.credentialId as string, item.lookupId as string);
       // Conditional on the item still being there, so a concurrent revocation is not undone.
       await ignoringConditionFailure(
-        db.send(
+        db().send(
           new UpdateCommand({
             TableName: tableName(),
             Key: { PK: item.PK, SK: item.SK },

@@ -7,11 +7,11 @@ import { db, tableName } from './client.ts';
 import { entity, keys, tenantPk } from './keys.ts';
 import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 
-const put = (Item: Record<string, unknown>) => db.send(new PutCommand({ TableName: tableName(), Item }));
+const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
 
 /** Creates or renames a tenant; never touches its integer-id counter. */
 export async function putTenant(tenant: Tenant): Promise<void> {
-  await db.send(
+  await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.tenant(tenant.id),
@@ -60,7 +60,7 @@ export function clientMappingItems(tenantId: string, mapping: ClientMapping, mus
 }
 
 export async function putClientMapping(tenantId: string, mapping: ClientMapping): Promise<void> {
-  await db.send(new TransactWriteCommand({ TransactItems: clientMappingItems(tenantId, mapping) }));
+  await db().send(new TransactWriteCommand({ TransactItems: clientMappingItems(tenantId, mapping) }));
 }
 
 /**
@@ -69,7 +69,7 @@ export async function putClientMapping(tenantId: string, mapping: ClientMapping)
  */
 export async function setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean> {
   try {
-    await db.send(
+    await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId),
@@ -86,7 +86,7 @@ export async function setAllowedPublishers(tenantId: string, mapping: ClientMapp
 }
 
 export async function getClientMapping(tenantId: string, publisherId: string, clientId: string): Promise<ClientMapping | undefined> {
-  const { Item } = await db.send(
+  const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }),
   );
   return Item ? stripKeys<ClientMapping>(Item) : undefined;
@@ -99,14 +99,14 @@ export async function listDiffuseurs(tenantId: string, annonceurId: string): Pro
 }
 
 export async function isDiffuseur(tenantId: string, annonceurId: string, diffuseurId: string): Promise<boolean> {
-  const { Item } = await db.send(
+  const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId), ConsistentRead: true }),
   );
   return Item !== undefined;
 }
 
 export async function getPublisher(tenantId: string, id: string): Promise<Publisher | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.publisher(tenantId, id), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.publisher(tenantId, id), ConsistentRead: true }));
   return Item ? stripKeys<Publisher>(Item) : undefined;
 }
 
@@ -118,7 +118,7 @@ export const putAccessList = (tenantId: string, list: AccessList) =>
   });
 
 export async function getTenant(tenantId: string): Promise<Tenant | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));
   return Item ? { id: Item.id as string, name: Item.name as string } : undefined;
 }
 
@@ -134,7 +134,7 @@ export const listPublishers = (tenantId: string) =>
   );
 
 export const deleteDiffusion = (tenantId: string, annonceurId: string, diffuseurId: string) =>
-  db.send(new DeleteCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId) }));
+  db().send(new DeleteCommand({ TableName: tableName(), Key: keys.diffusion(tenantId, annonceurId, diffuseurId) }));
 
 export const listClientMappings = (tenantId: string, publisherId: string) =>
   queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clientMappingPrefix(publisherId)).then((items) =>

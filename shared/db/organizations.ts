@@ -45,7 +45,7 @@ function toOrganization(item: Record<string, unknown>): Organization {
 }
 
 export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
   return Item ? toOrganization(Item) : undefined;
 }
 
@@ -62,7 +62,7 @@ export async function memberIdsBy(tenantId: string, field: MemberIndexField, val
 }
 
 async function getGuardTarget(key: { PK: string; SK: string }): Promise<string | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item?.orgId as string | undefined;
 }
 
@@ -78,7 +78,7 @@ export const listOrganizations = (tenantId: string) =>
 
 /** Reserves `count` consecutive integer ids from the tenant's counter (one atomic ADD); returns the first. */
 export async function allocateIntId(tenantId: string, count = 1): Promise<number> {
-  const { Attributes } = await db.send(
+  const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.tenant(tenantId),
@@ -93,7 +93,7 @@ export async function allocateIntId(tenantId: string, count = 1): Promise<number
 /** Raises the counter to at least `floor` so new ids stay above every seeded id. */
 export async function raiseIntIdCounter(tenantId: string, floor: number): Promise<void> {
   await ignoringConditionFailure(
-    db.send(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.tenant(tenantId),
@@ -261,14 +261,14 @@ export async function saveOrganization(
  */
 async function writeAtomically(items: TransactItem[]): Promise<void> {
   if (items.length > 1) {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
     return;
   }
   const [item] = items;
   try {
-    if (item?.Update) await db.send(new UpdateCommand(item.Update));
-    else if (item?.Put) await db.send(new PutCommand(item.Put));
-    else if (item?.Delete) await db.send(new DeleteCommand(item.Delete));
+    if (item?.Update) await db().send(new UpdateCommand(item.Update));
+    else if (item?.Put) await db().send(new PutCommand(item.Put));
+    else if (item?.Delete) await db().send(new DeleteCommand(item.Delete));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw Object.assign(new Error('Condition failed'), {
@@ -333,7 +333,7 @@ export async function deleteOrganization(
     });
   }
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     conflictFrom(error, roles);
   }
@@ -341,7 +341,9 @@ export async function deleteOrganization(
 
 /** Whether a bulk delete operation was already applied (its marker lives 8 days). */
 export async function wasDeleteApplied(tenantId: string, opId: string): Promise<boolean> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.appliedDelete(tenantId, opId), ConsistentRead: true }));
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.appliedDelete(tenantId, opId), ConsistentRead: true }),
+  );
   return Item !== undefined;
 }
 
@@ -405,7 +407,7 @@ export async function updateFieldsInPlace(
     condition += ' AND NOT contains(appliedOps.#task, :index)';
   }
   try {
-    const { Attributes } = await db.send(
+    const { Attributes } = await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.organization(tenantId, id),

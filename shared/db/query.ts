@@ -17,7 +17,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
-    { client: db, pageSize: 1000 },
+    { client: db(), pageSize: 1000 },
     {
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
@@ -34,7 +34,7 @@ export async function queryPrefix<T>(pk: string, skPrefix: string, options: Part
 export async function queryIndex<T>(gsiPk: string): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery(
-    { client: db, pageSize: 1000 },
+    { client: db(), pageSize: 1000 },
     { TableName: tableName(), IndexName: gsi1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsiPk } },
   );
   for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
@@ -75,7 +75,7 @@ export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
     while (pending && pending.length > 0) {
-      const page: BatchGetCommandOutput = await db.send(
+      const page: BatchGetCommandOutput = await db().send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
       );
       items.push(...(page.Responses?.[tableName()] ?? []).map((item) => stripKeys<T>(item)));

@@ -12,7 +12,7 @@ export interface WindowCount {
 export async function countRequest(credentialKey: string, windowSeconds: number, nowMs = Date.now()): Promise<WindowCount> {
   const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
   const windowEndsAtSeconds = windowStart + windowSeconds;
-  const { Attributes } = await db.send(
+  const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.rateWindow(credentialKey, windowStart),

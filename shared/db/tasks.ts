@@ -24,7 +24,7 @@ async function batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestI
     let pending: typeof requests | undefined = requests.slice(i, i + 25);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
-      const { UnprocessedItems }: { UnprocessedItems?: Record<string, typeof requests> } = await db.send(
+      const { UnprocessedItems }: { UnprocessedItems?: Record<string, typeof requests> } = await db().send(
         new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
       );
       pending = UnprocessedItems?.[tableName()];
@@ -40,7 +40,7 @@ export async function createTask(tenantId: string, task: Task, chunks: Chunk[]):
       PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, chunk.chunk), entity: entity.chunk, ...chunk, expiresAt } },
     })),
   );
-  await db.send(
+  await db().send(
     new PutCommand({
       TableName: tableName(),
       // Open tasks carry GSI1 keys (sparse index) so the reconciler finds ones left unfinished.
@@ -64,12 +64,12 @@ export async function deleteTask(tenantId: string, task: Task): Promise<void> {
 }
 
 export async function getTask(tenantId: string, taskId: string): Promise<Task | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: keys.task(tenantId, taskId), ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.task(tenantId, taskId), ConsistentRead: true }));
   return Item ? stripKeys<Task>(Item) : undefined;
 }
 
 export async function getChunk(tenantId: string, taskId: string, chunk: number): Promise<Chunk | undefined> {
-  const { Item } = await db.send(
+  const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.taskChunk(tenantId, taskId, chunk), ConsistentRead: true }),
   );
   return Item ? stripKeys<Chunk>(Item) : undefined;
@@ -85,7 +85,7 @@ export const listChunkResults = (tenantId: string, taskId: string) =>
 /** PENDING → RUNNING (a re-run of the first state finds it RUNNING already and carries on). */
 export async function markTaskRunning(tenantId: string, taskId: string): Promise<void> {
   await ignoringConditionFailure(
-    db.send(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
@@ -101,7 +101,7 @@ export async function markTaskRunning(tenantId: string, taskId: string): Promise
 /** Records a chunk's outcome once; a duplicate delivery finds it DONE and leaves it. */
 export async function recordChunkResult(tenantId: string, taskId: string, chunk: number, result: ChunkResult): Promise<void> {
   await ignoringConditionFailure(
-    db.send(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
@@ -124,7 +124,7 @@ export async function recordChunkResult(tenantId: string, taskId: string, chunk:
 /** Sets the final status once (the first finisher wins; later calls change nothing). */
 export async function finishTask(tenantId: string, taskId: string, outcome: Pick<Task, 'status' | 'succeeded' | 'failed'>): Promise<void> {
   await ignoringConditionFailure(
-    db.send(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
@@ -155,7 +155,7 @@ export async function claimIdempotencyKey(
   taskId: string,
 ): Promise<{ taskId: string; bodyDigest: string } | undefined> {
   try {
-    await db.send(
+    await db().send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.idempotencyKey(tenantId, key), entity: entity.idempotencyKey, taskId, bodyDigest, expiresAt: expiry() },
@@ -165,7 +165,7 @@ export async function claimIdempotencyKey(
     return undefined;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    const { Item } = await db.send(
+    const { Item } = await db().send(
       new GetCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key), ConsistentRead: true }),
     );
     return { taskId: Item!.taskId as string, bodyDigest: Item!.bodyDigest as string };
@@ -173,7 +173,7 @@ export async function claimIdempotencyKey(
 }
 
 export async function releaseIdempotencyKey(tenantId: string, key: string): Promise<void> {
-  await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key) }));
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.idempotencyKey(tenantId, key) }));
 }
 
 /**
@@ -184,7 +184,7 @@ export async function listOpenTasksCreatedBefore(cutoffIso: string): Promise<{ t
   const items: { tenantId: string; taskId: string }[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(
+    const page = await db().send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: gsi1,

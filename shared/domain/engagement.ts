@@ -7,7 +7,7 @@ import { AppError, notFound } from '#shared/errors.ts';
 import { containsFolded } from '#shared/text.ts';
 
 import type { ClientMapping, Publisher } from './directory.ts';
-import { newOrganization, type Organization } from './organization.ts';
+import { newOrganization, type Organization, textProperty } from './organization.ts';
 import { ports } from './ports.ts';
 
 export interface PartnerSetting {
@@ -106,16 +106,12 @@ export interface OrganizationSearch {
 }
 
 export async function searchOrganizations(tenantId: string, search: OrganizationSearch): Promise<{ total: number; page: Organization[] }> {
-  const property = (org: Organization, name: string) => {
-    const value = org.properties[name];
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-  };
   const matches = (await ports().organizations.list(tenantId))
     .filter(
       (org) =>
         (search.q === undefined || containsFolded(org.name, search.q)) &&
-        (search.rna === undefined || property(org, 'rna') === search.rna) &&
-        (search.siret === undefined || property(org, 'siret') === search.siret),
+        (search.rna === undefined || textProperty(org, 'rna') === search.rna) &&
+        (search.siret === undefined || textProperty(org, 'siret') === search.siret),
     )
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };

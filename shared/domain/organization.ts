@@ -101,6 +101,12 @@ export function newOrganization(identity: { id: string; intId: number; label: st
   };
 }
 
+/** A property as text (a string or a number), else null: how dialects read identifiers kept in properties. */
+export function textProperty(org: Organization, name: string): string | null {
+  const value = Object.hasOwn(org.properties, name) ? org.properties[name] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
 /** A path key is an id, or `~label`. */
 export type OrganizationKey = { id: string } | { label: string };
 

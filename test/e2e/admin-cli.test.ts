@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '#functions/routes.ts';
+import { config } from '#shared/config.ts';
 import { sha256 } from '#shared/crypto.ts';
 import { dropListingKeys } from '#test/support/directory.ts';
 import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
@@ -28,7 +29,7 @@ async function admin(...args: string[]): Promise<{ code: number; stdout: string;
   try {
     const { stdout, stderr } = await promisify(execFile)(
       tsx,
-      ['tools/admin/cli.ts', ...args, '--endpoint', process.env.DYNAMODB_ENDPOINT!, '--table', process.env.TABLE_NAME!],
+      ['tools/admin/cli.ts', ...args, '--endpoint', config.dynamodbEndpoint!, '--table', config.tableName],
       {
         cwd: repoRoot,
         env: { ...process.env, AWS_REGION: 'us-east-1' },

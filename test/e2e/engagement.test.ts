@@ -86,7 +86,7 @@ describe('PUT /v0/myorganization/{organizationClientId}', () => {
     await request('PUT', '/myorganization/client-42', { publisherIds: [], organizationName: 'Asso 42' });
     const found = await request('GET', '/organization?q=asso%2042');
     expect(found.body.total).toBe(1);
-    expect(found.body.data[0]).toMatchObject({ title: 'Asso 42', status: 'ACTIVE', rna: null, siret: null });
+    expect(found.body.data[0]).toEqual({ _id: expect.any(String), title: 'Asso 42', status: null, rna: null, siret: null });
     await request('PUT', '/myorganization/client-42', { publisherIds: [], organizationName: 'Renamed?' });
     expect((await request('GET', '/organization?q=renamed')).body.total).toBe(0);
 
@@ -238,12 +238,26 @@ describe('GET /v0/organization', () => {
     expect((await request('GET', '/organization?q=MON%20ORGANISATION')).body.data[0]).toMatchObject({ title: 'Mon organisation 1' });
   });
 
-  it('filters by rna and siret from the properties, and maps isActive to status', async () => {
+  it('filters by rna and siret from the properties; status and the vendor record fields come from the properties', async () => {
     expect((await request('GET', '/organization?rna=W751000001')).body.data).toEqual([
-      { _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: 'ACTIVE' },
+      { _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: null },
     ]);
     expect((await request('GET', '/organization?siret=98765432100019')).body.data[0].title).toBe('Organization Third');
-    expect((await request('GET', '/organization?q=fourth')).body.data[0].status).toBe('INACTIVE');
+    // An inactive organization keeps its legal form: status is not an activity flag.
+    expect((await request('GET', '/organization?q=fourth')).body.data[0].status).toBeNull();
+    // Vendor record fields are answered as stored; other properties are not.
+    expect((await request('GET', '/organization?rna=W691000042')).body.data).toEqual([
+      {
+        _id: '5000000000000000000001',
+        title: 'Sponsor Leaf',
+        rna: 'W691000042',
+        siret: null,
+        status: 'Association loi 1901',
+        siren: '420000042',
+        shortTitle: 'Leaf',
+        addressCity: 'Lyon',
+      },
+    ]);
   });
 
   it('answers 400 INVALID_QUERY out of range', async () => {

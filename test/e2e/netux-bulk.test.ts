@@ -169,7 +169,7 @@ describe('exactly once in effect', () => {
     expect(report.status).toBe('SUCCEEDED');
     const before = await getOrganization('demo', '00000000000000004000007');
     // Simulate the crash: the chunk's outcome was never recorded, so Step Functions re-delivers it.
-    await db.send(
+    await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk('demo', report.id, 0),

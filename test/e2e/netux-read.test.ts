@@ -130,6 +130,13 @@ describe('GET /api/v2.0/organizations/', () => {
     expect(labels).toEqual([...labels].sort().reverse());
     const names = (await get('/api/v2.0/organizations/?sort_by=name')).body.results.map((o: { name: string }) => o.name);
     expect(names[0]).toBe('APAC');
+    // The Sorting page's spelling: created_at and -created_at order like createdAt.
+    const ids = async (sortBy: string) =>
+      (await get(`/api/v2.0/organizations/?sort_by=${sortBy}`)).body.results.map((o: { id: string }) => o.id);
+    const byCreation = await ids('createdAt');
+    expect(await ids('created_at')).toEqual(byCreation);
+    expect(await ids('-created_at')).toEqual(await ids('-createdAt'));
+    expect(await ids('-created_at')).not.toEqual(byCreation);
   });
 
   it('keeps only the requested fields', async () => {

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '#functions/routes.ts';
+import { config } from '#shared/config.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
@@ -85,9 +86,9 @@ async function viaAdminCli(): Promise<string> {
       FIELDS.description,
       '--json',
       '--endpoint',
-      process.env.DYNAMODB_ENDPOINT!,
+      config.dynamodbEndpoint!,
       '--table',
-      process.env.TABLE_NAME!,
+      config.tableName,
     ],
     { cwd: repoRoot, env: { ...process.env, AWS_REGION: 'us-east-1' } },
   );

@@ -24,6 +24,7 @@ import { OrgbridgeFunction } from '#infra/constructs/orgbridge-function.ts';
 import { buildEvent } from '#infra/local/api-gateway.ts';
 import { startBulkTaskRunner } from '#infra/local/runtime.ts';
 import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
+import { config } from '#shared/config.ts';
 import { createTable, seedTestData } from '#test/support/table.ts';
 
 const run = promisify(execFile);
@@ -189,7 +190,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
     await createTable();
     await seedTestData();
     stepFunctions = await startBulkTaskRunner();
-    dynamodbProxy = await recordingProxy('dynamodb', process.env.DYNAMODB_ENDPOINT!);
+    dynamodbProxy = await recordingProxy('dynamodb', config.dynamodbEndpoint!);
     stepFunctionsProxy = await recordingProxy('states', stepFunctions.endpoint);
     for (const name of ['NetuxCreateOrganization', 'NetuxGetOrganization', 'NetuxBulkUpdate'])
       bundles.set(name, (await bundle(route(name))).file);
@@ -203,7 +204,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
     const env = {
       ...credentials,
       AWS_REGION: region,
-      TABLE_NAME: process.env.TABLE_NAME!,
+      TABLE_NAME: config.tableName,
       DYNAMODB_ENDPOINT: dynamodbProxy,
       SFN_ENDPOINT: stepFunctionsProxy,
       STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
@@ -252,7 +253,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
     const { results, logs } = await invoke(
       'NetuxGetOrganization',
       [netuxEvent('NetuxGetOrganization', 'GET', '/organizations/x/', undefined, { key: 'x' })],
-      { AWS_REGION: region, TABLE_NAME: process.env.TABLE_NAME!, LOG_LEVEL: 'ERROR' },
+      { AWS_REGION: region, TABLE_NAME: config.tableName, LOG_LEVEL: 'ERROR' },
     );
     expect(results[0]!.statusCode).toBe(500);
     const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string } });

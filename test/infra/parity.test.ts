@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { workers } from '#functions/routes.ts';
 import { localClient } from '#infra/local/dynamodb.ts';
 import { readDefinition, substitute } from '#infra/state-machine/definition.ts';
+import { config } from '#shared/config.ts';
 import { tableName } from '#shared/db/client.ts';
 import { tableDefinition } from '#shared/table-definition.ts';
 import { createTable } from '#test/support/table.ts';
@@ -14,7 +15,7 @@ beforeAll(createTable);
 
 describe('local table', () => {
   it('has the keys, indexes and TTL of the shared definition (the one CDK builds from)', async () => {
-    const client = localClient(process.env.DYNAMODB_ENDPOINT!);
+    const client = localClient(config.dynamodbEndpoint!);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName() }));
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName() }));
     client.destroy();

@@ -7,7 +7,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { dynamodb } from '#shared/db/client.ts';
+import { db } from '#shared/db/client.ts';
 import { getOrganization } from '#shared/db/organizations.ts';
 import { createTask, getTask, listOpenTasksCreatedBefore } from '#shared/db/tasks.ts';
 import { applyChunk, chunkItems, newTask, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
@@ -22,7 +22,7 @@ let server: TestServer;
  * outside the SDK's own retries, so the worker sees them).
  */
 function injectFault(commands: RegExp, shouldFail: () => boolean, error: () => Error) {
-  (dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+  (db().middlewareStack as MiddlewareStack<object, object>).add(
     (next, context) => async (args) => {
       const touchesOrganization = JSON.stringify((args as { input?: unknown }).input ?? {}).includes('ORG#');
       if (commands.test(context.commandName ?? '') && touchesOrganization && shouldFail()) throw error();
@@ -49,7 +49,7 @@ beforeAll(async () => {
   server = await startSeededServer();
 });
 afterEach(() => {
-  dynamodb.middlewareStack.remove('injectedFault');
+  db().middlewareStack.remove('injectedFault');
 });
 afterAll(() => server.close());
 

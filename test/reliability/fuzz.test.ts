@@ -4,9 +4,10 @@
  * FUZZ_RUNS cases per route (100 in `npm test`, 1,000 in `npm run test:fuzz`).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { routes } from '#functions/routes.ts';
+import { configure } from '#shared/config.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { call, responsysLogin, startTestServer, type TestServer } from '#test/support/server.ts';
 import { createTable, readSeedFile, snapshotTable } from '#test/support/table.ts';
@@ -14,25 +15,19 @@ import { createTable, readSeedFile, snapshotTable } from '#test/support/table.ts
 import { isDialectError } from './dialect-format.ts';
 import { type Credentials, requestFor } from './requests.ts';
 
-// The fuzzer is not testing rate limits. shared/config.ts reads this once: set before any import.
-vi.hoisted(() => {
-  process.env.RATE_LIMIT_DEFAULT = '100000000';
-});
-
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 let server: TestServer;
 const credentials: Credentials = { responsysToken: '' };
 
 beforeAll(async () => {
+  // The fuzzer is not testing rate limits.
+  configure({ defaultRateLimit: { limit: 100_000_000, windowSeconds: 60 } });
   await createTable();
   await loadSeed(readSeedFile('seeds/demo.json'));
   server = await startTestServer();
   credentials.responsysToken = await responsysLogin(server.url);
 });
-afterAll(async () => {
-  delete process.env.RATE_LIMIT_DEFAULT;
-  await server.close();
-});
+afterAll(() => server.close());
 
 describe.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_name, route) => {
   it(`survives ${RUNS} generated requests`, { timeout: 600_000 }, async () => {

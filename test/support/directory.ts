@@ -5,7 +5,7 @@ import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
 
 export async function getMappingForTest(tenantId: string, publisherId: string, clientId: string) {
-  const { Item } = await db.send(
+  const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.clientMapping(tenantId, publisherId, clientId), ConsistentRead: true }),
   );
   return Item;
@@ -13,13 +13,13 @@ export async function getMappingForTest(tenantId: string, publisherId: string, c
 
 export async function getAccessListForTest(tenantId: string, kind: 'program' | 'campaign', name: string) {
   const key = kind === 'program' ? keys.program(tenantId, name) : keys.campaign(tenantId, name);
-  const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item;
 }
 
 /** Makes a credential look as it was stored before the admin listings existed (no GSI1 keys). */
 export async function dropListingKeys(kind: string, lookupId: string) {
-  await db.send(
+  await db().send(
     new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
   );
 }

@@ -1,13 +1,15 @@
 /**
- * Runs before each test file's imports: points the code at the shared DynamoDB Local and gives the
- * file a table of its own, exactly as Lambda configuration would (environment variables).
+ * Runs before each test file: points the code at the shared DynamoDB Local and gives the file a
+ * table of its own. The test process is a composition root: the domain reaches that table through shared/db.
  */
+import '#shared/wiring.ts';
+
 import { randomBytes } from 'node:crypto';
 
 import { inject } from 'vitest';
 
-process.env.DYNAMODB_ENDPOINT = inject('dynamodbEndpoint');
-process.env.TABLE_NAME = `test-${randomBytes(6).toString('hex')}`;
-process.env.LOG_LEVEL ??= 'SILENT';
-// The test process is a composition root too: the domain reaches this file's table through shared/db.
-await import('#shared/wiring.ts');
+import { configure } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+
+configure({ dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: `test-${randomBytes(6).toString('hex')}` });
+if (!process.env.LOG_LEVEL) logger.setLogLevel('SILENT');

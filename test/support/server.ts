@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 
 import { createLocalGateway, startBulkTaskRunner } from '#infra/local/runtime.ts';
 import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
+import { config } from '#shared/config.ts';
 
 export interface TestServer {
   url: string;
@@ -85,9 +86,9 @@ export async function startSecondInstance(): Promise<{ url: string; stop(): Prom
       '--port',
       String(port),
       '--dynamodb-endpoint',
-      process.env.DYNAMODB_ENDPOINT!,
+      config.dynamodbEndpoint!,
       '--table',
-      process.env.TABLE_NAME!,
+      config.tableName,
     ],
     { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -6,12 +6,13 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 
 import { repoRoot } from '#functions/routes.ts';
 import { ensureTable, localClient } from '#infra/local/dynamodb.ts';
+import { config } from '#shared/config.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
 export async function createTable(): Promise<void> {
-  const client = localClient(process.env.DYNAMODB_ENDPOINT!);
+  const client = localClient(config.dynamodbEndpoint!);
   await ensureTable(client, tableName());
   client.destroy();
 }
@@ -34,7 +35,7 @@ export async function snapshotTable(): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new ScanCommand({ TableName: tableName(), ExclusiveStartKey, ConsistentRead: true }));
+    const page = await db().send(new ScanCommand({ TableName: tableName(), ExclusiveStartKey, ConsistentRead: true }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

@@ -5,6 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { config, configure } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+
 const GLOBAL_HELP = `Target (one of):
   --endpoint URL   a DynamoDB endpoint, e.g. the DynamoDB Local that \`npm start\` prints
   --local          start DynamoDB Local on .data/dynamodb (the data \`npm start\` keeps; stop npm start first)
@@ -30,19 +33,19 @@ const [group, action] = leading;
 const rest = argv.slice(leading.length);
 const early = parseArgs({ args: rest, options: globalOptions, strict: false, allowPositionals: true }).values;
 
-// The configuration is read when the data layer loads: set the target first.
-process.env.TABLE_NAME = (early.table as string | undefined) ?? 'orgbridge';
-process.env.LOG_LEVEL ??= 'ERROR';
+// The target table: the data layer's clients are made on first use, from this configuration.
+configure({ tableName: (early.table as string | undefined) ?? 'orgbridge' });
+if (!process.env.LOG_LEVEL) logger.setLogLevel('ERROR');
 let stopLocal: (() => Promise<void>) | undefined;
 if (typeof early.endpoint === 'string') {
-  process.env.DYNAMODB_ENDPOINT = early.endpoint;
+  configure({ dynamodbEndpoint: early.endpoint });
 } else if (early.local === true && !early.help) {
   const { ensureTable, localClient, startDynamoDbLocal } = await import('#infra/local/dynamodb.ts');
   const dynamo = await startDynamoDbLocal({ dataDir: resolve(import.meta.dirname, '../../.data/dynamodb') });
   stopLocal = dynamo.stop;
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  configure({ dynamodbEndpoint: dynamo.endpoint });
   const client = localClient(dynamo.endpoint);
-  await ensureTable(client, process.env.TABLE_NAME);
+  await ensureTable(client, config.tableName);
   client.destroy();
 }
 

@@ -141,19 +141,19 @@ const doc: DialectDoc = {
           schema: z.object({
             ok: z.literal(true),
             data: z.array(
-              z.object({
+              z.looseObject({
                 _id: z.string(),
                 title: z.string(),
                 rna: z.nullable(z.string()),
                 siret: z.nullable(z.string()),
-                status: z.enum(['ACTIVE', 'INACTIVE']),
+                status: z.nullable(z.string()),
               }),
             ),
             total: z.int(),
           }),
           example: {
             ok: true,
-            data: [{ _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: 'ACTIVE' }],
+            data: [{ _id: '0000000000000000000007', title: 'USA', rna: 'W751000001', siret: '12345678900011', status: null }],
             total: 1,
           },
         },
