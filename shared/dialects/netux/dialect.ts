@@ -57,6 +57,8 @@ export const netux: Dialect = {
         return envelope(404, 404001, 'Not found.');
       case 'validation':
         if (error.options.location === 'header') return json(400, { detail: BULK_HEADER_MISSING });
+        // A path key that cannot be decoded matches nothing: 404, as for any other unknown key.
+        if (error.options.location === 'path') return envelope(404, 404001, 'Not found.');
         return envelope(400, 400001, 'Validation Error.', (error.options.detail as object) ?? netuxDetail(error.options.issues ?? []));
       case 'conflict': {
         const field = (error.options.detail as { field?: string } | undefined)?.field ?? 'non_field_errors';
