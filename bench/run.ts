@@ -83,7 +83,12 @@ logger.setLogLevel('SILENT');
 const serverPeakRssMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 try {
-  const { endpoints } = await import('./endpoints.ts');
+  const { BENCH_USERS, endpoints } = await import('./endpoints.ts');
+  await import('#shared/wiring.ts');
+  const { importCredential } = await import('#shared/domain/credential-admin.ts');
+  for (const { userName, password } of BENCH_USERS) {
+    await importCredential({ tenantId: 'demo', kind: 'responsys', userName }, password);
+  }
   const { measureRequestPath } = await import('./request-path.ts');
   const { instrumentCapacity, measureInProcess } = await import('./in-process.ts');
   const { measureBulk, seedBenchOrganizations, WORKER_CONCURRENCY } = await import('./bulk.ts');

@@ -73,8 +73,9 @@ export const routes: Route[] = [
   apidae('GetMembres', 'GET', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
   apidae('PostMembres', 'POST', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
   apidae('GetById', 'GET', '/get-by-id/{id}', 'get-by-id', []),
-  // Login is anonymous: it reads the user, stores the new token and, on refresh, deletes the old one.
-  responsys('Login', 'POST', '/auth/token', 'login', [], { tableActions: ['GetItem', 'PutItem', 'DeleteItem'] }),
+  // Login is anonymous: it reads the user, counts the attempt (login throttle), stores the new token and,
+  // on refresh, deletes the old one (and, on success, the user's attempt counter).
+  responsys('Login', 'POST', '/auth/token', 'login', [], { tableActions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'] }),
   responsys('GetOrganizations', 'GET', '/attributes/organizations', 'get-organizations', ['Query']),
   responsys('SetProgramAccess', 'POST', '/attributes/programs/{programName}', 'set-program-access', ['Query']),
   responsys('GetProgramAccess', 'GET', '/attributes/programs/{programName}', 'get-program-access', ['Query']),

@@ -32,10 +32,12 @@ export function applyNagSuppressions(stack: OrgbridgeStack): void {
       id: 'AwsSolutions-COG4',
       reason: 'Clients are existing vendor API clients with vendor credentials, not Cognito users.',
     },
-    {
+  );
+  if (!stack.firewall) {
+    Validations.of(stack).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'WAF is an account-level choice of the deploying team (web ACL association); per-credential rate limits and stage throttling are built in.',
-    },
-  );
+        'The web ACL was turned off for this deployment (-c waf=false); per-credential rate limits, the login throttle and stage and method throttling remain.',
+    });
+  }
 }

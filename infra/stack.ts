@@ -10,6 +10,7 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -21,6 +22,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 
 import { routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
+import { ApiFirewall } from '#infra/constructs/api-firewall.ts';
 import { Operations } from '#infra/constructs/operations.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from '#infra/constructs/orgbridge-function.ts';
 import { definitionPath } from '#infra/state-machine/definition.ts';
@@ -31,9 +33,16 @@ export interface OrgbridgeStackProps extends StackProps {
   removalPolicy: RemovalPolicy;
   logRetention?: RetentionDays;
   throttling?: { rateLimit: number; burstLimit: number };
+  /** Method-level throttling of the anonymous Responsys login, for all clients together (default 10/s, burst 20). */
+  loginThrottling?: { rateLimit: number; burstLimit: number };
+  /** The AWS WAF web ACL on the stage (rate-based rules per client IP); on unless `enabled: false`. */
+  waf?: { enabled: boolean; requestsPerFiveMinutes?: number; loginsPerFiveMinutes?: number };
   /** Receives the alarms (SNS email subscription) when given. */
   alarmEmail?: string;
 }
+
+/** The anonymous login route: throttled per method in API Gateway and per client IP in WAF. */
+export const LOGIN_ROUTE = routes.find((route) => route.name === 'ResponsysLogin')!;
 
 export class OrgbridgeStack extends Stack {
   readonly table: TableV2;
@@ -41,6 +50,7 @@ export class OrgbridgeStack extends Stack {
   readonly stateMachine: StateMachine;
   readonly functions = new Map<string, OrgbridgeFunction>();
   readonly operations: Operations;
+  readonly firewall?: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: OrgbridgeStackProps) {
     super(scope, id, props);
@@ -116,8 +126,27 @@ export class OrgbridgeStack extends Stack {
         tracingEnabled: true,
         throttlingRateLimit: props.throttling?.rateLimit ?? 500,
         throttlingBurstLimit: props.throttling?.burstLimit ?? 1000,
+        methodOptions: {
+          // Every login attempt costs a scrypt: a ceiling for all clients together, below the stage's.
+          [`${LOGIN_ROUTE.path}/${LOGIN_ROUTE.method}`]: {
+            throttlingRateLimit: props.loginThrottling?.rateLimit ?? 10,
+            throttlingBurstLimit: props.loginThrottling?.burstLimit ?? 20,
+          },
+        },
       },
     });
+    // API Gateway's own answers (unknown path, throttled, too large, integration failure) carry nosniff too.
+    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
+      this.api.addGatewayResponse(type.responseType, { type, responseHeaders: { 'X-Content-Type-Options': "'nosniff'" } });
+    }
+    if (props.waf?.enabled !== false) {
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        stage: this.api.deploymentStage,
+        loginPath: LOGIN_ROUTE.path,
+        requestsPerFiveMinutes: props.waf?.requestsPerFiveMinutes,
+        loginsPerFiveMinutes: props.waf?.loginsPerFiveMinutes,
+      });
+    }
 
     const resources = new Map<string, IResource>([['', this.api.root]]);
     const resourceFor = (path: string): IResource => {

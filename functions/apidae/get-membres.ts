@@ -8,6 +8,7 @@ import { searchMembers } from '#shared/domain/members.ts';
 
 export const handler = apidaeEndpoint({
   query: z.object({ callback: z.optional(callbackSchema) }),
+  answerBoundedBy: 'count',
   async handle({ query: params, principal, event }) {
     const query = parseSearchQuery(event);
     const { userStatus = 'ACTIFS', ...filter } = query.filter ?? {};

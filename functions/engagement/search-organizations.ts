@@ -8,6 +8,7 @@ import { boundedInteger } from '#shared/http/query-params.ts';
 import { json } from '#shared/http/types.ts';
 
 export const handler = engagementEndpoint({
+  answerBoundedBy: 'limit',
   query: z.object({
     q: z.optional(z.string().check(z.maxLength(200))),
     rna: z.optional(z.string().check(z.maxLength(50))),

@@ -32,6 +32,7 @@ const query = z.object({
 export const handler = netuxEndpoint({
   requires: 'read',
   query,
+  answerBoundedBy: 'page_size',
   async handle({ query, principal, event }) {
     const { tenantId } = principal;
     const descending = query.sort_by.startsWith('-');

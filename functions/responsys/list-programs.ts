@@ -8,6 +8,7 @@ import { boundedInteger } from '#shared/http/query-params.ts';
 import { json } from '#shared/http/types.ts';
 
 export const handler = responsysEndpoint({
+  answerBoundedBy: 'limit',
   query: z.object({
     offset: boundedInteger(0, 1_000_000_000, 0),
     limit: boundedInteger(1, 200, 200),

@@ -22,7 +22,8 @@ export const handler = responsysEndpoint({
   async handle({ body, event }) {
     let session;
     if (body.auth_type === 'password') {
-      session = await login(body.user_name, body.password);
+      // The address API Gateway saw the request come from (the socket's, locally): never a header.
+      session = await login(body.user_name, body.password, event.requestContext.identity.sourceIp);
     } else {
       const token = header(event, 'authorization');
       if (!token) throw new AppError('unauthenticated', 'Not a valid authentication token');

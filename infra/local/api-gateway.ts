@@ -1,8 +1,10 @@
 /**
  * A local API Gateway (REST, v1 proxy integration). It routes with the shared route table, builds
  * events the way API Gateway does (multi-value maps, `null` for absent maps, decoded path parameters,
- * base64 for binary bodies, 10 MB payload cap) and turns handler results into HTTP responses,
- * answering 502 when a handler returns something API Gateway would reject.
+ * base64 for binary bodies, the forwarding headers and the request context it vouches for) and turns
+ * handler results into HTTP responses. It holds requests and answers to the limits of API Gateway and
+ * Lambda together: 413 for a body over 10 MB or an event over Lambda's 6 MB, 502 for a result over 6 MB
+ * or of a shape API Gateway rejects. Its own answers carry `nosniff` (in AWS, gateway responses do).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Context } from 'aws-lambda';
 
 import type { Route } from '#functions/routes.ts';
-import type { HttpEvent, HttpResult } from '#shared/http/types.ts';
+import { exceedsPayloadLimit, type HttpEvent, type HttpResult } from '#shared/http/types.ts';
 
 export type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -37,6 +39,30 @@ function compile(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}/?$`), paramNames };
 }
 
+/**
+ * A path parameter decoded as a gateway must when it hands text to Lambda inside a JSON event, which
+ * can only carry well-formed text: bytes that are not UTF-8, and a `%` not followed by two hex digits,
+ * become U+FFFD (decodeURIComponent throws on both: that was a 502). Handlers refuse U+FFFD in path
+ * parameters with their dialect's 4xx, so the answer does not depend on how API Gateway spells them.
+ */
+export function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    const bytes: number[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const hex = raw[i] === '%' ? raw.slice(i + 1, i + 3) : '';
+      if (/^[0-9a-f]{2}$/i.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...(raw[i] === '%' ? [0xef, 0xbf, 0xbd] : Buffer.from(raw[i]!)));
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes)); // not fatal: invalid sequences become U+FFFD
+  }
+}
+
 /** API Gateway prefers static segments over parameters: sort so static paths match first. */
 function specificity(route: Route): number[] {
   return route.path.split('/').map((segment) => (segment.startsWith('{') ? 0 : 1));
@@ -58,7 +84,7 @@ export function createRouter(routes: Route[]) {
       if (route.method !== method) continue;
       const match = pattern.exec(path);
       if (!match) continue;
-      const params = Object.fromEntries(paramNames.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      const params = Object.fromEntries(paramNames.map((name, i) => [name, decodePathParameter(match[i + 1]!)]));
       return { route, params };
     }
     return undefined;
@@ -76,20 +102,34 @@ function multiValue(entries: [string, string][]): Record<string, string[]> | nul
 const lastValues = (map: Record<string, string[]> | null) =>
   map === null ? null : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v[v.length - 1]!]));
 
-export function buildEvent(
-  request: { method: string; url: string; headers: [string, string][]; body: Buffer; sourceIp: string },
-  route: Route,
-  pathParameters: Record<string, string>,
-  stage: string,
-): HttpEvent {
+/** The request as the gateway saw it: the client's bytes, and what the socket says (never the client). */
+export interface GatewayRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: Buffer;
+  sourceIp: string;
+  /** `host:port` the request arrived on: the request context's domain name (absolute URLs are built from it). */
+  domainName?: string;
+}
+
+/** Forwarding headers are the gateway's own: a client's X-Forwarded-Proto/-Port are dropped, its X-Forwarded-For extended. */
+const FORWARDING = /^x-forwarded-(for|proto|port)$/i;
+
+export function buildEvent(request: GatewayRequest, route: Route, pathParameters: Record<string, string>, stage: string): HttpEvent {
   const url = new URL(request.url, 'http://local');
-  // API Gateway adds the forwarding headers; handlers build absolute URLs from them.
-  const multiValueHeaders = multiValue([...request.headers, ['X-Forwarded-Proto', 'http'], ['X-Forwarded-For', request.sourceIp]]);
+  const domainName = request.domainName ?? 'localhost';
+  const forwardedFor = request.headers.filter(([k]) => k.toLowerCase() === 'x-forwarded-for').map(([, v]) => v);
+  const multiValueHeaders = multiValue([
+    ...request.headers.filter(([k]) => !FORWARDING.test(k)),
+    ['X-Forwarded-For', [...forwardedFor, request.sourceIp].join(', ')],
+    ['X-Forwarded-Proto', 'http'],
+    ['X-Forwarded-Port', /:(\d+)$/.exec(domainName)?.[1] ?? '80'],
+  ]);
   const multiValueQueryStringParameters = multiValue([...url.searchParams.entries()]);
   const contentType = request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
   const binary = request.body.length > 0 && contentType !== '' && !TEXT_TYPES.test(contentType);
   const requestId = randomUUID();
-  const host = request.headers.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? 'localhost';
   return {
     resource: route.path,
     path: url.pathname,
@@ -110,17 +150,24 @@ export function buildEvent(
         sourceIp: request.sourceIp,
         userAgent: request.headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null,
       } as HttpEvent['requestContext']['identity'],
+      // Locally the API is served at the root (no stage in the path), as on a custom domain without base path.
       path: url.pathname,
       stage,
       requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: route.path,
-      domainName: host,
+      domainName,
     },
     body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
     isBase64Encoded: binary,
   };
+}
+
+/** `host:port` of a socket address as it goes in a URL (IPv6 in brackets, IPv4-mapped addresses as IPv4). */
+export function urlHost(address: string, port: number): string {
+  const host = address.replace(/^::ffff:(?=\d+\.)/, '');
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function lambdaContext(route: Route, requestId: string): Context {
@@ -146,8 +193,14 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
+/** API Gateway's own error answers (not the dialects'): its JSON `{message}`. */
 const gatewayError = (res: ServerResponse, status: number, message: string) =>
-  send(res, status, { 'content-type': 'application/json', 'x-amzn-errortype': 'GatewayError' }, JSON.stringify({ message }));
+  send(
+    res,
+    status,
+    { 'content-type': 'application/json', 'x-amzn-errortype': 'GatewayError', 'x-content-type-options': 'nosniff' },
+    JSON.stringify({ message }),
+  );
 
 export interface GatewayOptions {
   routes: Route[];
@@ -167,6 +220,9 @@ export function createGateway(options: GatewayOptions): Server {
   };
 
   return createServer(async (req, res) => {
+    // The gateway's own answers (errors, the docs pages) carry nosniff; a handler's carry what it says,
+    // as API Gateway adds nothing to a proxy integration's answer.
+    res.setHeader('x-content-type-options', 'nosniff');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -177,6 +233,7 @@ export function createGateway(options: GatewayOptions): Server {
     const body = Buffer.concat(chunks);
     try {
       if (options.extra && (await options.extra(req, res, body))) return;
+      res.removeHeader('x-content-type-options');
       const pathname = new URL(req.url ?? '/', 'http://local').pathname;
       const match = route(req.method ?? 'GET', pathname);
       if (!match) return gatewayError(res, 403, 'Missing Authentication Token');
@@ -184,14 +241,28 @@ export function createGateway(options: GatewayOptions): Server {
       const headers: [string, string][] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
       const event = buildEvent(
-        { method: req.method ?? 'GET', url: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        {
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          headers,
+          body,
+          sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, ''),
+          domainName: urlHost(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 0),
+        },
         match.route,
         match.params,
         options.stage ?? 'local',
       );
+      // Lambda takes at most 6 MB of event (base64 makes a binary body a third larger).
+      if (exceedsPayloadLimit(event)) return gatewayError(res, 413, 'Request Too Long');
       const handler = await handlerFor(match.route);
       const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId));
       if (!result || typeof result.statusCode !== 'number' || (result.body !== undefined && typeof result.body !== 'string')) {
+        return gatewayError(res, 502, 'Internal server error');
+      }
+      // …and returns at most 6 MB: beyond, the invocation fails and API Gateway answers 502.
+      if (exceedsPayloadLimit(result)) {
+        console.error(JSON.stringify({ level: 'ERROR', message: 'handler result over the Lambda payload limit', route: match.route.name }));
         return gatewayError(res, 502, 'Internal server error');
       }
       const responseHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };

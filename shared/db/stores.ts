@@ -5,6 +5,7 @@ import * as accessLists from './access-lists.ts';
 import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
+import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
 import * as tasks from './tasks.ts';
@@ -55,6 +56,7 @@ export const dynamoDbStores: Stores = {
     backfillListings: credentials.backfillListingKeys,
   },
   requestCounter: { count: (counterKey, windowSeconds) => countRequest(counterKey, windowSeconds) },
+  loginAttempts: { count: countLoginAttempt, clear: clearLoginAttempts },
   tasks: {
     create: tasks.createTask,
     remove: tasks.deleteTask,

@@ -116,6 +116,21 @@ export interface RequestCounter {
   count(counterKey: string, windowSeconds: number): Promise<{ count: number; windowEndsAtSeconds: number }>;
 }
 
+/** Whose login attempts: a user name (by its SHA-256) or a client address. */
+export type LoginSubject = { userNameHash: string } | { address: string };
+
+export interface LoginAttemptCounter {
+  /** Adds `delta` attempts to the subject's fixed window holding `nowMs`: the count after it, and when the window ends. */
+  count(
+    subject: LoginSubject,
+    windowSeconds: number,
+    delta: number,
+    nowMs: number,
+  ): Promise<{ count: number; windowEndsAtSeconds: number }>;
+  /** Forgets the subject's attempts of the window holding `nowMs`. */
+  clear(subject: LoginSubject, windowSeconds: number, nowMs: number): Promise<void>;
+}
+
 export interface TaskStore {
   /** Stores the chunks, then the task (a task never exists without all of its items). */
   create(tenantId: string, task: Task, chunks: Chunk[]): Promise<void>;
@@ -146,6 +161,7 @@ export interface Stores {
   directory: DirectoryStore;
   credentials: CredentialStore;
   requestCounter: RequestCounter;
+  loginAttempts: LoginAttemptCounter;
   tasks: TaskStore;
 }
 

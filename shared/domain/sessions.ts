@@ -3,6 +3,7 @@ import { decoyPasswordHash, randomToken, sha256, verifyPassword } from '#shared/
 import { AppError } from '#shared/errors.ts';
 
 import type { Credential } from './credential.ts';
+import { admitLoginAttempt } from './login-throttle.ts';
 import { ports } from './ports.ts';
 
 export const TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
@@ -30,12 +31,13 @@ async function issueToken(user: Credential): Promise<{ token: string; issuedAt: 
   return { token, issuedAt };
 }
 
-/** Unknown user and wrong password cost the same and fail the same. */
-export async function login(userName: string, password: string) {
-  const user = await ports().credentials.get('responsys', userName);
+/** Unknown user and wrong password cost the same and fail the same; guessing is throttled before scrypt (login-throttle.ts). */
+export async function login(userName: string, password: string, clientAddress = 'unknown') {
+  const [user, attempt] = await Promise.all([ports().credentials.get('responsys', userName), admitLoginAttempt(userName, clientAddress)]);
   const valid = await verifyPassword(password, user?.secretHash ?? decoyPasswordHash);
   if (!user || !valid) throw invalidCredentials();
-  return issueToken(user);
+  const [session] = await Promise.all([issueToken(user), attempt.succeeded()]);
+  return session;
 }
 
 /** Exchanges a valid token for a new one; the old token stops working. */

@@ -1,7 +1,8 @@
 /**
  * The handler factory every endpoint uses. One Middy pipeline, specialised per dialect:
- *   envelope (errors → dialect format, rate-limit headers, one log line)
- *   → header names lowercased → body size limit → authentication → rate limit → body parsing → zod validation → handle().
+ *   envelope (errors → dialect format, rate-limit and security headers, answer size limit, one log line)
+ *   → header names lowercased → body size limit → authentication → rate limit → body parsing
+ *   → well-formed text → zod validation → handle().
  * Handlers supply schemas, a required scope and a call into the domain; nothing else.
  */
 import '#shared/wiring.ts';
@@ -21,7 +22,8 @@ import { AppError, type InputLocation, type Issue, isThrottling, validationError
 import { logger } from '#shared/logger.ts';
 
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
-import { rawBodyBytes } from './types.ts';
+import { exceedsPayloadLimit, LAMBDA_PAYLOAD_LIMIT_BYTES, rawBodyBytes } from './types.ts';
+import { refuseIllFormed } from './well-formed.ts';
 
 export interface Dialect {
   name: 'engagement' | 'netux' | 'apidae' | 'responsys';
@@ -51,6 +53,8 @@ export interface EndpointOptions<P extends z.ZodMiniType, Q extends z.ZodMiniTyp
   body?: B;
   /** Skip authentication (login endpoints). The handler then receives no principal. */
   anonymous?: boolean;
+  /** The query parameter that makes the answer smaller, named when an answer would exceed Lambda's limit. */
+  answerBoundedBy?: string;
   handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<HttpResult>;
 }
 
@@ -90,10 +94,17 @@ function asAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
+/** The message of the 400 that replaces an answer over Lambda's limit (dialects may word it their way). */
+export const RESPONSE_TOO_LARGE = 'The answer would exceed 6 MB, the most a Lambda function can return.';
+
+/** Room left for the headers `finish` adds, so the measured answer is the one Lambda returns. */
+const ENVELOPE_HEADROOM_BYTES = 1024;
+
+const envelope = (dialect: Dialect, answerBoundedBy?: string): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
   const finish = (request: Request, errorKind?: string) => {
     const response = request.response!;
-    response.headers = { ...rateLimitHeaders(request.context.rateLimit), ...response.headers };
+    // nosniff: a browser never reads a JSON or plain-text answer (a client-controlled text) as HTML or script.
+    response.headers = { ...rateLimitHeaders(request.context.rateLimit), ...response.headers, 'x-content-type-options': 'nosniff' };
     logger.info('request', {
       requestId: request.event.requestContext?.requestId,
       dialect: dialect.name,
@@ -110,7 +121,21 @@ const envelope = (dialect: Dialect): middy.MiddlewareObj<HttpEvent, HttpResult, 
     before: (request) => {
       request.context.startedAtMs = Date.now();
     },
-    after: (request) => finish(request),
+    after: (request) => {
+      // Lambda would refuse a larger result (API Gateway then answers 502): a 400 in the dialect's format
+      // instead (Netux 400001 naming the parameter, Engagement INVALID_QUERY, …).
+      if (exceedsPayloadLimit(request.response!, LAMBDA_PAYLOAD_LIMIT_BYTES - ENVELOPE_HEADROOM_BYTES)) {
+        throw new AppError('validation', RESPONSE_TOO_LARGE, {
+          location: 'query',
+          issues: [
+            answerBoundedBy
+              ? { path: [answerBoundedBy], message: `${RESPONSE_TOO_LARGE} Ask for a smaller ${answerBoundedBy}.` }
+              : { path: [], message: RESPONSE_TOO_LARGE },
+          ],
+        });
+      }
+      finish(request);
+    },
     onError: (request) => {
       const appError = asAppError(request.error);
       if (!appError) {
@@ -178,21 +203,24 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   options: EndpointOptions<P, Q, B>,
 ) {
   const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>()
-    .use(envelope(dialect))
+    .use(envelope(dialect, options.answerBoundedBy))
     .use(httpHeaderNormalizer())
     .use(bodyLimit(dialect));
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));
-  const handler = pipeline.handler(async (event, context) =>
-    options.handle({
+  const handler = pipeline.handler(async (event, context) => {
+    refuseIllFormed(event.pathParameters, 'path');
+    refuseIllFormed(event.queryStringParameters, 'query');
+    refuseIllFormed(event.body, 'body');
+    return options.handle({
       params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
       query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
       body: parseWith(options.body, event.body, 'body'),
       principal: context.principal!,
       event,
-    }),
-  );
+    });
+  });
   const { requires, anonymous = false, bodyFormat, params, query, body } = options;
   const contract: EndpointContract = { dialect: dialect.name, requires, anonymous, bodyFormat, params, query, body };
   return Object.assign(handler, { contract });

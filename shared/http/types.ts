@@ -38,15 +38,33 @@ export const noContent = (): HttpResult => ({ statusCode: 204, headers: {}, body
 export const header = (event: HttpEvent, name: string): string | undefined => event.headers?.[name];
 
 /**
- * The base URL the client actually called: scheme, host and whatever prefix (API Gateway stage or
- * custom-domain base path) precedes the resource path.
+ * The base URL the client called, from values the gateway vouches for, never from the client's
+ * `Host` header: the domain name of the request context (in AWS the API's own or custom domain, which
+ * API Gateway routed by; locally the address the server listens on), the scheme the gateway reports,
+ * and whatever prefix precedes the resource path: the stage on an execute-api domain, the base path
+ * mapping on a custom domain, nothing locally.
  */
 export function baseUrl(event: HttpEvent): string {
-  const proto = header(event, 'x-forwarded-proto') ?? 'https';
-  const host = header(event, 'host') ?? event.requestContext.domainName ?? 'localhost';
-  const fullPath = event.requestContext.path ?? event.path;
-  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-  return `${proto}://${host}${prefix}`;
+  const { domainName, path: fullPath, stage } = event.requestContext;
+  const proto = header(event, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  const prefix = fullPath?.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : `/${stage}`;
+  return `${proto}://${domainName ?? 'localhost'}${prefix}`;
+}
+
+/**
+ * Lambda's limit on a synchronous invocation's payload, each way: the event JSON a function receives and
+ * the result JSON it returns (6 MB; API Gateway answers 413 / 502 beyond).
+ */
+export const LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Whether the JSON of an event or a result exceeds `limit`. Its body is a string inside it, which
+ * escaping makes up to 6 times longer (`\u0000`), so a body below a sixth of the limit (less room for
+ * the rest) skips the exact measure: most answers are never serialized twice.
+ */
+export function exceedsPayloadLimit(payload: { body?: string | null }, limit = LAMBDA_PAYLOAD_LIMIT_BYTES): boolean {
+  if ((payload.body?.length ?? 0) * 6 + 64 * 1024 < limit) return false;
+  return Buffer.byteLength(JSON.stringify(payload)) > limit;
 }
 
 export function rawBodyBytes(event: HttpEvent): number {

@@ -1,6 +1,8 @@
 /**
  * Fuzzing every route of the route table over HTTP (fast-check). Properties: never a 5xx; every
- * rejection in the dialect's own error format; a rejected request changes nothing in the table.
+ * rejection in the dialect's own error format; a rejected request changes nothing in the table; every
+ * answer carries `X-Content-Type-Options: nosniff`; no item of an accepted bulk task fails for a reason
+ * of the system's own (500001: an item the data store could not take is a 5xx that arrives late).
  * FUZZ_RUNS cases per route (100 in `npm test`, 1,000 in `npm run test:fuzz`).
  */
 import fc from 'fast-check';
@@ -36,7 +38,17 @@ describe.each(routes.map((route) => [`${route.method} ${route.path}`, route] as 
         await server.stepFunctions.idle(); // accepted bulk tasks from earlier cases have finished
         const before = await snapshotTable();
         const reply = await call(`${server.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
-        expect(reply.status, `${request.method} ${request.path} → ${reply.status} ${reply.text.slice(0, 300)}`).toBeLessThan(500);
+        const about = `${request.method} ${request.path} ${request.body?.slice(0, 300) ?? ''} → ${reply.status} ${reply.text.slice(0, 300)}`;
+        expect(reply.status, about).toBeLessThan(500);
+        expect(reply.headers.get('x-content-type-options'), about).toBe('nosniff');
+        if (reply.status === 202 && route.startsExecutions) {
+          await server.stepFunctions.idle();
+          const task = await call(`${server.url}/api/v2.0/tasks/${reply.body.task.id}/`, { headers: request.headers });
+          expect(
+            (task.body.failures as { code: number }[]).filter((f) => f.code >= 500000),
+            `${about}: ${task.text.slice(0, 500)}`,
+          ).toEqual([]);
+        }
         if (reply.status >= 400) {
           expect(
             isDialectError(route.dialect, reply),

@@ -1,8 +1,9 @@
 /**
  * fast-check generators of whole requests for any route of the route table: path parameters, query
- * strings, headers and bodies — valid samples, wrong types, huge values, unicode, broken JSON,
- * missing and duplicated fields. A new route is fuzzed without new test code: only a sample of its
- * path parameters may help the generator reach deeper.
+ * strings, headers and bodies — valid samples, wrong types, huge values, full Unicode (lone surrogates
+ * included), invalid percent-encodings and UTF-8, broken JSON, missing and duplicated fields. A new
+ * route is fuzzed without new test code: only a sample of its path parameters may help the generator
+ * reach deeper.
  */
 import fc from 'fast-check';
 
@@ -51,19 +52,63 @@ const knownQueryKeys = [
 ];
 
 const headerText = fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x'));
+/**
+ * One UTF-16 unit of "full Unicode": any code point, or a lone surrogate (fast-check's `binary` unit
+ * leaves those out). JSON.stringify writes a lone surrogate as a `\uD800` escape, so it reaches the
+ * server inside JSON bodies and the Apidae query; in paths it is sent as the bytes of an invalid UTF-8
+ * sequence (see percentEncode).
+ */
+const fullUnicodeUnit = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)) },
+);
+const fullUnicode = fc.string({ unit: fullUnicodeUnit, maxLength: 20 });
+/** Percent-encodings no decoder accepts: truncated, non-hex, overlong, surrogates, bytes beyond U+10FFFF. */
+const invalidPercent = fc.constantFrom(
+  '%',
+  '%z',
+  '%zz',
+  '%E',
+  '%C3',
+  '%C3%28',
+  '%ED%A0%80',
+  '%ED%BF%BF',
+  '%F0%9F',
+  '%FF',
+  '%C0%AF',
+  '%F4%90%80%80',
+);
+/** encodeURIComponent, except that a lone surrogate becomes its (invalid) three UTF-8 bytes instead of a URIError. */
+const percentEncode = (value: string) =>
+  value.replace(/[\s\S]/gu, (unit) => {
+    if (unit.isWellFormed()) return encodeURIComponent(unit);
+    const code = unit.charCodeAt(0);
+    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+  });
 const nasty = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
+  fullUnicode,
   fc.integer().map(String),
   fc.double().map(String),
   fc.constantFrom('', ' ', '-1', '0', '1e309', 'null', 'true', '[]', '{}', '%', '\u0000', '../..', 'x'.repeat(5000), '🙂'.repeat(50)),
 );
-const pathValue = (name: string) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...(pathSamples[name] ?? ['x'])) },
+/** A path parameter, already percent-encoded as it goes on the wire. */
+const pathValue = (name: string) => {
+  const sample = fc.constantFrom(...(pathSamples[name] ?? ['x']));
+  return fc.oneof(
+    { weight: 3, arbitrary: sample.map(encodeURIComponent) },
     // `.` and `..` are dot-segments: any HTTP client resolves them away before sending.
-    { weight: 2, arbitrary: nasty.filter((s) => s.length > 0 && s !== '.' && s !== '..') },
+    { weight: 2, arbitrary: nasty.filter((s) => s.length > 0 && s !== '.' && s !== '..').map(percentEncode) },
+    // A known value spoiled by bytes that do not decode: the whole segment must be refused, not a 502.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(sample, invalidPercent, fc.boolean())
+        .map(([v, bad, end]) => (end ? `${encodeURIComponent(v)}${bad}` : `${bad}${v}`)),
+    },
   );
+};
 
 /** Bodies: JSON of any shape, objects mutating the fields the dialects know, broken JSON, forms. */
 const knownFields = [
@@ -84,12 +129,41 @@ const knownFields = [
   'password',
   'auth_type',
 ];
-const fieldValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), nasty, fc.array(nasty, { maxLength: 3 }));
-const mutatedObject = fc.dictionary(fc.oneof(fc.constantFrom(...knownFields), fc.string({ maxLength: 10 })), fieldValue, { maxKeys: 5 });
+/** JSON of any shape whose strings and keys are full Unicode. */
+const unicodeJson = (maxDepth: number) => fc.jsonValue({ maxDepth, stringUnit: fullUnicodeUnit });
+const fieldValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), unicodeJson(2), nasty, fc.array(nasty, { maxLength: 3 }));
+const mutatedObject = fc.dictionary(fc.oneof(fc.constantFrom(...knownFields), fc.string({ maxLength: 10 }), fullUnicode), fieldValue, {
+  maxKeys: 5,
+});
+/**
+ * An organization that validates except, maybe, for its text: it gets past zod to the domain and
+ * DynamoDB, where ill-formed text used to fail (a lone surrogate as a `properties` key: a 500).
+ */
+const organizationLike = fc.record(
+  {
+    id: fc.constantFrom(...pathSamples.key!),
+    label: fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fullUnicode),
+    name: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fullUnicode),
+    description: fullUnicode,
+    properties: fc.dictionary(fc.oneof(fullUnicode, fc.string({ maxLength: 10 })), unicodeJson(1), { minKeys: 1, maxKeys: 3 }),
+    isActive: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  unicodeJson(3).map((v) => JSON.stringify(v)),
   mutatedObject.map((o) => JSON.stringify(o)),
   fc.array(mutatedObject, { maxLength: 4 }).map((a) => JSON.stringify(a)),
+  { weight: 3, arbitrary: organizationLike.map((o) => JSON.stringify(o)) },
+  { weight: 3, arbitrary: fc.array(organizationLike, { minLength: 1, maxLength: 3 }).map((a) => JSON.stringify(a)) },
+  fc
+    .record({
+      publisherIds: fc.array(fc.oneof(fc.constant('partenaire_id_1'), fullUnicode), { maxLength: 3 }),
+      organizationName: fullUnicode,
+    })
+    .map((o) => JSON.stringify(o)),
+  fc.array(fc.oneof(fc.constantFrom(...pathSamples.key!), fullUnicode), { minLength: 1, maxLength: 3 }).map((a) => JSON.stringify(a)),
   mutatedObject.map((o) => `{"attributes":{"organizations":{"attributeValues":${JSON.stringify([o])}}}}`),
   fc.string({ maxLength: 60 }),
   fc.constantFrom('{"label": ', '[{"id": "x"', '{"publisherIds": ["a",]}', '\u0000', '{"a":1,"a":2}', '{"__proto__": {"x": 1}}'),
@@ -98,13 +172,28 @@ const body = fc.oneof(
   ),
 );
 
+/**
+ * Apidae filters that validate except, maybe, for their text: each indexed text filter alone (it then
+ * drives the read, and its value becomes key material) or several filters together.
+ */
+const apidaeText = fc.oneof(fc.constantFrom('69001', '69123', 'Office de tourisme'), fullUnicode);
+const apidaeFilter = fc.oneof(
+  fc.record({ communeCodePostal: apidaeText }),
+  fc.record({ communeCode: apidaeText }),
+  fc.record({ types: fc.array(apidaeText, { minLength: 1, maxLength: 2 }) }),
+  fc.record(
+    { nom: apidaeText, idParrain: fc.integer(), communeCodePostal: apidaeText, typeProjet: apidaeText, nomSecteur: apidaeText },
+    { requiredKeys: [] },
+  ),
+);
+
 const apidaeQuery = fc.oneof(
   fc
     .record({
       projetId: fc.constant(1234),
       apiKey: fc.constant('demo-apidae-key'),
-      filter: mutatedObject,
-      responseFields: fc.option(fc.array(nasty, { maxLength: 2 })),
+      filter: fc.oneof({ weight: 3, arbitrary: apidaeFilter }, { weight: 1, arbitrary: mutatedObject }),
+      responseFields: fc.option(fc.oneof(fc.subarray(['UTILISATEURS', 'COMMUNES']), fc.array(nasty, { maxLength: 2 })), { nil: undefined }),
     })
     .map((q) => JSON.stringify(q)),
   fc
@@ -143,8 +232,15 @@ export function requestFor(route: Route, credentials: Credentials): fc.Arbitrary
   const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const pathArb = fc
     .tuple(...params.map(pathValue))
-    .map((values) => values.reduce((path, value, i) => path.replace(`{${params[i]}}`, encodeURIComponent(value)), route.path));
-  const queryArb = fc.dictionary(fc.oneof(fc.constantFrom(...knownQueryKeys), fc.string({ maxLength: 8 })), nasty, { maxKeys: 4 });
+    .map((values) => values.reduce((path, value, i) => path.replace(`{${params[i]}}`, value), route.path));
+  const queryArb = fc.dictionary(fc.oneof(fc.constantFrom(...knownQueryKeys), fc.string({ maxLength: 8 }), fullUnicode), nasty, {
+    maxKeys: 4,
+  });
+  // Raw (not re-encoded) query bytes: invalid percent-encodings as a key or a value.
+  const rawQueryArb = fc.option(
+    fc.tuple(fc.constantFrom(...knownQueryKeys), invalidPercent).map(([key, bad]) => `${key}=${bad}`),
+    { nil: undefined },
+  );
   const apidaeAuth = route.path.includes('get-by-id')
     ? fc.constantFrom<Record<string, string>>({ apiKey: 'demo-apidae-key', projetId: '1234' }, {})
     : fc.constant<Record<string, string>>({});
@@ -155,15 +251,18 @@ export function requestFor(route: Route, credentials: Credentials): fc.Arbitrary
       query: queryArb,
       apidae: apidaeAuth,
       apidaeQuery: apidaeQuery,
+      rawQuery: rawQueryArb,
       headers: authHeaders(route, credentials),
       body: fc.option(body, { nil: undefined, freq: 4 }),
     })
     .map((r) => {
-      const query = new URLSearchParams({ ...r.query, ...r.apidae });
+      // Keys and values may hold lone surrogates: URLSearchParams would turn them into U+FFFD, so encode by hand.
+      const query = new Map(Object.entries({ ...r.query, ...r.apidae }));
       if (route.dialect === 'apidae' && route.path.endsWith('get-membres') && route.method === 'GET') query.set('query', r.apidaeQuery);
-      const formBody =
-        route.dialect === 'apidae' && route.method === 'POST' ? new URLSearchParams({ query: r.apidaeQuery }).toString() : r.body;
-      const search = query.toString();
+      const formBody = route.dialect === 'apidae' && route.method === 'POST' ? `query=${percentEncode(r.apidaeQuery)}` : r.body;
+      const search = [...[...query].map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`), ...(r.rawQuery ? [r.rawQuery] : [])].join(
+        '&',
+      );
       return {
         method: route.method,
         path: `${r.path}${r.trailingSlash ? '/' : ''}${search ? `?${search}` : ''}`,

@@ -195,6 +195,17 @@ export function memoryStores(): Stores & { snapshot(): string } {
         return { count, windowEndsAtSeconds: windowStart + windowSeconds };
       },
     },
+    loginAttempts: {
+      async count(subject, windowSeconds, delta, nowMs) {
+        const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+        const key = k('login', JSON.stringify(subject), windowStart);
+        const count = (windows.get(key) ?? 0) + delta;
+        windows.set(key, count);
+        return { count, windowEndsAtSeconds: windowStart + windowSeconds };
+      },
+      clear: async (subject, windowSeconds, nowMs) =>
+        void windows.delete(k('login', JSON.stringify(subject), Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds)),
+    },
     tasks: {
       async create(t, task, taskChunks) {
         taskChunks.forEach((c) => chunks.set(k(t, task.id, c.chunk), copy(c)));

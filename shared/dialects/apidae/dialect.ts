@@ -6,7 +6,7 @@ import type * as z from 'zod/mini';
 
 import { principalForProject } from '#shared/domain/authentication.ts';
 import { AppError } from '#shared/errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { createEndpoint, type Dialect, type EndpointOptions, RESPONSE_TOO_LARGE } from '#shared/http/handler.ts';
 import { type HttpEvent, text } from '#shared/http/types.ts';
 
 import { readSearchQuery } from './query.ts';
@@ -39,7 +39,9 @@ export const apidae: Dialect = {
   formatError(error) {
     switch (error?.kind) {
       case 'validation': {
-        const details = (error.options.issues ?? []).map((i) => `${['query', ...i.path].join('.')}: ${i.message}`);
+        if (error.message === RESPONSE_TOO_LARGE) return text(400, 'La réponse dépasserait 6 Mo : paginez avec first et count dans query.');
+        const where = error.options.location === 'path' ? 'chemin' : 'query';
+        const details = (error.options.issues ?? []).map((i) => `${[where, ...i.path].join('.')}: ${i.message}`);
         return text(400, [error.message, ...details].join('\n'));
       }
       case 'unauthenticated':

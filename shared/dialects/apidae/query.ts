@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { AppError, validationError } from '#shared/errors.ts';
 import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
 import type { HttpEvent } from '#shared/http/types.ts';
+import { refuseIllFormed } from '#shared/http/well-formed.ts';
 
 export const RESPONSE_FIELDS = ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'] as const;
 export type ResponseField = (typeof RESPONSE_FIELDS)[number];
@@ -35,6 +36,8 @@ export function readSearchQuery(event: HttpEvent): unknown {
       location: 'query',
     });
   }
+  // A `\uD800` escape parses to a lone surrogate, which would reach the member index keys.
+  refuseIllFormed(value, 'query');
   parsed.set(event, value);
   return value;
 }

@@ -58,7 +58,9 @@ export function membersResponse(members: unknown[], callback: string | undefined
     );
   }
   // The size check needs the serialized body: answer that string rather than serializing twice.
+  // JSON allows U+2028 and U+2029 raw inside strings; JavaScript before ES2019 ends a line there, so
+  // JSONP escapes them (what JSON.stringify leaves as they are).
   return callback
-    ? text(200, `${callback}(${body})`, 'application/javascript; charset=utf-8')
+    ? text(200, `${callback}(${body.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')})`, 'application/javascript; charset=utf-8')
     : text(200, body, 'application/json; charset=utf-8');
 }

@@ -79,6 +79,8 @@ export const netux: Dialect = {
         return envelope(error.kind === 'not_found' ? 404 : 400, ...codeAndDetail(error.kind, error.message, error.options));
       case 'validation':
         if (error.options.location === 'header') return json(400, { detail: BULK_HEADER_MISSING });
+        // A path key that cannot be decoded matches nothing: 404, as for any other unknown key.
+        if (error.options.location === 'path') return envelope(404, 404001, 'Not found.');
         return envelope(400, ...codeAndDetail(error.kind, error.message, error.options));
       case 'payload_too_large':
         return envelope(413, 413001, 'Request entity too large.', error.message);

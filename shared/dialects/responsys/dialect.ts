@@ -4,7 +4,7 @@ import type * as z from 'zod/mini';
 import type { AccessListProblem } from '#shared/domain/access-lists.ts';
 import { principalForSecret } from '#shared/domain/authentication.ts';
 import { AppError } from '#shared/errors.ts';
-import { createEndpoint, type Dialect, type EndpointOptions } from '#shared/http/handler.ts';
+import { createEndpoint, type Dialect, type EndpointOptions, RESPONSE_TOO_LARGE } from '#shared/http/handler.ts';
 import { header, type HttpResult, json } from '#shared/http/types.ts';
 
 export const fail = (status: number, errorCode: string, title: string, detail: string): HttpResult =>
@@ -41,6 +41,8 @@ export const responsys: Dialect = {
           );
         }
         const problems = (error.options.issues ?? []).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        if (error.message === RESPONSE_TOO_LARGE)
+          return fail(400, 'RESPONSE_TOO_LARGE', 'Response too large', error.options.issues?.[0]?.message ?? error.message);
         return error.options.location === 'body' || error.options.location === 'header'
           ? fail(400, 'INVALID_REQUEST_BODY', 'Invalid request body', problems || error.message)
           : fail(400, 'INVALID_PARAMETER', 'Invalid parameter', problems || error.message);

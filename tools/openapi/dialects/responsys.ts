@@ -78,8 +78,9 @@ const doc: DialectDoc = {
     ResponsysLogin: {
       summary: 'Log in with a user name and password (or refresh a token)',
       description:
-        '`auth_type=password` with `user_name` and `password`; `auth_type=token` with the current token in `Authorization` issues a new one and revokes the old.',
+        '`auth_type=password` with `user_name` and `password`; `auth_type=token` with the current token in `Authorization` issues a new one and revokes the old. Guessing is throttled: after 10 attempts for one user name in 5 minutes, or 50 failures from one client address in a minute, attempts get 429 `API_LIMIT_EXCEEDED` with `Retry-After`, the right password included, until the window has passed.',
       example: { body: { user_name: 'demo-user', password: 'demo-password-1', auth_type: 'password' } },
+      errors: ['rate_limited'],
       responses: {
         200: {
           description: 'A token and the endpoint to call with it.',
