@@ -1,6 +1,6 @@
-/** POST /api/v2.0/organizations/ — create (label required, name defaults to label) → 201. */
+/** POST /api/v2.0/organizations/ — create (a label, or one derived from the name; name defaults to label) → 201. */
 import { netuxEndpoint } from '#shared/dialects/netux/dialect.ts';
-import { fullOrganization } from '#shared/dialects/netux/schemas.ts';
+import { newOrganization } from '#shared/dialects/netux/schemas.ts';
 import { organizationView } from '#shared/dialects/netux/views.ts';
 import { createOrganization } from '#shared/domain/organization-writes.ts';
 import { appsFor } from '#shared/domain/organizations.ts';
@@ -9,7 +9,7 @@ import { baseUrl, json } from '#shared/http/types.ts';
 export const handler = netuxEndpoint({
   requires: 'write',
   bodyFormat: 'json',
-  body: fullOrganization,
+  body: newOrganization,
   async handle({ body, principal, event }) {
     const organization = await createOrganization(principal.tenantId, body);
     return json(201, organizationView(organization, await appsFor(principal.tenantId, [organization]), baseUrl(event)));

@@ -88,14 +88,53 @@ export const organizationIdFor = (op: OperationId) => sha256(`${op.taskId}:${op.
 
 const labelTaken = () => new AppError('conflict', 'Organization with this label already exists.', { detail: { field: 'label' } });
 
+type CreateOptions = { op?: OperationId; intId?: number; parent?: OrganizationKey };
+
 /**
- * Creates an organization, under `parent` when given (one transaction: the parent must still exist).
- * `intId` may come from a block the caller reserved (bulk create).
+ * A URL-safe label from a name: accents dropped, lowercase, every run of other characters one "-"
+ * ("Ça & Là" → "ca-la"); "organization" when nothing is left.
  */
-export async function createOrganization(
+export function labelFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 120)
+    .replace(/-+$/, '');
+  return slug || 'organization';
+}
+
+const isLabelConflict = (error: unknown) =>
+  error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'label';
+
+/**
+ * Creates an organization. Without a label, one is derived from the name (labelFromName), then made
+ * unique with "-2", "-3", … (reads follow the collisions, not the tenant).
+ */
+export async function createOrganization(tenantId: string, fields: OrganizationFields, options: CreateOptions = {}): Promise<Organization> {
+  if (fields.label !== undefined) return createLabelled(tenantId, { ...fields, label: fields.label }, options);
+  if (fields.name === undefined) throw validationError('body', [{ path: ['label'], message: 'This field is required.' }]);
+  const base = labelFromName(fields.name);
+  for (let n = 1; n <= 100; n++) {
+    try {
+      return await createLabelled(tenantId, { ...fields, label: n === 1 ? base : `${base}-${n}` }, options);
+    } catch (error) {
+      if (!isLabelConflict(error)) throw error;
+    }
+  }
+  throw labelTaken();
+}
+
+/**
+ * Creates an organization with its label, under `parent` when given (one transaction: the parent must
+ * still exist). `intId` may come from a block the caller reserved (bulk create).
+ */
+async function createLabelled(
   tenantId: string,
   fields: OrganizationFields & { label: string },
-  options: { op?: OperationId; intId?: number; parent?: OrganizationKey } = {},
+  options: CreateOptions,
 ): Promise<Organization> {
   const { op, intId, parent } = options;
   const id = op ? organizationIdFor(op) : newHexId();

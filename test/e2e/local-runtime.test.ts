@@ -14,6 +14,7 @@ import type { Route } from '#functions/routes.ts';
 import { createGateway, type LambdaHandler } from '#infra/local/api-gateway.ts';
 import { freePort } from '#infra/local/dynamodb.ts';
 import { startLocalRuntime } from '#infra/local/runtime.ts';
+import { config } from '#shared/config.ts';
 import { LAMBDA_PAYLOAD_LIMIT_BYTES } from '#shared/http/types.ts';
 import { call } from '#test/support/server.ts';
 
@@ -49,7 +50,7 @@ const refusedFrom = (address: string, port: number) =>
 
 describe('loopback by default', () => {
   it('DynamoDB Local listens on 127.0.0.1 only (the instance of this test run, started by the same code as npm start)', async () => {
-    const port = Number(new URL(process.env.DYNAMODB_ENDPOINT!).port);
+    const port = Number(new URL(config.dynamodbEndpoint!).port);
     expect(listeners(port)).toEqual(['127.0.0.1']);
     if (outsideAddress) expect(await refusedFrom(outsideAddress, port)).toBe(true);
   });
@@ -57,12 +58,12 @@ describe('loopback by default', () => {
   it('the API and the local Step Functions endpoint listen on 127.0.0.1', async () => {
     const runtime = await startLocalRuntime({
       port: 0,
-      dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT,
-      tableName: process.env.TABLE_NAME,
+      dynamodbEndpoint: config.dynamodbEndpoint,
+      tableName: config.tableName,
     });
     try {
       const apiPort = Number(new URL(runtime.baseUrl).port);
-      const sfnPort = Number(new URL(process.env.SFN_ENDPOINT!).port);
+      const sfnPort = Number(new URL(config.stepFunctionsEndpoint!).port);
       expect(runtime.baseUrl).toBe(`http://127.0.0.1:${apiPort}`);
       expect(listeners(apiPort)).toEqual(['127.0.0.1']);
       expect(listeners(sfnPort)).toEqual(['127.0.0.1']);
@@ -83,7 +84,7 @@ describe('loopback by default', () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'infra/local/start.ts', '--port', String(port), '--dynamodb-endpoint', process.env.DYNAMODB_ENDPOINT!, ...args],
+      ['--import', 'tsx', 'infra/local/start.ts', '--port', String(port), '--dynamodb-endpoint', config.dynamodbEndpoint!, ...args],
       { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     started.push(child);
@@ -101,10 +102,10 @@ describe('loopback by default', () => {
   }
 
   it('npm start -- --host 0.0.0.0 opts the API in to every interface, with a warning; without it, loopback and no warning', async () => {
-    const quiet = await npmStart(['--table', process.env.TABLE_NAME!]);
+    const quiet = await npmStart(['--table', config.tableName]);
     expect(listeners(quiet.port)).toEqual(['127.0.0.1']);
     expect(quiet.stderr).not.toContain('warning');
-    const open = await npmStart(['--table', process.env.TABLE_NAME!, '--host', '0.0.0.0']);
+    const open = await npmStart(['--table', config.tableName, '--host', '0.0.0.0']);
     expect(listeners(open.port)).toEqual(['0.0.0.0']);
     expect(open.stderr).toMatch(/warning: --host 0\.0\.0\.0 serves the local API beyond this machine/);
     expect(open.stdout).toContain('DynamoDB Local at http://127.0.0.1:');

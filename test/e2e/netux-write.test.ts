@@ -40,6 +40,17 @@ describe('POST /organizations/', () => {
     expect((await send('GET', `/organizations/~acme/`)).body.id).toBe(reply.body.id);
   });
 
+  it('derives a unique URL-safe label from the name when the body has none (as the official ubidots-cli sends)', async () => {
+    const first = await send('POST', '/organizations/', { name: 'Acme Corp' });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ label: 'acme-corp', name: 'Acme Corp' });
+    const second = await send('POST', '/organizations/', { name: 'ACME  corp!' });
+    expect(second.body).toMatchObject({ label: 'acme-corp-2', name: 'ACME  corp!' });
+    expect((await send('POST', '/organizations/', { name: 'Ça & Là' })).body.label).toBe('ca-la');
+    expect((await send('POST', '/organizations/', { name: '!!!' })).body.label).toBe('organization');
+    expect((await send('GET', '/organizations/~acme-corp-2/')).body.id).toBe(second.body.id);
+  });
+
   it('refuses a duplicate label with 400001 detail.label and stores nothing', async () => {
     const before = await snapshotTable();
     const reply = await send('POST', '/organizations/', { label: 'usa', name: 'Again' });
@@ -54,7 +65,7 @@ describe('POST /organizations/', () => {
 
   it('answers 400001 for a missing label, a bad URL, an unknown app, malformed JSON and a non-object body', async () => {
     const before = await snapshotTable();
-    expect((await send('POST', '/organizations/', { name: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
+    expect((await send('POST', '/organizations/', { description: 'x' })).body.detail).toEqual({ label: ['This field is required.'] });
     expect(Object.keys((await send('POST', '/organizations/', { label: 'ok-1', logo: 'not a url' })).body.detail)).toEqual(['logo']);
     expect((await send('POST', '/organizations/', { label: 'ok-2', app: 'nope' })).body.detail).toEqual({
       app: ['App "nope" does not exist.'],

@@ -26,8 +26,20 @@ export const organizationFields = z.object({
   app: z.optional(z.nullable(z.string().check(z.minLength(1)))),
 });
 
-/** Create and full update (PUT): `label` is required. */
+/** Full update (PUT) and bulk create: `label` is required. */
 export const fullOrganization = z.extend(organizationFields, { label });
+
+/**
+ * Create (POST): `label`, or a `name` to derive it from (the official ubidots-cli sends only `name`);
+ * with neither, `label` is the missing field.
+ */
+export const newOrganization = organizationFields.check(
+  z.superRefine((fields, ctx) => {
+    if (fields.label === undefined && fields.name === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['label'], message: 'This field is required.', input: fields });
+    }
+  }),
+);
 
 const itemId = z.string().check(z.minLength(1), z.maxLength(200));
 
