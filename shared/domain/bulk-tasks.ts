@@ -366,6 +366,7 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
 export async function finalizeTask(ref: TaskRef): Promise<{ status: TaskStatus }> {
   const task = await ports().tasks.get(ref.tenantId, ref.taskId);
   if (!task) throw new Error(`Task ${ref.taskId} not found`);
+  if (!['PENDING', 'RUNNING'].includes(task.status)) return { status: task.status }; // finished already (once is enough)
   const { chunks, succeeded, failed, pending } = await readChunks(ref.tenantId, task);
   const status: TaskStatus = pending > 0 ? 'FAILED' : failed === 0 ? 'SUCCEEDED' : 'PARTIALLY_SUCCEEDED';
   await ports().tasks.finish(ref.tenantId, ref.taskId, { status, succeeded, failed });
