@@ -80,7 +80,7 @@ it(
     while (seen.succeeded < 100) {
       seen = (await call(`${base}/tasks/${taskId}/`, { headers: NETUX })).body;
       expect(seen.pending).toBeGreaterThan(0); // the kill must land mid-task
-    await new Promise((resolve) => setTimeout(resolve, 20)); // polling interval
+      await new Promise((resolve) => setTimeout(resolve, 20)); // polling interval
     }
     await killGroup(first.child);
     const atKill = (await getTask('demo', taskId))!;
