@@ -322,13 +322,19 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
     const first = await block;
     return first + drawn++;
   };
+  // One id per item, whatever its attempts: a retried create must not draw past the block.
+  const intIds = new Map<number, Promise<number>>();
+  const intIdOf = (position: number) => {
+    if (!intIds.has(position)) intIds.set(position, nextIntId());
+    return intIds.get(position)!;
+  };
   try {
     await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
       for (const position of positions) {
         const index = chunk.firstIndex + position;
         const item = items[position]!;
         try {
-          const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, nextIntId);
+          const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, () => intIdOf(position));
           if (createdId) created.push({ index, id: createdId });
           outcomes[position] = OUTCOME.succeeded;
         } catch (error) {

@@ -73,6 +73,7 @@ describe('PATCH /organizations/_/bulk/update/', () => {
 
   it('validates the whole request first: not an array, or any invalid item, starts nothing', async () => {
     const before = await snapshotTable();
+    const executions = server.stepFunctions.executions.size;
     const notArray = await bulk('PATCH', 'update', { id: 'x' });
     expect(notArray.status).toBe(400);
     expect(notArray.body).toEqual({
@@ -88,7 +89,7 @@ describe('PATCH /organizations/_/bulk/update/', () => {
     const broken = await bulk('PATCH', 'update', '[{"id": ');
     expect(broken.body.code).toBe(400001);
     expect(await snapshotTable()).toEqual(before);
-    expect(server.stepFunctions.executions.size).toBe(2);
+    expect(server.stepFunctions.executions.size).toBe(executions);
   });
 
   it('refuses more than 10,000 items with 413001', async () => {
