@@ -58,7 +58,8 @@ const responsys = routesOf('responsys', 'Responsys', basePaths.responsys);
 
 /** Organization writes: read-modify-write transactions over the organization and its guard items. */
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
-const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem'];
+/** Submitting stores the task; an Idempotency-Key retry of a stuck task reads its chunk records and reopens it. */
+const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem', 'Query'];
 
 export const routes: Route[] = [
   engagement('PutMyOrganization', 'PUT', '/myorganization/{organizationClientId}', 'put-my-organization', [
@@ -95,6 +96,7 @@ export const routes: Route[] = [
   netux('BulkCreate', 'POST', '/organizations/_/bulk/create', 'bulk-create', bulkSubmit, { startsExecutions: true }),
   netux('BulkDelete', 'POST', '/organizations/_/bulk/delete', 'bulk-delete', bulkSubmit, { startsExecutions: true }),
   netux('GetTask', 'GET', '/tasks/{taskId}', 'get-task', ['Query']),
+  netux('GetTaskResults', 'GET', '/tasks/{taskId}/results', 'get-task-results', ['Query']),
 ];
 
 /** Bulk-task workers the state machine invokes (not behind API Gateway). */
@@ -142,6 +144,8 @@ export interface ScheduledJob {
   tableActions: TableAction[];
   /** Secondary indexes the job queries (granted by name, never `index/*`). */
   indexes?: string[];
+  /** The job starts bulk-task executions (gets states:StartExecution). */
+  startsExecutions?: boolean;
 }
 
 export const scheduledJobs: ScheduledJob[] = [
@@ -152,5 +156,6 @@ export const scheduledJobs: ScheduledJob[] = [
     everyMs: 15 * 60 * 1000,
     tableActions: ['Query', 'GetItem', 'UpdateItem'],
     indexes: [gsi1],
+    startsExecutions: true,
   },
 ];

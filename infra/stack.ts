@@ -168,7 +168,12 @@ export class OrgbridgeStack extends Stack {
     }
 
     for (const job of scheduledJobs) {
-      const created = fn(job.name, job.handler, job.tableActions, { indexes: job.indexes, timeout: Duration.minutes(5) });
+      const created = fn(job.name, job.handler, job.tableActions, {
+        indexes: job.indexes,
+        timeout: Duration.minutes(5),
+        environment: job.startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
+      });
+      if (job.startsExecutions) this.stateMachine.grantStartExecution(created.function);
       new Rule(this, `${job.name}Schedule`, {
         schedule: Schedule.expression(job.schedule),
         targets: [new LambdaFunction(created.function)],

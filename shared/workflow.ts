@@ -9,15 +9,22 @@ import { config, localCredentials } from './config.ts';
 
 let client: SFNClient | undefined;
 
-export async function startTaskExecution(tenantId: string, taskId: string): Promise<void> {
+async function startExecution(tenantId: string, taskId: string, name: string): Promise<void> {
   const endpoint = config.stepFunctionsEndpoint;
   client ??= new SFNClient({ region: config.region, ...(endpoint ? { endpoint } : {}), ...localCredentials(endpoint) });
   await client.send(
-    new StartExecutionCommand({
-      stateMachineArn: config.stateMachineArn,
-      // The task id names the execution: starting the same task twice is refused by Step Functions.
-      name: taskId,
-      input: JSON.stringify({ tenantId, taskId }),
-    }),
+    new StartExecutionCommand({ stateMachineArn: config.stateMachineArn, name, input: JSON.stringify({ tenantId, taskId }) }),
   );
 }
+
+/** The task id names the execution: starting the same task twice is refused by Step Functions. */
+export const startTaskExecution = (tenantId: string, taskId: string) => startExecution(tenantId, taskId, taskId);
+
+/**
+ * Resumes a task: a new execution of the same state machine, whose first state lists only the chunks
+ * not yet DONE. A new execution rather than RedriveExecution, because the local runner has no redrive
+ * and an execution that timed out or died with the local runtime cannot be redriven anyway. One name
+ * per attempt: the task's record admits each attempt once (TaskStore.reopen).
+ */
+export const resumeTaskExecution = (tenantId: string, taskId: string, attempt: number) =>
+  startExecution(tenantId, taskId, `${taskId}-resume-${attempt}`);

@@ -96,6 +96,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
 
     const stepFunctions = await startBulkTaskRunner();
+    // Local executions live in this process's memory: tasks a stopped or killed runtime left open resume now.
+    await (await import('#functions/tasks/reconcile-tasks.ts')).resumeInterruptedTasks();
     const timers = scheduledJobs.map((job) =>
       setInterval(() => {
         void loadHandler(job)

@@ -21,6 +21,7 @@ export const entity = {
   campaign: 'CAMP',
   task: 'TASK',
   chunk: 'CHUNK',
+  chunkItems: 'CHUNK_ITEMS',
   idempotencyKey: 'IDEM',
   credential: 'CRED',
 } as const;
@@ -74,6 +75,11 @@ export const keys = {
   taskChunk: (tenantId: string, taskId: string, chunk: number) => ({
     PK: tenantPk(tenantId),
     SK: `TASK#${taskId}#CHUNK#${String(chunk).padStart(5, '0')}`,
+  }),
+  /** A chunk's items, apart from its (small, often rewritten) outcome record. */
+  taskChunkItems: (tenantId: string, taskId: string, chunk: number) => ({
+    PK: tenantPk(tenantId),
+    SK: `TASK#${taskId}#ITEMS#${String(chunk).padStart(5, '0')}`,
   }),
   openTaskPartition: 'TASKS#OPEN',
   openTask: (tenantId: string, taskId: string, createdAt: string) => ({

@@ -65,6 +65,8 @@ export const dynamoDbStores: Stores = {
     listChunkResults: tasks.listChunkResults,
     markRunning: tasks.markTaskRunning,
     recordChunkResult: tasks.recordChunkResult,
+    recordChunkProgress: tasks.recordChunkProgress,
+    reopen: tasks.reopenTask,
     finish: tasks.finishTask,
     claimIdempotencyKey: tasks.claimIdempotencyKey,
     releaseIdempotencyKey: tasks.releaseIdempotencyKey,

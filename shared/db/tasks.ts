@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-import type { Chunk, ChunkResult, Task, TaskStatus } from '#shared/domain/task.ts';
+import type { Chunk, ChunkResult, ChunkSummary, Task, TaskStatus } from '#shared/domain/task.ts';
 import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
@@ -32,13 +32,18 @@ async function batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestI
   }
 }
 
-/** Stores the chunk records, then the task (so a task never exists without all of its items). */
+/**
+ * Stores the chunk records, then the task (so a task never exists without all of its items). Each
+ * chunk is two records: its items (written once, up to 300 KB) and its outcome (small, rewritten as
+ * the chunk progresses: a write costs by the size of the item it rewrites).
+ */
 export async function createTask(tenantId: string, task: Task, chunks: Chunk[]): Promise<void> {
   const expiresAt = expiry();
   await batchWrite(
-    chunks.map((chunk) => ({
-      PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, chunk.chunk), entity: entity.chunk, ...chunk, expiresAt } },
-    })),
+    chunks.flatMap(({ items, ...summary }) => [
+      { PutRequest: { Item: { ...keys.taskChunkItems(tenantId, task.id, summary.chunk), entity: entity.chunkItems, items, expiresAt } } },
+      { PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, summary.chunk), entity: entity.chunk, ...summary, expiresAt } } },
+    ]),
   );
   await db().send(
     new PutCommand({
@@ -59,7 +64,10 @@ export async function createTask(tenantId: string, task: Task, chunks: Chunk[]):
 export async function deleteTask(tenantId: string, task: Task): Promise<void> {
   await batchWrite([
     { DeleteRequest: { Key: keys.task(tenantId, task.id) } },
-    ...Array.from({ length: task.chunkCount }, (_, chunk) => ({ DeleteRequest: { Key: keys.taskChunk(tenantId, task.id, chunk) } })),
+    ...Array.from({ length: task.chunkCount }, (_, chunk) => [
+      { DeleteRequest: { Key: keys.taskChunk(tenantId, task.id, chunk) } },
+      { DeleteRequest: { Key: keys.taskChunkItems(tenantId, task.id, chunk) } },
+    ]).flat(),
   ]);
 }
 
@@ -69,16 +77,20 @@ export async function getTask(tenantId: string, taskId: string): Promise<Task | 
 }
 
 export async function getChunk(tenantId: string, taskId: string, chunk: number): Promise<Chunk | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.taskChunk(tenantId, taskId, chunk), ConsistentRead: true }),
-  );
-  return Item ? stripKeys<Chunk>(Item) : undefined;
+  const get = (Key: Record<string, string>) => db().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
+  const [summary, items] = await Promise.all([
+    get(keys.taskChunk(tenantId, taskId, chunk)),
+    get(keys.taskChunkItems(tenantId, taskId, chunk)),
+  ]);
+  if (!summary.Item) return undefined;
+  // Chunks stored before items lived apart carry them inline.
+  return stripKeys<Chunk>({ ...summary.Item, ...(items.Item ? { items: items.Item.items } : {}) });
 }
 
-/** Chunk outcomes without their items (the items can be megabytes). */
+/** Chunk outcomes without their items (the items can be megabytes; they are separate records). */
 export const listChunkResults = (tenantId: string, taskId: string) =>
-  queryPrefix<Omit<Chunk, 'items'>>(tenantPk(tenantId), keys.taskChunkPrefix(taskId), {
-    ProjectionExpression: 'chunk, firstIndex, #status, succeeded, failed, failures, created',
+  queryPrefix<ChunkSummary>(tenantPk(tenantId), keys.taskChunkPrefix(taskId), {
+    ProjectionExpression: 'chunk, firstIndex, #status, succeeded, failed, failures, created, outcomes, updatedAt',
     ExpressionAttributeNames: { '#status': 'status' },
   });
 
@@ -106,19 +118,77 @@ export async function recordChunkResult(tenantId: string, taskId: string, chunk:
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
         UpdateExpression:
-          'SET #status = :done, succeeded = :succeeded, failed = :failed, failures = :failures, created = :created REMOVE #items',
+          'SET #status = :done, succeeded = :succeeded, failed = :failed, failures = :failures, created = :created, outcomes = :outcomes, updatedAt = :now',
         ConditionExpression: '#status <> :done',
-        ExpressionAttributeNames: { '#status': 'status', '#items': 'items' },
-        ExpressionAttributeValues: {
-          ':done': 'DONE',
-          ':succeeded': result.succeeded,
-          ':failed': result.failed,
-          ':failures': result.failures,
-          ':created': result.created,
-        },
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'DONE', ...resultValues(result) },
       }),
     ),
   );
+}
+
+const resultValues = (result: ChunkResult) => ({
+  ':succeeded': result.succeeded,
+  ':failed': result.failed,
+  ':failures': result.failures,
+  ':created': result.created,
+  ':outcomes': result.outcomes,
+  ':now': new Date().toISOString(),
+});
+
+/** A running chunk's progress, only forward (neither count goes back) and never over a DONE record. */
+export async function recordChunkProgress(tenantId: string, taskId: string, chunk: number, progress: ChunkResult): Promise<void> {
+  await ignoringConditionFailure(
+    db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.taskChunk(tenantId, taskId, chunk),
+        UpdateExpression:
+          'SET succeeded = :succeeded, failed = :failed, failures = :failures, created = :created, outcomes = :outcomes, updatedAt = :now',
+        ConditionExpression:
+          'attribute_exists(PK) AND #status <> :done AND (attribute_not_exists(succeeded) OR (succeeded <= :succeeded AND failed <= :failed))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'DONE', ...resultValues(progress) },
+      }),
+    ),
+  );
+}
+
+/**
+ * Reopens a task for execution number `attempt`: RUNNING again, listed as open from now (so the
+ * reconciler gives the new execution its full time), and only from attempt - 1 (one winner).
+ */
+export async function reopenTask(tenantId: string, taskId: string, attempt: number): Promise<boolean> {
+  const now = new Date().toISOString();
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.task(tenantId, taskId),
+        UpdateExpression:
+          'SET #status = :running, attempt = :attempt, startedAt = :now, finishedAt = :null, GSI1PK = :gsi1pk, GSI1SK = :gsi1sk',
+        ConditionExpression:
+          'attribute_exists(PK) AND #status IN (:pending, :running, :failed) AND ' +
+          (attempt === 1 ? '(attribute_not_exists(attempt) OR attempt = :zero)' : 'attempt = :previous'),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':running': 'RUNNING',
+          ':pending': 'PENDING',
+          ':failed': 'FAILED',
+          ':attempt': attempt,
+          ...(attempt === 1 ? { ':zero': 0 } : { ':previous': attempt - 1 }),
+          ':now': now,
+          ':null': null,
+          ':gsi1pk': keys.openTask(tenantId, taskId, now).GSI1PK,
+          ':gsi1sk': keys.openTask(tenantId, taskId, now).GSI1SK,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /** Sets the final status once (the first finisher wins; later calls change nothing). */
@@ -177,7 +247,7 @@ export async function releaseIdempotencyKey(tenantId: string, key: string): Prom
 }
 
 /**
- * Tasks still PENDING/RUNNING that were created before `cutoffIso` (GSI1, eventually consistent: a
+ * Tasks still PENDING/RUNNING whose current execution was started (or created) before `cutoffIso` (GSI1, eventually consistent: a
  * task finishing right now may still be listed; finishing it again changes nothing).
  */
 export async function listOpenTasksCreatedBefore(cutoffIso: string): Promise<{ tenantId: string; taskId: string }[]> {

@@ -1,17 +1,30 @@
 /**
  * Bulk tasks: a validated request becomes chunk records and a task, a state machine applies each
  * chunk (one worker invocation per chunk), and a final step sets the status. Every item is applied
- * at most once in effect, whatever the retries and re-deliveries.
+ * at most once in effect, whatever the retries, re-deliveries and resumes; each item's outcome is
+ * recorded in its chunk record as it happens, so counts read at any moment are what is stored.
  */
 import { randomBytes } from 'node:crypto';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
-import { AppError, validationError } from '#shared/errors.ts';
+import { AppError, isThrottling, validationError } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
 
 import { parseOrganizationKey } from './organization.ts';
 import { createOrganization, deleteOrganization, type OrganizationFields, updateOrganization } from './organization-writes.ts';
-import { ports, taskRunner } from './ports.ts';
-import type { Chunk, ChunkResult, ItemFailure, Task, TaskKind, TaskStatus } from './task.ts';
+import { ports, taskResumer, taskRunner } from './ports.ts';
+import {
+  type Chunk,
+  type ChunkResult,
+  type ChunkSummary,
+  type ItemFailure,
+  type ItemProblem,
+  type ItemStatus,
+  OUTCOME,
+  type Task,
+  type TaskKind,
+  type TaskStatus,
+} from './task.ts';
 
 /** One validated item: the organization key (id or `~label`; absent for creates) and its fields. */
 export interface BulkItem {
@@ -32,6 +45,14 @@ const newTaskId = () =>
     .toString(16)
     .padStart(8, '0') + randomBytes(6).toString('hex');
 
+const emptyResult = (size: number): ChunkResult => ({
+  succeeded: 0,
+  failed: 0,
+  failures: [],
+  created: [],
+  outcomes: OUTCOME.pending.repeat(size),
+});
+
 export function chunkItems(items: BulkItem[]): Chunk[] {
   const chunks: Chunk[] = [];
   let current: string[] = [];
@@ -39,7 +60,13 @@ export function chunkItems(items: BulkItem[]): Chunk[] {
   let firstIndex = 0;
   const flush = () => {
     if (current.length === 0) return;
-    chunks.push({ chunk: chunks.length, firstIndex, items: `[${current.join(',')}]`, status: 'PENDING' });
+    chunks.push({
+      chunk: chunks.length,
+      firstIndex,
+      items: `[${current.join(',')}]`,
+      status: 'PENDING',
+      ...emptyResult(current.length),
+    });
     firstIndex += current.length;
     current = [];
     bytes = 0;
@@ -80,7 +107,11 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
   if (idempotency) {
     const existing = await ports().tasks.claimIdempotencyKey(tenantId, idempotency.key, idempotency.bodyDigest, taskId);
     if (existing) {
-      if (existing.bodyDigest === idempotency.bodyDigest) return existing.taskId;
+      if (existing.bodyDigest === idempotency.bodyDigest) {
+        // The retry of a task that is stuck or that the system failed resumes it instead of returning it as it is.
+        await resumeIfStuck(tenantId, existing.taskId);
+        return existing.taskId;
+      }
       throw validationError(
         'body',
         [{ path: ['Idempotency-Key'], message: 'This Idempotency-Key was already used with a different request body.' }],
@@ -112,21 +143,73 @@ export interface TaskRef {
   taskId: string;
 }
 
-/** First state: marks the task RUNNING and lists its chunk numbers for the Map state. */
+/**
+ * The database answered this item's write with an error that is not throttling (a 4xx such as a
+ * ValidationException, or a 5xx that outlasted the SDK's retries): a candidate for the item's own
+ * failure. Errors without an answer (network, crash) are the system's.
+ */
+function answeredByStore(error: unknown): boolean {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode !== undefined && !isThrottling(error);
+}
+
+/** Writes the store refused are tried this many times before the item is recorded as failed. */
+const REFUSAL_ATTEMPTS = 2;
+/** Resumes the reconciler and the local runtime make before a task is finalized as it stands (FAILED if unfinished). */
+export const MAX_RESUMES = 5;
+/** An open task without progress for this long is stuck: a retry with its Idempotency-Key resumes it. */
+export const STUCK_AFTER_MS = 10 * 60 * 1000;
+
+/** Each item's outcome characters, also for chunks recorded before outcomes were (DONE: applied unless failed). */
+function outcomesOf(chunk: ChunkSummary, size: number): string {
+  if (chunk.outcomes !== undefined) return chunk.outcomes;
+  const chars = [...(chunk.status === 'DONE' ? OUTCOME.succeeded : OUTCOME.pending).repeat(size)];
+  for (const failure of chunk.failures ?? []) chars[failure.index - chunk.firstIndex] = OUTCOME.failed;
+  return chars.join('');
+}
+
+/** The chunk records in order, each with its outcomes, and the task's counts summed from them. */
+async function readChunks(tenantId: string, task: Task) {
+  const chunks = (await ports().tasks.listChunkResults(tenantId, task.id)).sort((a, b) => a.chunk - b.chunk);
+  const withOutcomes = chunks.map((c, i) => ({ ...c, outcomes: outcomesOf(c, (chunks[i + 1]?.firstIndex ?? task.total) - c.firstIndex) }));
+  const count = (char: string) => withOutcomes.reduce((sum, c) => sum + c.outcomes.split(char).length - 1, 0);
+  const succeeded = count(OUTCOME.succeeded);
+  const failed = count(OUTCOME.failed);
+  return { chunks: withOutcomes, succeeded, failed, pending: task.total - succeeded - failed };
+}
+
+/** First state: marks the task RUNNING and lists the chunks not yet DONE (all of them, unless resumed). */
 export async function prepareTask(ref: TaskRef): Promise<TaskRef & { chunks: number[] }> {
   const task = await ports().tasks.get(ref.tenantId, ref.taskId);
   if (!task) throw new Error(`Task ${ref.taskId} not found`);
   await ports().tasks.markRunning(ref.tenantId, ref.taskId);
-  return { tenantId: ref.tenantId, taskId: ref.taskId, chunks: Array.from({ length: task.chunkCount }, (_, i) => i) };
+  const chunks = await ports().tasks.listChunkResults(ref.tenantId, ref.taskId);
+  return {
+    tenantId: ref.tenantId,
+    taskId: ref.taskId,
+    chunks: chunks
+      .filter((c) => c.status !== 'DONE')
+      .map((c) => c.chunk)
+      .sort((a, b) => a - b),
+  };
 }
 
-/** An item's refusal as the task records it; an error that is not a refusal rethrows (the chunk is retried). */
-function failureOf(index: number, item: BulkItem, error: unknown): ItemFailure {
+/**
+ * An item's refusal as the task records it: a domain refusal (AppError), or a write the database
+ * refused while it still answers this task's own read (so the refusal is this item's, not an outage).
+ * Anything else (throttling, a network or service failure) is the system's: it rethrows and the state
+ * machine retries the chunk, which resumes from its recorded progress.
+ */
+async function failureOf(ref: TaskRef, index: number, item: BulkItem, error: unknown): Promise<ItemFailure> {
+  const id = item.key ?? null;
+  if (answeredByStore(error)) {
+    await ports().tasks.get(ref.tenantId, ref.taskId); // throws when the database itself is failing
+    return { index, id, problem: { kind: 'refused', message: `${(error as Error).name}: ${(error as Error).message}` } };
+  }
   if (!(error instanceof AppError)) throw error;
   const { issues, detail } = error.options;
   return {
     index,
-    id: item.key ?? null,
+    id,
     problem: { kind: error.kind, message: error.message, ...(issues ? { issues } : {}), ...(detail !== undefined ? { detail } : {}) },
   };
 }
@@ -138,20 +221,70 @@ async function applyItem(
   op: { taskId: string; index: number },
   intId: () => Promise<number>,
 ): Promise<string | undefined> {
-  switch (kind) {
-    case 'create':
-      return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, { op, intId: await intId() })).id;
-    case 'update':
-    case 'replace':
-      await updateOrganization(tenantId, parseOrganizationKey(item.key!), item.fields ?? {}, kind === 'update' ? 'partial' : 'full', op);
-      return undefined;
-    case 'delete':
-      await deleteOrganization(tenantId, parseOrganizationKey(item.key!), op);
-      return undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      switch (kind) {
+        case 'create':
+          return (await createOrganization(tenantId, item.fields as OrganizationFields & { label: string }, { op, intId: await intId() }))
+            .id;
+        case 'update':
+        case 'replace':
+          await updateOrganization(
+            tenantId,
+            parseOrganizationKey(item.key!),
+            item.fields ?? {},
+            kind === 'update' ? 'partial' : 'full',
+            op,
+          );
+          return undefined;
+        case 'delete':
+          await deleteOrganization(tenantId, parseOrganizationKey(item.key!), op);
+          return undefined;
+      }
+    } catch (error) {
+      if (!answeredByStore(error) || attempt >= REFUSAL_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 }
 
-/** One Map iteration: applies a chunk's items and records its counts and failures. */
+/**
+ * Runs `write` after each `touch()`, at most one at a time, the latest state winning: progress is
+ * recorded about once per round trip, not once per item. A failed progress write is only logged (the
+ * chunk's final record is what counts; a chunk retried without it redoes idempotent items).
+ */
+function coalescingWriter(write: () => Promise<void>, context: object) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = async () => {
+    do {
+      again = false;
+      await write().catch((error: Error) =>
+        logger.warn('bulk chunk progress not recorded', { ...context, error: error.name, reason: error.message }),
+      );
+    } while (again);
+    running = undefined;
+  };
+  return {
+    touch: () => {
+      if (running) again = true;
+      else running = run();
+    },
+    settled: () => running ?? Promise.resolve(),
+  };
+}
+
+const byIndex = <T extends { index: number }>(list: T[]) => [...list].sort((a, b) => a.index - b.index);
+
+/** The first failures of a list, for log lines (the results endpoint pages all of them). */
+const reasons = (failures: ItemFailure[]) =>
+  failures.slice(0, 10).map((f) => ({ index: f.index, id: f.id, kind: f.problem.kind, reason: f.problem.message }));
+
+/**
+ * One Map iteration: applies a chunk's items and records each outcome in the chunk record as it goes.
+ * A re-delivered or resumed chunk starts from what its record says is done (applied and refused
+ * items are not redone; items applied after the last progress write are idempotent).
+ */
 export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ chunk: number; succeeded: number; failed: number }> {
   const [task, chunk] = await Promise.all([
     ports().tasks.get(ref.tenantId, ref.taskId),
@@ -161,13 +294,26 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   if (chunk.status === 'DONE') return { chunk: ref.chunk, succeeded: chunk.succeeded ?? 0, failed: chunk.failed ?? 0 };
 
   const items = JSON.parse(chunk.items) as BulkItem[];
+  const outcomes = [...outcomesOf(chunk, items.length)];
+  const failures = [...(chunk.failures ?? [])];
+  const created = [...(chunk.created ?? [])];
+  const snapshot = (): ChunkResult => ({
+    succeeded: outcomes.filter((o) => o === OUTCOME.succeeded).length,
+    failed: outcomes.filter((o) => o === OUTCOME.failed).length,
+    failures: byIndex(failures),
+    created: byIndex(created),
+    outcomes: outcomes.join(''),
+  });
+  const context = { tenantId: ref.tenantId, taskId: ref.taskId, chunk: ref.chunk };
+  const progress = coalescingWriter(() => ports().tasks.recordChunkProgress(ref.tenantId, ref.taskId, ref.chunk, snapshot()), context);
+
   // Items on the same organization keep their request order; different organizations run in parallel.
   const lanes = new Map<string, number[]>();
   items.forEach((item, i) => {
+    if (outcomes[i] !== OUTCOME.pending) return;
     const lane = item.key ?? `#${i}`;
     lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
   });
-  const result: ChunkResult = { succeeded: 0, failed: 0, failures: [], created: [] };
   // Creates draw their integer ids from one block reserved per chunk (one counter write, not one per item).
   let block: Promise<number> | undefined;
   let drawn = 0;
@@ -176,73 +322,205 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
     const first = await block;
     return first + drawn++;
   };
-  await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
-    for (const position of positions) {
-      const index = chunk.firstIndex + position;
-      const item = items[position]!;
-      try {
-        const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, nextIntId);
-        result.succeeded += 1;
-        if (createdId) result.created.push({ index, id: createdId });
-      } catch (error) {
-        result.failed += 1;
-        result.failures.push(failureOf(index, item, error)); // rethrows unexpected errors: the chunk is retried
+  // One id per item, whatever its attempts: a retried create must not draw past the block.
+  const intIds = new Map<number, Promise<number>>();
+  const intIdOf = (position: number) => {
+    if (!intIds.has(position)) intIds.set(position, nextIntId());
+    return intIds.get(position)!;
+  };
+  try {
+    await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
+      for (const position of positions) {
+        const index = chunk.firstIndex + position;
+        const item = items[position]!;
+        try {
+          const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, () => intIdOf(position));
+          if (createdId) created.push({ index, id: createdId });
+          outcomes[position] = OUTCOME.succeeded;
+        } catch (error) {
+          failures.push(await failureOf(ref, index, item, error)); // rethrows system errors: the chunk is retried
+          outcomes[position] = OUTCOME.failed;
+        }
+        progress.touch();
       }
-    }
-  });
-  result.failures.sort((a, b) => a.index - b.index);
-  result.created.sort((a, b) => a.index - b.index);
+    });
+  } catch (error) {
+    await progress.settled();
+    const { succeeded, failed } = snapshot();
+    logger.warn('bulk chunk interrupted', {
+      ...context,
+      succeeded,
+      failed,
+      error: (error as Error).name,
+      reason: (error as Error).message,
+    });
+    throw error;
+  }
+  await progress.settled();
+  const result = snapshot();
   await ports().tasks.recordChunkResult(ref.tenantId, ref.taskId, ref.chunk, result);
+  logger.info('bulk chunk done', { ...context, succeeded: result.succeeded, failed: result.failed, failures: reasons(result.failures) });
   return { chunk: ref.chunk, succeeded: result.succeeded, failed: result.failed };
 }
 
-/** Last state: sums the chunk outcomes and sets the final status (items never applied count as failed). */
+/**
+ * Last state: the status from the chunk records. Every item applied → SUCCEEDED; every item applied
+ * or refused, some refused → PARTIALLY_SUCCEEDED (FAILED is the system's, never an item's); items
+ * left unapplied (a chunk that failed all its retries) → FAILED, with the exact counts and the rest
+ * still pending (an Idempotency-Key retry resumes it).
+ */
 export async function finalizeTask(ref: TaskRef): Promise<{ status: TaskStatus }> {
   const task = await ports().tasks.get(ref.tenantId, ref.taskId);
   if (!task) throw new Error(`Task ${ref.taskId} not found`);
-  const chunks = await ports().tasks.listChunkResults(ref.tenantId, ref.taskId);
-  const succeeded = chunks.reduce((sum, c) => sum + (c.succeeded ?? 0), 0);
-  const failed = task.total - succeeded;
-  const status: TaskStatus = failed === 0 ? 'SUCCEEDED' : succeeded === 0 ? 'FAILED' : 'PARTIALLY_SUCCEEDED';
+  if (!['PENDING', 'RUNNING'].includes(task.status)) return { status: task.status }; // finished already (once is enough)
+  const { chunks, succeeded, failed, pending } = await readChunks(ref.tenantId, task);
+  const status: TaskStatus = pending > 0 ? 'FAILED' : failed === 0 ? 'SUCCEEDED' : 'PARTIALLY_SUCCEEDED';
   await ports().tasks.finish(ref.tenantId, ref.taskId, { status, succeeded, failed });
+  const log = status === 'FAILED' ? logger.error.bind(logger) : logger.info.bind(logger);
+  log('bulk task finished', {
+    tenantId: ref.tenantId,
+    taskId: ref.taskId,
+    kind: task.kind,
+    status,
+    total: task.total,
+    succeeded,
+    failed,
+    pending,
+    attempt: task.attempt ?? 0,
+    failures: reasons(chunks.flatMap((c) => c.failures ?? [])),
+  });
   return { status };
 }
 
 export interface TaskReport extends Task {
+  pending: number;
   failures: ItemFailure[];
   created: { index: number; id: string }[];
 }
 
+/** The task with counts summed from its chunk records (the truth at this moment), its failures and created ids. */
 export async function describeTask(tenantId: string, taskId: string): Promise<TaskReport | undefined> {
   const task = await ports().tasks.get(tenantId, taskId);
   if (!task) return undefined;
-  const chunks = task.status === 'PENDING' ? [] : await ports().tasks.listChunkResults(tenantId, taskId);
-  const unprocessed = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(task.status) ? chunks.filter((c) => c.status !== 'DONE') : [];
+  const { chunks, succeeded, failed, pending } = await readChunks(tenantId, task);
   return {
     ...task,
-    failures: [
-      ...chunks.flatMap((c) => c.failures ?? []),
-      ...unprocessed.map((c) => ({
-        index: c.firstIndex,
-        id: null,
-        problem: { kind: 'unprocessed' as const, message: `Chunk ${c.chunk} was not processed.` },
-      })),
-    ].sort((a, b) => a.index - b.index),
-    created: chunks.flatMap((c) => c.created ?? []).sort((a, b) => a.index - b.index),
+    succeeded,
+    failed,
+    pending,
+    failures: byIndex(chunks.flatMap((c) => c.failures ?? [])),
+    created: byIndex(chunks.flatMap((c) => c.created ?? [])),
   };
 }
 
-/** Longer than the state machine's own timeout (1 hour): a task still open after this was abandoned. */
-export const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+export interface ItemResult {
+  index: number;
+  /** The organization: the created id, or the key the request named (null for a create not applied). */
+  id: string | null;
+  status: ItemStatus;
+  problem?: ItemProblem;
+}
+
+const statusOf = Object.fromEntries(Object.entries(OUTCOME).map(([status, char]) => [char, status as ItemStatus]));
 
 /**
- * Reconciliation: finalizes tasks whose execution ended without finishing them (timeout, a failure
- * outside the Catch, an execution that never started), so no task stays RUNNING forever. Items of
- * chunks never applied count as failed.
+ * One page of a task's item outcomes, in request order, optionally of one status. Reads the chunk
+ * outcome records (small) and, for ids of applied or pending items, only the items of the chunks
+ * the page falls in.
  */
-export async function reconcileAbandonedTasks(now = Date.now()): Promise<{ tenantId: string; taskId: string; status: TaskStatus }[]> {
-  const stale = await ports().tasks.listOpenCreatedBefore(new Date(now - ABANDONED_AFTER_MS).toISOString());
-  const finished = [];
-  for (const ref of stale) finished.push({ ...ref, ...(await finalizeTask(ref)) });
-  return finished;
+export async function taskResults(
+  tenantId: string,
+  taskId: string,
+  { status, offset, limit }: { status?: ItemStatus; offset: number; limit: number },
+): Promise<{ count: number; results: ItemResult[] } | undefined> {
+  const task = await ports().tasks.get(tenantId, taskId);
+  if (!task) return undefined;
+  const { chunks } = await readChunks(tenantId, task);
+  let count = 0;
+  const page: { chunk: (typeof chunks)[number]; position: number }[] = [];
+  for (const chunk of chunks) {
+    for (let position = 0; position < chunk.outcomes.length; position++) {
+      if (status && statusOf[chunk.outcomes[position]!] !== status) continue;
+      if (count >= offset && page.length < limit) page.push({ chunk, position });
+      count += 1;
+    }
+  }
+  const needItems =
+    task.kind !== 'create'
+      ? [...new Set(page.filter((p) => p.chunk.outcomes[p.position] !== OUTCOME.failed).map((p) => p.chunk.chunk))]
+      : [];
+  const items = new Map(
+    await Promise.all(
+      needItems.map(
+        async (n) => [n, JSON.parse((await ports().tasks.getChunk(tenantId, taskId, n))?.items ?? '[]') as BulkItem[]] as const,
+      ),
+    ),
+  );
+  const results = page.map(({ chunk, position }): ItemResult => {
+    const index = chunk.firstIndex + position;
+    const itemStatus = statusOf[chunk.outcomes[position]!]!;
+    const failure = itemStatus === 'failed' ? chunk.failures?.find((f) => f.index === index) : undefined;
+    const id =
+      failure?.id ??
+      (task.kind === 'create'
+        ? (chunk.created?.find((c) => c.index === index)?.id ?? null)
+        : (items.get(chunk.chunk)?.[position]?.key ?? null));
+    return { index, id, status: itemStatus, ...(failure ? { problem: failure.problem } : {}) };
+  });
+  return { count, results };
 }
+
+/** Starts the task's next execution over its unfinished chunks, once per attempt (a concurrent resume loses). */
+async function resume(tenantId: string, task: Task, why: string): Promise<boolean> {
+  const attempt = (task.attempt ?? 0) + 1;
+  if (!(await ports().tasks.reopen(tenantId, task.id, attempt))) return false;
+  logger.info('bulk task resumed', { tenantId, taskId: task.id, attempt, why });
+  await taskResumer()(tenantId, task.id, attempt);
+  return true;
+}
+
+/** A task the system failed (items left unapplied) or one open without progress for STUCK_AFTER_MS is resumed. */
+async function resumeIfStuck(tenantId: string, taskId: string, now = Date.now()): Promise<void> {
+  const task = await ports().tasks.get(tenantId, taskId);
+  if (!task || ['SUCCEEDED', 'PARTIALLY_SUCCEEDED'].includes(task.status)) return;
+  const { chunks, pending } = await readChunks(tenantId, task);
+  if (task.status === 'FAILED') {
+    if (pending > 0) await resume(tenantId, task, 'idempotent retry of a task the system failed');
+    return;
+  }
+  const lastActivity = Math.max(
+    Date.parse(task.startedAt ?? task.createdAt),
+    ...chunks.map((c) => (c.updatedAt ? Date.parse(c.updatedAt) : 0)),
+  );
+  if (now - lastActivity > STUCK_AFTER_MS) await resume(tenantId, task, 'idempotent retry of a stuck task');
+}
+
+/** Longer than the state machine's own timeout (1 hour): a task still open this long after its execution started was abandoned. */
+export const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+
+export type ResumeOutcome = { tenantId: string; taskId: string; outcome: 'resumed' | TaskStatus };
+
+/**
+ * Resumes the open tasks whose execution was started before `cutoffIso` (their execution failed,
+ * timed out, was aborted, or died with the local runtime): a new execution over the chunks not yet
+ * DONE. A task whose chunks are all DONE is only finalized; one resumed MAX_RESUMES times already is
+ * finalized as it stands (FAILED if items remain, with exact counts).
+ */
+export async function resumeOpenTasks(cutoffIso: string): Promise<ResumeOutcome[]> {
+  const outcomes: ResumeOutcome[] = [];
+  for (const ref of await ports().tasks.listOpenCreatedBefore(cutoffIso)) {
+    const task = await ports().tasks.get(ref.tenantId, ref.taskId);
+    if (!task || !['PENDING', 'RUNNING'].includes(task.status)) continue; // the index lags behind a finished task
+    const { pending } = await readChunks(ref.tenantId, task);
+    if (pending > 0 && (task.attempt ?? 0) < MAX_RESUMES) {
+      // Lost to a concurrent resume: that one carries the task on.
+      if (await resume(ref.tenantId, task, 'execution abandoned')) outcomes.push({ ...ref, outcome: 'resumed' });
+    } else {
+      outcomes.push({ ...ref, outcome: (await finalizeTask(ref)).status });
+    }
+  }
+  return outcomes;
+}
+
+/** The scheduled reconciliation: no task stays RUNNING forever, and none is declared lost while it can be resumed. */
+export const reconcileAbandonedTasks = (now = Date.now()) => resumeOpenTasks(new Date(now - ABANDONED_AFTER_MS).toISOString());

@@ -8,7 +8,7 @@
 import type { Credential, CredentialKind } from './credential.ts';
 import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
 import type { App, Organization } from './organization.ts';
-import type { Chunk, ChunkResult, Task } from './task.ts';
+import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
 /** Member fields with an index (Apidae filters that read only the matching members). */
 export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
@@ -137,11 +137,21 @@ export interface TaskStore {
   remove(tenantId: string, task: Task): Promise<void>;
   get(tenantId: string, taskId: string): Promise<Task | undefined>;
   getChunk(tenantId: string, taskId: string, chunk: number): Promise<Chunk | undefined>;
-  /** Chunk outcomes without their items. */
-  listChunkResults(tenantId: string, taskId: string): Promise<Omit<Chunk, 'items'>[]>;
+  /** Chunk outcomes without their items (small records: the items are stored apart). */
+  listChunkResults(tenantId: string, taskId: string): Promise<ChunkSummary[]>;
   markRunning(tenantId: string, taskId: string): Promise<void>;
   /** Records a chunk's outcome once (a duplicate delivery changes nothing). */
   recordChunkResult(tenantId: string, taskId: string, chunk: number, result: ChunkResult): Promise<void>;
+  /**
+   * Records a running chunk's progress, only when it grows (neither count below the stored one) and
+   * the chunk is not DONE: a re-delivered chunk never makes progress read mid-run go back.
+   */
+  recordChunkProgress(tenantId: string, taskId: string, chunk: number, progress: ChunkResult): Promise<void>;
+  /**
+   * Reopens an open or FAILED task for a new execution number `attempt` (RUNNING, listed as open
+   * from now). Only one caller wins a given attempt: false when the task is not at `attempt - 1`.
+   */
+  reopen(tenantId: string, taskId: string, attempt: number): Promise<boolean>;
   /** Sets the final status once. */
   finish(tenantId: string, taskId: string, outcome: Pick<Task, 'status' | 'succeeded' | 'failed'>): Promise<void>;
   /** Binds a key to a task; returns the binding already there, or undefined when this call made it. */
@@ -152,7 +162,7 @@ export interface TaskStore {
     taskId: string,
   ): Promise<{ taskId: string; bodyDigest: string } | undefined>;
   releaseIdempotencyKey(tenantId: string, key: string): Promise<void>;
-  /** Open tasks created before `cutoffIso` (eventually consistent). */
+  /** Open tasks whose current execution was started (or, never resumed, created) before `cutoffIso` (eventually consistent). */
   listOpenCreatedBefore(cutoffIso: string): Promise<{ tenantId: string; taskId: string }[]>;
 }
 
@@ -168,8 +178,12 @@ export interface Stores {
 /** Starts the workflow that applies a stored task (Step Functions, or the local runner). */
 export type TaskRunner = (tenantId: string, taskId: string) => Promise<void>;
 
+/** Starts execution number `attempt` (≥ 1) of a task that was stored and reopened (a resume: the unfinished chunks only). */
+export type TaskResumer = (tenantId: string, taskId: string, attempt: number) => Promise<void>;
+
 let installed: Stores | undefined;
 let runner: TaskRunner | undefined;
+let resumer: TaskResumer | undefined;
 
 export function installStores(stores: Stores): void {
   installed = stores;
@@ -178,6 +192,16 @@ export function installStores(stores: Stores): void {
 /** Only the functions that submit bulk tasks install a runner (the others need no workflow client). */
 export function installTaskRunner(taskRunner: TaskRunner): void {
   runner = taskRunner;
+}
+
+/** Functions that may resume tasks (bulk endpoints, the reconciler, the local runtime) install a resumer. */
+export function installTaskResumer(taskResumer: TaskResumer): void {
+  resumer = taskResumer;
+}
+
+export function taskResumer(): TaskResumer {
+  if (!resumer) throw new Error('No task resumer installed: installTaskResumer() first.');
+  return resumer;
 }
 
 export function ports(): Stores {

@@ -54,8 +54,13 @@ describe('PATCH /organizations/_/bulk/update/', () => {
       { id: '409dba9c67d3bb19f554', description: 'ok' },
       { id: 'ffffffffffffffffffff', name: 'ghost' },
     ]);
-    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', total: 2, succeeded: 1, failed: 1 });
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', total: 2, succeeded: 1, failed: 1, pending: 0 });
     expect(report.failures).toEqual([{ index: 1, id: 'ffffffffffffffffffff', code: 404001, detail: 'Not found.' }]);
+  });
+
+  it('a task whose every item is refused is PARTIALLY_SUCCEEDED, not FAILED (FAILED is the system failing)', async () => {
+    const report = await runTask('PATCH', 'update', [{ id: 'fffffffffffffffffff1' }, { id: 'fffffffffffffffffff2' }]);
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', total: 2, succeeded: 0, failed: 2, pending: 0 });
   });
 
   it('answers the exact header error without X-Bulk-Operation, and starts nothing', async () => {
@@ -68,6 +73,7 @@ describe('PATCH /organizations/_/bulk/update/', () => {
 
   it('validates the whole request first: not an array, or any invalid item, starts nothing', async () => {
     const before = await snapshotTable();
+    const executions = server.stepFunctions.executions.size;
     const notArray = await bulk('PATCH', 'update', { id: 'x' });
     expect(notArray.status).toBe(400);
     expect(notArray.body).toEqual({
@@ -83,7 +89,7 @@ describe('PATCH /organizations/_/bulk/update/', () => {
     const broken = await bulk('PATCH', 'update', '[{"id": ');
     expect(broken.body.code).toBe(400001);
     expect(await snapshotTable()).toEqual(before);
-    expect(server.stepFunctions.executions.size).toBe(2);
+    expect(server.stepFunctions.executions.size).toBe(executions);
   });
 
   it('refuses more than 10,000 items with 413001', async () => {
@@ -173,12 +179,9 @@ describe('exactly once in effect', () => {
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk('demo', report.id, 0),
-        UpdateExpression: 'SET #status = :pending, #items = :items',
-        ExpressionAttributeNames: { '#status': 'status', '#items': 'items' },
-        ExpressionAttributeValues: {
-          ':pending': 'PENDING',
-          ':items': JSON.stringify([{ key: '00000000000000004000007', fields: { description: 'once' } }]),
-        },
+        UpdateExpression: 'SET #status = :pending, outcomes = :none, succeeded = :zero, failed = :zero',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':none': '.', ':zero': 0 },
       }),
     );
     const redelivered = await applyChunkWorker({ tenantId: 'demo', taskId: report.id, chunk: 0 }, {} as never);
@@ -208,6 +211,60 @@ describe('Idempotency-Key (extension)', () => {
     expect(other.body.code).toBe(400001);
     expect(other.body.detail).toHaveProperty('Idempotency-Key');
     await server.stepFunctions.idle();
+  });
+});
+
+describe('GET /tasks/{id}/results/ (extension)', () => {
+  it('pages every item outcome, or those of one status, with index, id, status, code and detail', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      id: i % 100 === 7 ? `ffffffffffffffffff${String(i).padStart(2, '0')}` : '0000000000000000000007',
+      description: `r${i}`,
+    }));
+    const report = await runTask('PATCH', 'update', items);
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', total: 300, succeeded: 297, failed: 3, pending: 0 });
+    const taskPath = `/tasks/${report.id}/results/`;
+
+    const failed = (await get(`${taskPath}?status=failed`)).body;
+    expect(failed).toEqual({
+      count: 3,
+      next: null,
+      previous: null,
+      results: [7, 107, 207].map((index) => ({
+        index,
+        id: `ffffffffffffffffff${String(index).padStart(2, '0')}`,
+        status: 'failed',
+        code: 404001,
+        detail: 'Not found.',
+      })),
+    });
+    // Across the chunk boundary (250 items a chunk): page 3 of 100 holds indexes 200..299.
+    const third = (await get(`${taskPath}?page=3&page_size=100`)).body;
+    expect(third.count).toBe(300);
+    expect(third.results.map((r: { index: number }) => r.index)).toEqual(Array.from({ length: 100 }, (_, i) => 200 + i));
+    expect(third.results[0]).toEqual({ index: 200, id: '0000000000000000000007', status: 'succeeded', code: null, detail: null });
+    expect(third.next).toBeNull();
+    expect(third.previous).toMatch(/\/tasks\/[0-9a-f]{20}\/results\/\?page=2&page_size=100$/);
+    const succeeded = (await get(`${taskPath}?status=succeeded&page_size=1000`)).body;
+    expect(succeeded.count).toBe(297);
+    expect(succeeded.results.every((r: { status: string }) => r.status === 'succeeded')).toBe(true);
+    expect((await get(`${taskPath}?status=pending`)).body).toMatchObject({ count: 0, results: [] });
+  });
+
+  it('answers bad parameters in the Netux format, and 404001 for an unknown task or a page past the last', async () => {
+    const report = await runTask('PATCH', 'update', [{ id: '0000000000000000000007', description: 'one' }]);
+    const bad = await get(`/tasks/${report.id}/results/?status=done&page_size=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      code: 400001,
+      message: 'Validation Error.',
+      detail: { status: expect.any(Array), page_size: expect.any(Array) },
+    });
+    expect((await get(`/tasks/${report.id}/results/?page=2`)).body).toEqual({ code: 404001, message: 'Not found.', detail: 'Not found.' });
+    expect((await get('/tasks/ffffffffffffffffffff/results/')).status).toBe(404);
+    const foreign = await call(`${server.url}/api/v2.0/tasks/${report.id}/results/`, {
+      headers: { 'X-Auth-Token': 'other-tenant-netux-token' },
+    });
+    expect(foreign.status).toBe(404);
   });
 });
 

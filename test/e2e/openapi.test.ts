@@ -100,7 +100,10 @@ describe.each(routes.map((route) => [route.name, route] as const))('%s example',
     const contract = await contractOf(route);
     const auth = credentials(route);
 
-    const params: Record<string, string> = { ...example.params, ...(route.name === 'NetuxGetTask' ? { taskId: taskIds[0]! } : {}) };
+    const params: Record<string, string> = {
+      ...example.params,
+      ...(['NetuxGetTask', 'NetuxGetTaskResults'].includes(route.name) ? { taskId: taskIds[0]! } : {}),
+    };
     const path = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name]!));
     const query = new URLSearchParams({ ...example.query, ...auth.query }).toString();
     const form = (operation.bodyFormat ?? contract.bodyFormat) === 'form';

@@ -12,6 +12,7 @@ import { AppError } from '#shared/errors.ts';
 
 const conflict = (message: string, field: string) => new AppError('conflict', message, { detail: { field } });
 const copy = <T>(value: T): T => structuredClone(value);
+const now = () => new Date().toISOString();
 
 function memberValues(org: Organization, field: MemberIndexField): (string | number)[] {
   const { member } = org;
@@ -222,7 +223,20 @@ export function memoryStores(): Stores & { snapshot(): string } {
       },
       async recordChunkResult(t, id, chunk, result) {
         const stored = chunks.get(k(t, id, chunk));
-        if (stored && stored.status !== 'DONE') chunks.set(k(t, id, chunk), { ...stored, ...copy(result), status: 'DONE', items: '' });
+        if (stored && stored.status !== 'DONE')
+          chunks.set(k(t, id, chunk), { ...stored, ...copy(result), status: 'DONE', updatedAt: now() });
+      },
+      async recordChunkProgress(t, id, chunk, progress) {
+        const stored = chunks.get(k(t, id, chunk));
+        if (!stored || stored.status === 'DONE') return;
+        if (stored.succeeded !== undefined && (stored.succeeded > progress.succeeded || stored.failed! > progress.failed)) return;
+        chunks.set(k(t, id, chunk), { ...stored, ...copy(progress), updatedAt: now() });
+      },
+      async reopen(t, id, attempt) {
+        const task = tasks.get(k(t, id));
+        if (!task || !['PENDING', 'RUNNING', 'FAILED'].includes(task.status) || (task.attempt ?? 0) !== attempt - 1) return false;
+        Object.assign(task, { status: 'RUNNING', attempt, startedAt: now(), finishedAt: null });
+        return true;
       },
       async finish(t, id, outcome) {
         const task = tasks.get(k(t, id));
@@ -237,7 +251,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       releaseIdempotencyKey: async (t, key) => void idempotency.delete(k(t, key)),
       listOpenCreatedBefore: async (cutoff) =>
         [...tasks.entries()]
-          .filter(([, task]) => ['PENDING', 'RUNNING'].includes(task.status) && task.createdAt < cutoff)
+          .filter(([, task]) => ['PENDING', 'RUNNING'].includes(task.status) && (task.startedAt ?? task.createdAt) < cutoff)
           .map(([key, task]) => ({ tenantId: key.split('\u0000')[0]!, taskId: task.id })),
     },
   };

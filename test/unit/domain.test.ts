@@ -6,14 +6,24 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { setAccess } from '#shared/domain/access-lists.ts';
 import { admitRequest, principalForProject, principalForSecret } from '#shared/domain/authentication.ts';
-import { applyChunk, finalizeTask, prepareTask, submitBulkTask } from '#shared/domain/bulk-tasks.ts';
+import {
+  applyChunk,
+  describeTask,
+  finalizeTask,
+  MAX_RESUMES,
+  prepareTask,
+  resumeOpenTasks,
+  STUCK_AFTER_MS,
+  submitBulkTask,
+  taskResults,
+} from '#shared/domain/bulk-tasks.ts';
 import { issueCredential, revokeCredential } from '#shared/domain/credential-admin.ts';
 import { existingTenant, linkDiffuseur, mapClientId, putAccessList, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
 import { getPartnerSettings, setPartnerSettings } from '#shared/domain/engagement.ts';
 import { emptyMemberData } from '#shared/domain/organization.ts';
 import { createOrganization, deleteOrganization, moveOrganization, setMemberData } from '#shared/domain/organization-writes.ts';
 import { getOrganization } from '#shared/domain/organizations.ts';
-import { installStores, installTaskRunner } from '#shared/domain/ports.ts';
+import { installStores, installTaskResumer, installTaskRunner } from '#shared/domain/ports.ts';
 import { login, refresh } from '#shared/domain/sessions.ts';
 import { AppError } from '#shared/errors.ts';
 import { memoryStores } from '#test/support/memory-stores.ts';
@@ -21,6 +31,7 @@ import { memoryStores } from '#test/support/memory-stores.ts';
 const T = 'acme';
 let stores: ReturnType<typeof memoryStores>;
 const started: string[] = [];
+const resumed: string[] = [];
 
 const publisher = (id: string) => ({
   id,
@@ -50,6 +61,8 @@ beforeEach(async () => {
   installStores(stores);
   started.length = 0;
   installTaskRunner(async (_tenantId, taskId) => void started.push(taskId));
+  resumed.length = 0;
+  installTaskResumer(async (_tenantId, taskId, attempt) => void resumed.push(`${taskId}#${attempt}`));
   await putTenant({ id: T, name: 'Acme' });
 });
 
@@ -210,5 +223,105 @@ describe('bulk tasks', () => {
       'validation',
     );
     expect(started).toEqual([first]);
+  });
+
+  /** Fails `save` of the labels given (until healed), the way the AWS SDK reports an answer (`$metadata`), or without one (a crash). */
+  function failSaves(labels: string[], answered: boolean) {
+    const save = stores.organizations.save;
+    const state = { calls: 0, healed: false };
+    stores.organizations.save = async (t, next, previous, options) => {
+      state.calls += 1;
+      if (!state.healed && labels.includes(next.label)) {
+        throw Object.assign(new Error('refused'), answered ? { name: 'ValidationException', $metadata: { httpStatusCode: 400 } } : {});
+      }
+      return save(t, next, previous, options);
+    };
+    return state;
+  }
+
+  it('a write the database refuses fails its item alone, with its reason; the rest of the chunk is applied', async () => {
+    failSaves(['poison'], true);
+    const taskId = await submitBulkTask(T, { kind: 'create', items: ['a', 'poison', 'b'].map((label) => ({ fields: { label } })) });
+    const { chunks } = await prepareTask({ tenantId: T, taskId });
+    expect(await applyChunk({ tenantId: T, taskId, chunk: chunks[0]! })).toEqual({ chunk: 0, succeeded: 2, failed: 1 });
+    expect(await finalizeTask({ tenantId: T, taskId })).toEqual({ status: 'PARTIALLY_SUCCEEDED' });
+    const report = await describeTask(T, taskId);
+    expect(report).toMatchObject({ succeeded: 2, failed: 1, pending: 0 });
+    expect(report!.failures).toEqual([{ index: 1, id: null, problem: { kind: 'refused', message: 'ValidationException: refused' } }]);
+    expect(report!.created.map((c) => c.index)).toEqual([0, 2]);
+  });
+
+  it('a system error stops the chunk with its progress recorded; the retry applies only the rest; counts are exact meanwhile', async () => {
+    const saves = failSaves(['c'], false);
+    // One lane (the same key) keeps the items in order: a and b are applied before c fails.
+    const taskId = await submitBulkTask(T, {
+      kind: 'create',
+      items: ['a', 'b', 'c', 'd'].map((label) => ({ key: '~same', fields: { label } })),
+    });
+    await expect(applyChunk({ tenantId: T, taskId, chunk: 0 })).rejects.toThrow('refused');
+    expect(saves.calls).toBe(3);
+    expect(await describeTask(T, taskId)).toMatchObject({ succeeded: 2, failed: 0, pending: 2 });
+    saves.healed = true;
+    expect(await applyChunk({ tenantId: T, taskId, chunk: 0 })).toEqual({ chunk: 0, succeeded: 4, failed: 0 });
+    expect(saves.calls).toBe(5); // the retry wrote c and d only
+    expect((await describeTask(T, taskId))!.created.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('resumes open tasks once per attempt, then finalizes one resumed MAX_RESUMES times as it stands', async () => {
+    const taskId = await submitBulkTask(T, { kind: 'update', items: [{ key: 'f'.repeat(24), fields: { name: 'x' } }] });
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const [first, second] = await Promise.all([resumeOpenTasks(future), resumeOpenTasks(future)]);
+    expect([...first, ...second]).toEqual([{ tenantId: T, taskId, outcome: 'resumed' }]);
+    expect(resumed).toEqual([`${taskId}#1`]);
+    expect(await stores.tasks.get(T, taskId)).toMatchObject({ status: 'RUNNING', attempt: 1 });
+    for (let attempt = 2; attempt <= MAX_RESUMES; attempt++) await resumeOpenTasks(new Date(Date.now() + 60_000).toISOString());
+    expect(resumed).toHaveLength(MAX_RESUMES);
+    expect(await resumeOpenTasks(new Date(Date.now() + 60_000).toISOString())).toEqual([{ tenantId: T, taskId, outcome: 'FAILED' }]);
+    expect(await describeTask(T, taskId)).toMatchObject({ status: 'FAILED', succeeded: 0, failed: 0, pending: 1 });
+  });
+
+  it('an Idempotency-Key retry resumes a task the system failed or one stuck without progress, never a live one', async () => {
+    const submit = (key: string) =>
+      submitBulkTask(T, { kind: 'create', items: [{ fields: { label: key } }], idempotency: { key, bodyDigest: 'd' } });
+    const live = await submit('live');
+    expect(await submit('live')).toBe(live);
+    expect(resumed).toEqual([]);
+
+    const stuck = await submit('stuck');
+    await stores.tasks.reopen(T, stuck, 1); // its first resume, then no progress at all
+    const realNow = Date.now;
+    Date.now = () => realNow() + STUCK_AFTER_MS + 1000;
+    try {
+      expect(await submit('stuck')).toBe(stuck);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(resumed).toEqual([`${stuck}#2`]);
+
+    const failed = await submit('failed');
+    await finalizeTask({ tenantId: T, taskId: failed }); // no chunk ran: FAILED, its item pending
+    expect(await stores.tasks.get(T, failed)).toMatchObject({ status: 'FAILED' });
+    expect(await submit('failed')).toBe(failed);
+    expect(resumed).toEqual([`${stuck}#2`, `${failed}#1`]);
+    expect(await stores.tasks.get(T, failed)).toMatchObject({ status: 'RUNNING', finishedAt: null });
+  });
+
+  it('pages item outcomes in request order, by status, with the ids the request named', async () => {
+    const existing = await createOrganization(T, { label: 'existing' });
+    const keys = [existing.id, 'f'.repeat(24), existing.id, '~nobody'];
+    const taskId = await submitBulkTask(T, { kind: 'update', items: keys.map((key) => ({ key, fields: { name: 'n' } })) });
+    expect(await taskResults(T, taskId, { offset: 0, limit: 10 })).toMatchObject({
+      count: 4,
+      results: keys.map((id, index) => ({ index, id, status: 'pending' })),
+    });
+    await applyChunk({ tenantId: T, taskId, chunk: 0 });
+    expect(await taskResults(T, taskId, { status: 'failed', offset: 1, limit: 10 })).toEqual({
+      count: 2,
+      results: [{ index: 3, id: '~nobody', status: 'failed', problem: { kind: 'not_found', message: 'Not found.' } }],
+    });
+    expect(await taskResults(T, taskId, { status: 'succeeded', offset: 0, limit: 1 })).toEqual({
+      count: 2,
+      results: [{ index: 0, id: existing.id, status: 'succeeded' }],
+    });
   });
 });

@@ -5,18 +5,21 @@
  */
 import { sha256 } from '#shared/crypto.ts';
 import { type BulkItem, MAX_ITEMS, submitBulkTask } from '#shared/domain/bulk-tasks.ts';
-import { installTaskRunner } from '#shared/domain/ports.ts';
+import { installTaskResumer, installTaskRunner } from '#shared/domain/ports.ts';
 import type { TaskKind } from '#shared/domain/task.ts';
 import { AppError, type Issue, validationError } from '#shared/errors.ts';
 import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
 import { header, json } from '#shared/http/types.ts';
 import { startTaskExecution } from '#shared/workflow.ts';
+import { resumeTaskExecution } from '#shared/workflow.ts';
 
 import { netuxEndpoint } from './dialect.ts';
 import { bulkItemSchemas } from './schemas.ts';
 
 // Only the bulk endpoints start workflows, so only their bundles carry the Step Functions client.
 installTaskRunner(startTaskExecution);
+// An Idempotency-Key retry of a stuck or system-failed task resumes it.
+installTaskResumer(resumeTaskExecution);
 
 const typeName = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'object' ? 'dict' : typeof value;

@@ -1,5 +1,5 @@
 /** The Netux Organization object. */
-import type { TaskReport } from '#shared/domain/bulk-tasks.ts';
+import type { ItemResult, TaskReport } from '#shared/domain/bulk-tasks.ts';
 import type { App, Organization } from '#shared/domain/organization.ts';
 
 import { codeAndDetail } from './dialect.ts';
@@ -30,7 +30,7 @@ export type OrganizationView = ReturnType<typeof organizationView>;
 
 const taskKinds = { create: 'bulk_create', update: 'bulk_update', replace: 'bulk_full_update', delete: 'bulk_delete' } as const;
 
-/** The task report (extension): status, counts, per-item failures, and created ids for bulk create. */
+/** The task report (extension): status, counts (exact at every moment), per-item failures, and created ids for bulk create. */
 export function taskView(task: TaskReport) {
   return {
     id: task.id,
@@ -41,6 +41,7 @@ export function taskView(task: TaskReport) {
     total: task.total,
     succeeded: task.succeeded,
     failed: task.failed,
+    pending: task.pending,
     failures: task.failures.map((failure) => {
       // Failures recorded before item problems were stored in domain terms already carry their wording.
       if (!('problem' in failure)) return failure;
@@ -49,4 +50,10 @@ export function taskView(task: TaskReport) {
     }),
     ...(task.kind === 'create' ? { created: task.created } : {}),
   };
+}
+
+/** One item's outcome on the task results page (extension): code and detail worded as the task report's failures. */
+export function itemResultView(item: ItemResult) {
+  const [code, , detail] = item.problem ? codeAndDetail(item.problem.kind, item.problem.message, item.problem) : [null, null, null];
+  return { index: item.index, id: item.id, status: item.status, code, detail };
 }

@@ -97,8 +97,23 @@ const doc: DialectDoc = {
       total: z.int(),
       succeeded: z.int(),
       failed: z.int(),
+      pending: z.int(),
       failures: z.array(z.object({ index: z.int(), id: z.nullable(z.string()), code: z.int(), detail: z.unknown() })),
       created: z.optional(z.array(z.object({ index: z.int(), id: z.string() }))),
+    }),
+    TaskResultPage: z.object({
+      count: z.int(),
+      next: z.nullable(z.string()),
+      previous: z.nullable(z.string()),
+      results: z.array(
+        z.object({
+          index: z.int(),
+          id: z.nullable(z.string()),
+          status: z.enum(['succeeded', 'failed', 'pending']),
+          code: z.nullable(z.int()),
+          detail: z.unknown(),
+        }),
+      ),
     }),
   },
   error: {
@@ -219,7 +234,8 @@ const doc: DialectDoc = {
     },
     NetuxGetTask: {
       summary: 'Retrieve a bulk task (extension)',
-      description: 'Status, counts, per-item failures (by index in the request) and, for bulk create, the created ids.',
+      description:
+        'Status, counts (`succeeded` applied, `failed` refused, `pending` the rest: exact at every moment, read from what is stored), per-item failures (by index in the request) and, for bulk create, the created ids. `PARTIALLY_SUCCEEDED`: every item was processed and some were refused; `FAILED` only when the system itself failed (the unapplied items stay `pending`; retrying the request with its `Idempotency-Key` resumes the task).',
       example: { params: { taskId: '6b039c49edecb7a15ed1' } },
       responses: {
         200: {
@@ -234,7 +250,26 @@ const doc: DialectDoc = {
             total: 2,
             succeeded: 1,
             failed: 1,
+            pending: 0,
             failures: [{ index: 1, id: '~nope', code: 404001, detail: 'Not found.' }],
+          },
+        },
+      },
+    },
+    NetuxGetTaskResults: {
+      summary: "Page a bulk task's item outcomes (extension)",
+      description:
+        'Each item of the request in order, or only those of one `status`: its `index`, `id` (the key the request named; for bulk create the created id, null while not created), `status`, and for a failed item `code` and `detail` as in the task report. `page_size` up to 1000 (default 100); a page past the last is a 404001.',
+      example: { params: { taskId: '6b039c49edecb7a15ed1' }, query: { status: 'failed' } },
+      responses: {
+        200: {
+          description: 'One page of item outcomes.',
+          schema: 'TaskResultPage',
+          example: {
+            count: 1,
+            next: null,
+            previous: null,
+            results: [{ index: 1, id: '~nope', status: 'failed', code: 404001, detail: 'Not found.' }],
           },
         },
       },
