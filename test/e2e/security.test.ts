@@ -180,8 +180,13 @@ describe('Responsys login guessing is throttled', () => {
     for (let run = 1; ; run++) {
       const window = () => Math.floor(Date.now() / 1000 / windowSeconds);
       const started = window();
-      const result = await scenario(run);
-      if (window() === started || run === 2) return result;
+      try {
+        const result = await scenario(run);
+        if (window() === started || run === 2) return result;
+      } catch (error) {
+        // A run that straddled a window boundary saw its counts reset midway: run it again in one window.
+        if (window() === started || run === 2) throw error;
+      }
     }
   }
 
