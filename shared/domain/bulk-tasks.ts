@@ -248,29 +248,42 @@ async function applyItem(
   }
 }
 
+/** Progress writes of one chunk are at least this far apart (a reader polls; the items' writes come first). */
+const PROGRESS_INTERVAL_MS = 250;
+
 /**
- * Runs `write` after each `touch()`, at most one at a time, the latest state winning: progress is
- * recorded about once per round trip, not once per item. A failed progress write is only logged (the
- * chunk's final record is what counts; a chunk retried without it redoes idempotent items).
+ * Runs `write` after each `touch()`, at most one at a time and at most one per PROGRESS_INTERVAL_MS,
+ * the latest state winning. A failed progress write is only logged (the chunk's final record is what
+ * counts; a chunk retried without it redoes idempotent items). `settled()` stops the writer and waits
+ * for the write in flight only: the final record supersedes any progress still to write.
  */
 function coalescingWriter(write: () => Promise<void>, context: object) {
   let running: Promise<void> | undefined;
   let again = false;
+  let closed = false;
   const run = async () => {
     do {
       again = false;
+      const started = Date.now();
       await write().catch((error: Error) =>
         logger.warn('bulk chunk progress not recorded', { ...context, error: error.name, reason: error.message }),
       );
-    } while (again);
+      const wait = PROGRESS_INTERVAL_MS - (Date.now() - started);
+      if (again && !closed && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    } while (again && !closed);
     running = undefined;
   };
+  let inFlight: Promise<void> = Promise.resolve();
   return {
     touch: () => {
+      if (closed) return;
       if (running) again = true;
-      else running = run();
+      else inFlight = running = run();
     },
-    settled: () => running ?? Promise.resolve(),
+    settled: () => {
+      closed = true;
+      return inFlight;
+    },
   };
 }
 
