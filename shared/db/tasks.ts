@@ -110,6 +110,10 @@ export async function markTaskRunning(tenantId: string, taskId: string): Promise
   );
 }
 
+/** The attributes of a chunk's outcome, set from resultValues. */
+const SET_RESULT =
+  'succeeded = :succeeded, failed = :failed, failures = :failures, created = :created, outcomes = :outcomes, updatedAt = :now';
+
 /** Records a chunk's outcome once; a duplicate delivery finds it DONE and leaves it. */
 export async function recordChunkResult(tenantId: string, taskId: string, chunk: number, result: ChunkResult): Promise<void> {
   await ignoringConditionFailure(
@@ -117,8 +121,7 @@ export async function recordChunkResult(tenantId: string, taskId: string, chunk:
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
-        UpdateExpression:
-          'SET #status = :done, succeeded = :succeeded, failed = :failed, failures = :failures, created = :created, outcomes = :outcomes, updatedAt = :now',
+        UpdateExpression: `SET #status = :done, ${SET_RESULT}`,
         ConditionExpression: '#status <> :done',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':done': 'DONE', ...resultValues(result) },
@@ -143,8 +146,7 @@ export async function recordChunkProgress(tenantId: string, taskId: string, chun
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.taskChunk(tenantId, taskId, chunk),
-        UpdateExpression:
-          'SET succeeded = :succeeded, failed = :failed, failures = :failures, created = :created, outcomes = :outcomes, updatedAt = :now',
+        UpdateExpression: `SET ${SET_RESULT}`,
         ConditionExpression:
           'attribute_exists(PK) AND #status <> :done AND (attribute_not_exists(succeeded) OR (succeeded <= :succeeded AND failed <= :failed))',
         ExpressionAttributeNames: { '#status': 'status' },

@@ -3,7 +3,7 @@
  * `--host` opts the API in to another address (with a warning), and the local API Gateway holds
  * requests and answers to API Gateway + Lambda's limits and builds the request context itself.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -12,11 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import type { Route } from '#functions/routes.ts';
 import { createGateway, type LambdaHandler } from '#infra/local/api-gateway.ts';
-import { freePort } from '#infra/local/dynamodb.ts';
 import { startLocalRuntime } from '#infra/local/runtime.ts';
 import { config } from '#shared/config.ts';
 import { LAMBDA_PAYLOAD_LIMIT_BYTES } from '#shared/http/types.ts';
-import { call } from '#test/support/server.ts';
+import { call, spawnLocalRuntime } from '#test/support/server.ts';
 
 /** The addresses listening on a TCP port, from the kernel's own tables (IPv4-mapped IPv6 shown as IPv4). */
 function listeners(port: number): string[] {
@@ -81,24 +80,9 @@ describe('loopback by default', () => {
 
   /** `npm start` as a user runs it (on this run's DynamoDB Local): its output once it is ready. */
   async function npmStart(args: string[]): Promise<{ port: number; stdout: string; stderr: string }> {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'infra/local/start.ts', '--port', String(port), '--dynamodb-endpoint', config.dynamodbEndpoint!, ...args],
-      { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    started.push(child);
-    let stdout = '';
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('Ctrl-C to stop')) resolve();
-      });
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`npm start exited (${code}): ${stdout}${stderr}`)));
-    });
-    return { port, stdout, stderr };
+    const runtime = await spawnLocalRuntime({ args });
+    started.push(runtime.child);
+    return { port: runtime.port, stdout: runtime.stdout(), stderr: runtime.stderr() };
   }
 
   it('npm start -- --host 0.0.0.0 opts the API in to every interface, with a warning; without it, loopback and no warning', async () => {

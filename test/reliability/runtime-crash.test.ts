@@ -5,49 +5,25 @@
  * process's memory) and finishes it; the counts, `created` and the stored organizations agree, no
  * item was applied twice and none was skipped.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { repoRoot } from '#functions/routes.ts';
 import { freePort } from '#infra/local/dynamodb.ts';
-import { config } from '#shared/config.ts';
 import { getOrganizations, listOrganizations } from '#shared/db/organizations.ts';
 import { getTask } from '#shared/db/tasks.ts';
-import { call } from '#test/support/server.ts';
+import { call, spawnLocalRuntime } from '#test/support/server.ts';
 import { createTable, seedTestData } from '#test/support/table.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
 const ITEMS = 1200;
 const running: ChildProcess[] = [];
 
-/** Starts the local runtime on this file's table in a new process group; resolves once it serves. */
+/** The local runtime on this file's table in a process group of its own (the test kills the whole group). */
 async function startRuntime(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'infra/local/start.ts',
-      '--port',
-      String(port),
-      '--dynamodb-endpoint',
-      config.dynamodbEndpoint!,
-      '--table',
-      config.tableName,
-    ],
-    { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  running.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const check = () => output.includes('Ctrl-C to stop') && resolve();
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`runtime exited (${code}): ${output}`)));
-  });
-  return { child, output: () => output };
+  const runtime = await spawnLocalRuntime({ port, logLevel: 'INFO', detached: true });
+  running.push(runtime.child);
+  return { child: runtime.child, output: () => runtime.stdout() + runtime.stderr() };
 }
 
 const killGroup = (child: ChildProcess) =>

@@ -1,6 +1,9 @@
 /** The local API Gateway over the route table, on an ephemeral port, for end-to-end tests over HTTP. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 
+import { repoRoot } from '#functions/routes.ts';
+import { freePort } from '#infra/local/dynamodb.ts';
 import { createLocalGateway, startBulkTaskRunner } from '#infra/local/runtime.ts';
 import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
 import { config } from '#shared/config.ts';
@@ -69,38 +72,55 @@ export async function responsysLogin(url: string, userName = 'demo-user', passwo
   return login.body.authToken as string;
 }
 
+export interface LocalRuntimeProcess {
+  child: ChildProcess;
+  port: number;
+  /** What the process wrote so far, stdout and stderr apart. */
+  stdout(): string;
+  stderr(): string;
+}
+
+/**
+ * `npm start` as a separate process on this test file's DynamoDB Local table (`args` replace `--table`; `port` keeps
+ * one address across restarts); resolves once it serves. `detached` starts it in a process group of its own
+ * (so a test can kill the whole group).
+ */
+export async function spawnLocalRuntime(
+  options: { port?: number; args?: string[]; logLevel?: string; detached?: boolean } = {},
+): Promise<LocalRuntimeProcess> {
+  const port = options.port ?? (await freePort());
+  const args = [
+    '--port',
+    String(port),
+    '--dynamodb-endpoint',
+    config.dynamodbEndpoint!,
+    ...(options.args ?? ['--table', config.tableName]),
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: options.logLevel ?? 'SILENT' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('Ctrl-C to stop')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`local runtime exited (${code}): ${stdout}${stderr}`)));
+  });
+  return { child, port, stdout: () => stdout, stderr: () => stderr };
+}
+
 /**
  * A second, separate local API process (another "instance") on the same DynamoDB table: what
  * instances share goes through DynamoDB only.
  */
 export async function startSecondInstance(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { spawn } = await import('node:child_process');
-  const { freePort } = await import('#infra/local/dynamodb.ts');
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'infra/local/start.ts',
-      '--port',
-      String(port),
-      '--dynamodb-endpoint',
-      config.dynamodbEndpoint!,
-      '--table',
-      config.tableName,
-    ],
-    { cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LOG_LEVEL: 'SILENT' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ctrl-C to stop')) resolve();
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`second instance exited (${code}): ${output}`)));
-  });
+  const { child, port } = await spawnLocalRuntime();
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () =>
