@@ -2,11 +2,10 @@
  * Loads a parsed seed file into the table. Idempotent: loading the same file twice changes nothing
  * (unchanged organizations are not rewritten, a password that still verifies keeps its hash).
  */
-import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
 import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
-import { importOrganization } from '#shared/domain/organization-writes.ts';
+import { importOrganizations, type ImportRecord, OrganizationImportError } from '#shared/domain/organization-import.ts';
 import { ports } from '#shared/domain/ports.ts';
 import { AppError } from '#shared/errors.ts';
 
@@ -14,17 +13,25 @@ import { type SeedFile, SeedFileError, type SeedTenant } from './schema.ts';
 
 export interface SeedProgress {
   tenantId: string;
+  /** Organizations of the whole file done so far (written or unchanged), and how many the file holds. */
   organizationsDone: number;
   organizationsTotal: number;
+  written: number;
+  unchanged: number;
 }
 
 export interface LoadOptions {
+  /** Organizations in flight at once (default 16). */
   concurrency?: number;
+  /** Organizations per `importOrganizations` call (default 500). */
+  batchSize?: number;
   onProgress?: (progress: SeedProgress) => void;
 }
 
+export const DEFAULT_BATCH_SIZE = 500;
+
 /** Every credential of the seed through the domain's import (the same records the admin CLI writes). */
-async function loadCredentials(t: SeedTenant): Promise<void> {
+export async function loadCredentials(t: { id: string; credentials: SeedTenant['credentials'] }, where = `tenants.${t.id}`): Promise<void> {
   const grants: [string, CredentialRequest, string][] = [
     ...t.credentials.engagement.map((c, i): [string, CredentialRequest, string] => [
       `engagement.${i}`,
@@ -51,14 +58,14 @@ async function loadCredentials(t: SeedTenant): Promise<void> {
     try {
       await importCredential(grant, secret);
     } catch (error) {
-      if (error instanceof AppError) throw new SeedFileError(`tenants.${t.id}.credentials.${path}: ${error.message}`);
+      if (error instanceof AppError) throw new SeedFileError(`${where}.credentials.${path}: ${error.message}`);
       throw error;
     }
   }
 }
 
 /** A seed organization as a domain record (the domain fills in version and applied operations). */
-function toRecord(o: SeedTenant['organizations'][number]): Parameters<typeof importOrganization>[1] {
+export function toRecord(o: SeedTenant['organizations'][number]): ImportRecord {
   const { sponsor, ...member } = o.member ?? { ...emptyMemberData(), sponsor: null };
   const record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> = {
     id: o.id,
@@ -93,17 +100,31 @@ function depths(organizations: SeedTenant['organizations']): Map<string, number>
   return depth;
 }
 
-async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<void> {
-  let done = 0;
+async function loadOrganizations(t: SeedTenant, options: LoadOptions, progress: SeedProgress): Promise<void> {
+  // Depth order: every parent is in an earlier call or earlier in the same one (which writes it first).
   const depth = depths(t.organizations);
-  const levels: SeedTenant['organizations'][] = [];
-  for (const o of t.organizations) (levels[depth.get(o.id)!] ??= []).push(o);
-  for (const level of levels) {
-    await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (o) => {
-      await importOrganization(t.id, toRecord(o));
-      done += 1;
-      options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
-    });
+  const ordered = t.organizations.map((o, index) => ({ o, index })).sort((a, b) => depth.get(a.o.id)! - depth.get(b.o.id)!);
+  const size = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  for (let start = 0; start < ordered.length; start += size) {
+    const batch = ordered.slice(start, start + size);
+    try {
+      const counts = await importOrganizations(
+        t.id,
+        batch.map(({ o }) => toRecord(o)),
+        { concurrency: options.concurrency },
+      );
+      progress.written += counts.written;
+      progress.unchanged += counts.unchanged;
+    } catch (error) {
+      if (!(error instanceof OrganizationImportError)) throw error;
+      throw new SeedFileError(
+        error.failures
+          .map((f) => `tenants.${t.id}.organizations.${batch[f.index]!.index} (${batch[f.index]!.o.id}): ${f.message}`)
+          .join('\n'),
+      );
+    }
+    progress.organizationsDone += batch.length;
+    options.onProgress?.({ ...progress, tenantId: t.id });
   }
   if (t.organizations.length > 0)
     await ports().organizations.raiseIntIdFloor(
@@ -112,14 +133,23 @@ async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<v
     );
 }
 
-export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promise<void> {
+/** Loads a parsed seed file (the JSON document form); returns the organization counts. */
+export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promise<SeedProgress> {
+  const progress: SeedProgress = {
+    tenantId: '',
+    organizationsDone: 0,
+    organizationsTotal: seed.tenants.reduce((n, t) => n + t.organizations.length, 0),
+    written: 0,
+    unchanged: 0,
+  };
+  options.onProgress?.({ ...progress, tenantId: seed.tenants[0]?.id ?? '' });
   for (const t of seed.tenants) {
     await putTenant({ id: t.id, name: t.name });
     await Promise.all(t.apps.map((app) => putApp(t.id, app)));
     await loadCredentials(t);
     for (const { diffuseurs: _links, ...publisher } of t.publishers) await putPublisher(t.id, publisher);
     for (const { id, diffuseurs } of t.publishers) await Promise.all(diffuseurs.map((diffuseur) => linkDiffuseur(t.id, id, diffuseur)));
-    await loadOrganizations(t, options);
+    await loadOrganizations(t, options, progress);
     for (const m of t.engagementMappings) {
       await mapClientId(t.id, {
         publisherId: m.publisher,
@@ -137,4 +167,5 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
       }
     }
   }
+  return progress;
 }

@@ -241,3 +241,15 @@ export function parseSeedFile(data: unknown): SeedFile {
 export class SeedFileError extends Error {
   override name = 'SeedFileError';
 }
+
+/** The parts of a tenant, one schema each: the JSON Lines form validates one record per line with these (lines.ts). */
+export const seedPartSchemas = {
+  tenant: z.strictObject({ id: tenant.shape.id, name: tenant.shape.name }),
+  app: tenant.shape.apps.unwrap().element,
+  credentials: tenant.shape.credentials.unwrap(),
+  publisher,
+  organization,
+  engagementMapping: tenant.shape.engagementMappings.unwrap().element,
+  program: accessList,
+  campaign: accessList,
+};

@@ -1,0 +1,134 @@
+/**
+ * The one entry point for bulk imports of organization records (the seed import, streamed or not):
+ * `importOrganizations(tenantId, records)`. Today it maps the single-record `importOrganization`
+ * (organization-writes.ts: the same guarded write as every other path) with bounded concurrency; its
+ * internals are meant to become one batched port call, behind this same signature and contract:
+ *
+ * - Idempotent upsert: a record equal to what is stored is left alone (`unchanged`), a new or different
+ *   one is written (`written`); re-running a call after a crash finishes the work without duplicates.
+ * - Parents first: a record whose parent is in the same call is written after that parent; a parent
+ *   that is neither stored nor in the call fails that record (reason `parent`). Sponsors
+ *   (`member.sponsorIntId`) are taken as given, like every other field: the caller checks them
+ *   (the seed file's validation, or `storedMemberIntIds` for a streamed file).
+ * - One record's failure is its own: every other record is still written, then the call throws
+ *   `OrganizationImportError` listing the failures by their index in `records`, with the counts of
+ *   what was done.
+ */
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { AppError } from '#shared/errors.ts';
+
+import type { Organization } from './organization.ts';
+import { importOrganization } from './organization-writes.ts';
+import { ports } from './ports.ts';
+
+/** One organization as an import gives it: the domain fills in version and applied operations. */
+export type ImportRecord = Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string };
+
+export interface ImportCounts {
+  written: number;
+  unchanged: number;
+}
+
+export type ImportFailureReason = 'parent' | 'rejected';
+
+export interface ImportFailure {
+  /** Index of the record in the call's `records`. */
+  index: number;
+  reason: ImportFailureReason;
+  message: string;
+  /** The AppError behind a `rejected` record (a label or integer id held by another organization, …). */
+  error?: unknown;
+}
+
+export class OrganizationImportError extends Error {
+  override name = 'OrganizationImportError';
+  constructor(
+    readonly failures: ImportFailure[],
+    readonly counts: ImportCounts,
+  ) {
+    super(`${failures.length} organization(s) not imported: ${failures[0]?.message ?? ''}`);
+  }
+}
+
+export interface ImportOptions {
+  /** Records in flight at once (default 16). */
+  concurrency?: number;
+}
+
+const MAX_ATTEMPTS = 10;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+/** A lost race on a shared item (two children's transactions on one parent's child count): run again. */
+const isRetryable = (error: unknown) =>
+  error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
+
+/** Depth of each record within the call: 0 for a record whose parent is not in the call. */
+function depthsInCall(records: readonly ImportRecord[]): number[] {
+  const indexOf = new Map(records.map((r, i) => [r.id, i]));
+  const depth = new Array<number>(records.length);
+  const depthOf = (i: number, guard: number): number => {
+    if (depth[i] !== undefined) return depth[i];
+    const parent = records[i]!.parentId;
+    const p = parent === null ? undefined : indexOf.get(parent);
+    // A cycle inside the call (guard spent) is left to the write, which finds no stored parent.
+    const value = p === undefined || p === i || guard > records.length ? 0 : depthOf(p, guard + 1) + 1;
+    depth[i] = value;
+    return value;
+  };
+  records.forEach((_, i) => depthOf(i, 0));
+  return depth;
+}
+
+export async function importOrganizations(
+  tenantId: string,
+  records: readonly ImportRecord[],
+  options: ImportOptions = {},
+): Promise<ImportCounts> {
+  const counts: ImportCounts = { written: 0, unchanged: 0 };
+  const failures: ImportFailure[] = [];
+  const failedIds = new Set<string>();
+  const inCall = new Set(records.map((r) => r.id));
+  const depth = depthsInCall(records);
+  const levels: number[][] = [];
+  depth.forEach((d, i) => (levels[d] ??= []).push(i));
+  const fail = (index: number, reason: ImportFailureReason, message: string, error?: unknown) => {
+    failures.push({ index, reason, message, error });
+    failedIds.add(records[index]!.id);
+  };
+
+  for (const level of levels) {
+    await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (index) => {
+      const record = records[index]!;
+      if (record.parentId !== null && failedIds.has(record.parentId)) {
+        return fail(index, 'parent', `parent organization ${record.parentId} was not imported`);
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (await importOrganization(tenantId, record)) counts.written += 1;
+          else counts.unchanged += 1;
+          return;
+        } catch (error) {
+          // The transaction's parent condition failed: is the parent there at all?
+          if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
+            return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
+          }
+          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) {
+            return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
+          }
+          await backoff(attempt);
+        }
+      }
+    });
+  }
+  if (failures.length > 0) throw new OrganizationImportError(failures, counts);
+  return counts;
+}
+
+/** Which of these integer ids are stored members of the tenant (a sponsor must be one). */
+export async function storedMemberIntIds(tenantId: string, intIds: readonly number[], options: ImportOptions = {}): Promise<Set<number>> {
+  const stored = new Set<number>();
+  await mapWithConcurrency([...new Set(intIds)], options.concurrency ?? 16, async (intId) => {
+    if (await ports().organizations.idByIntId(tenantId, intId)) stored.add(intId);
+  });
+  return stored;
+}
