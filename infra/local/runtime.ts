@@ -3,13 +3,13 @@
  * local API Gateway over the route table, and the local Step Functions runner. Used by `npm start`
  * and by the end-to-end tests.
  */
-import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
 import { configure } from '#shared/config.ts';
+import type { SeedProgress } from '#shared/seed/load.ts';
 
 import { createGateway, type LambdaHandler, urlHost } from './api-gateway.ts';
 import { docsSite } from './docs-site.ts';
@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Seed file to load; defaults to the demo seed (loaded when the table is new). */
   seedFile?: string;
+  /** Progress of the seed import (organizations done, total). */
+  onSeedProgress?: (progress: SeedProgress) => void;
   /** An already running DynamoDB endpoint (tests share one); otherwise DynamoDB Local is started. */
   dynamodbEndpoint?: string;
   tableName?: string;
@@ -88,10 +90,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     let seeded = false;
     if (isNew || options.seedFile) {
       await import('#shared/wiring.ts');
-      const { parseSeedFile } = await import('#shared/seed/schema.ts');
-      const { loadSeed } = await import('#shared/seed/load.ts');
-      const file = options.seedFile ?? demoSeedPath;
-      await loadSeed(parseSeedFile(JSON.parse(await readFile(file, 'utf8'))));
+      const { importSeedFile } = await import('#shared/seed/stream.ts');
+      // Either form of seed file; a JSON Lines file is streamed (bounded memory whatever its size).
+      await importSeedFile(options.seedFile ?? demoSeedPath, { onProgress: options.onSeedProgress });
       seeded = true;
     }
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { repoRoot } from '#functions/routes.ts';
+import { progressPrinter } from '#shared/seed/progress.ts';
 
 import { LocalRuntimeError } from './dynamodb.ts';
 import { startLocalRuntime } from './runtime.ts';
@@ -42,15 +43,20 @@ if (!loopback) {
 printed below (anyone who can reach it can read and change the data). DynamoDB Local stays on 127.0.0.1.`);
 }
 
+// A seed given on the command line shows its progress on stderr (count, rate, ETA).
+const seedProgress = values.seed ? progressPrinter(process.stderr) : undefined;
+
 try {
   const runtime = await startLocalRuntime({
     host: values.host,
     port: Number(values.port ?? process.env.PORT ?? 3000),
     dataDir: values['in-memory'] ? undefined : resolve(repoRoot, '.data/dynamodb'),
     seedFile: values.seed ? resolve(process.cwd(), values.seed) : undefined,
+    onSeedProgress: seedProgress,
     dynamodbEndpoint: values['dynamodb-endpoint'],
     tableName: values.table,
   });
+  seedProgress?.done();
   const url = runtime.baseUrl;
   console.log(`Orgbridge is running on ${url} (DynamoDB Local at ${runtime.dynamodbEndpoint}, table ${runtime.tableName})
 ${runtime.seeded ? `Loaded ${values.seed ?? 'the demo seed (seeds/demo.json)'}.` : 'Using the data kept in .data/dynamodb.'}

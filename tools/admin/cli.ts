@@ -68,7 +68,8 @@ function commandUsage(command: (typeof commands)[number]): string {
         `  --${name}${spec.type === 'string' ? ' VALUE' : ''}${command.required?.includes(name) ? '  (required)' : spec.default !== undefined ? `  (default: ${String(spec.default)})` : ''}`,
     )
     .join('\n');
-  return `Usage: npm run admin -- ${command.group} ${command.action} [options]\n\n${command.summary}.\n\nOptions:\n${options || '  (none)'}\n\n${GLOBAL_HELP}`;
+  const positional = command.positional ? ` [${command.positional.toUpperCase()}]` : '';
+  return `Usage: npm run admin -- ${command.group} ${command.action}${positional} [options]\n\n${command.summary}.\n\nOptions:\n${options || '  (none)'}\n\n${GLOBAL_HELP}`;
 }
 
 const command = commands.find((c) => c.group === group && c.action === action);
@@ -128,8 +129,19 @@ const out = {
 };
 
 try {
-  const values = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, strict: true, allowPositionals: false })
-    .values as Record<string, string | boolean | undefined>;
+  const parsed = parseArgs({
+    args: rest,
+    options: { ...globalOptions, ...command.options },
+    strict: true,
+    allowPositionals: command.positional !== undefined,
+  });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (parsed.positionals.length > 1) throw new UsageError(`unexpected arguments: ${parsed.positionals.slice(1).join(' ')}`);
+  if (command.positional && parsed.positionals[0] !== undefined) {
+    if (values[command.positional] !== undefined)
+      throw new UsageError(`give ${command.positional.toUpperCase()} or --${command.positional}, not both`);
+    values[command.positional] = parsed.positionals[0];
+  }
   const missing = (command.required ?? []).filter((name) => values[name] === undefined);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
   await command.run(values, out);

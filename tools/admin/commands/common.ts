@@ -23,6 +23,8 @@ export interface Command {
   options: Options;
   /** Required option names (usage error when missing). */
   required?: string[];
+  /** The option a lone positional argument gives (`import seed FILE` = `--file FILE`). */
+  positional?: string;
   run(values: Values, out: Output): Promise<void>;
 }
 

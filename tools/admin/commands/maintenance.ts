@@ -1,8 +1,9 @@
 /** `migrate listings` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
-import { parseSeedFile } from '#shared/seed/schema.ts';
+import { DEFAULT_BATCH_SIZE } from '#shared/seed/load.ts';
+import { DEFAULT_MAX_DEFERRED } from '#shared/seed/stream.ts';
 
-import { type Command, readJson, str } from './common.ts';
+import { type Command, str, UsageError } from './common.ts';
 
 export const maintenanceCommands: Command[] = [
   {
@@ -17,19 +18,47 @@ export const maintenanceCommands: Command[] = [
   {
     group: 'import',
     action: 'seed',
-    summary: 'Load a seed file (docs/seed-file.md): tenants, credentials, organizations, ... Idempotent',
-    options: { file: { type: 'string' }, concurrency: { type: 'string', default: '16' } },
+    summary:
+      'Load a seed file (docs/seed-file.md), a JSON document or JSON Lines (streamed, any size): tenants, credentials, organizations, ... Idempotent: re-run it after an interruption',
+    options: {
+      file: { type: 'string' },
+      concurrency: { type: 'string', default: '16' },
+      'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
+      'max-deferred': { type: 'string', default: String(DEFAULT_MAX_DEFERRED) },
+      check: { type: 'boolean', default: false },
+    },
     required: ['file'],
+    positional: 'file',
     async run(v, out) {
-      const seed = parseSeedFile(await readJson(str(v, 'file')));
-      const { loadSeed } = await import('#shared/seed/load.ts');
-      await loadSeed(seed, {
-        concurrency: Number(str(v, 'concurrency')),
-        onProgress: ({ tenantId, organizationsDone, organizationsTotal }) =>
-          out.progress(organizationsDone, organizationsTotal, `${tenantId} organizations`),
-      });
+      const number = (name: string) => {
+        const value = Number(str(v, name));
+        if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} is a positive integer`);
+        return value;
+      };
+      const { importSeedFile } = await import('#shared/seed/stream.ts');
+      const { progressPrinter } = await import('#shared/seed/progress.ts');
+      const printer = progressPrinter(process.stderr);
+      const started = performance.now();
+      const summary = await importSeedFile(str(v, 'file'), {
+        concurrency: number('concurrency'),
+        batchSize: number('batch-size'),
+        maxDeferred: number('max-deferred'),
+        checkOnly: v.check === true,
+        onCheck: printer.checking,
+        onProgress: printer,
+      }).finally(printer.done);
+      const seconds = (performance.now() - started) / 1000;
+      if (v.check === true) {
+        return out.result(
+          v.json === true
+            ? { ...summary, seconds }
+            : `Valid ${summary.format} seed file: ${summary.tenants} tenant(s), ${summary.organizations} organization(s).`,
+        );
+      }
       out.result(
-        `Loaded ${seed.tenants.length} tenant(s), ${seed.tenants.reduce((n, t) => n + t.organizations.length, 0)} organization(s).`,
+        v.json === true
+          ? { ...summary, seconds }
+          : `Loaded ${summary.tenants} tenant(s), ${summary.organizations} organization(s) (${summary.written} written, ${summary.unchanged} unchanged) in ${seconds.toFixed(1)} s.`,
       );
     },
   },
