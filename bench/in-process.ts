@@ -13,7 +13,7 @@ import { loadHandler } from '#infra/local/runtime.ts';
 import { db } from '#shared/db/client.ts';
 
 import { median } from './cold-start.ts';
-import type { Endpoint } from './endpoints.ts';
+import type { BenchRequest, Endpoint } from './endpoints.ts';
 
 export interface InProcessResult {
   name: string;
@@ -89,6 +89,45 @@ export function instrumentCapacity(): void {
   );
 }
 
+/** The DynamoDB calls and capacity one run of `operation` consumes (instrumentCapacity first). */
+export async function measureCapacity<T>(operation: () => Promise<T>): Promise<{ result: T; calls: number; read: number; write: number }> {
+  recording = { calls: 0, read: 0, write: 0 };
+  try {
+    const result = await operation();
+    return { result, ...recording };
+  } finally {
+    recording = undefined;
+  }
+}
+
+/** Invokes the route's handler in this process, as the local gateway would, with a fresh request each time. */
+export async function inProcessInvoker(
+  request: () => BenchRequest,
+  route = createRouter(routes),
+): Promise<() => Promise<{ statusCode: number; body: string }>> {
+  const first = request();
+  const match = route(first.method, new URL(first.path, 'http://127.0.0.1').pathname)!;
+  const handler = await loadHandler(match.route);
+  return () => {
+    const r = request();
+    return handler(
+      buildEvent(
+        {
+          method: r.method,
+          url: r.path,
+          headers: [['Host', '127.0.0.1'], ...Object.entries(r.headers)],
+          body: Buffer.from(r.body ?? ''),
+          sourceIp: '127.0.0.1',
+        },
+        match.route,
+        match.params,
+        'local',
+      ),
+      { awsRequestId: 'bench', getRemainingTimeInMillis: () => 29_000 } as never,
+    ) as Promise<{ statusCode: number; body: string }>;
+  };
+}
+
 const CPU_ROUNDS = 5;
 
 /**
@@ -112,26 +151,7 @@ export async function measureInProcess(
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.setSamplingInterval', { interval: 50 });
   for (const endpoint of endpoints) {
-    const request = endpoint.request(context);
-    const url = new URL(request.path, 'http://127.0.0.1');
-    const match = route(request.method, url.pathname)!;
-    const handler = await loadHandler(match.route);
-    const invoke = () =>
-      handler(
-        buildEvent(
-          {
-            method: request.method,
-            url: request.path,
-            headers: [['Host', '127.0.0.1'], ...Object.entries(request.headers)],
-            body: Buffer.from(endpoint.request(context).body ?? ''),
-            sourceIp: '127.0.0.1',
-          },
-          match.route,
-          match.params,
-          'local',
-        ),
-        { awsRequestId: 'bench', getRemainingTimeInMillis: () => 29_000 } as never,
-      );
+    const invoke = await inProcessInvoker(() => endpoint.request(context), route);
     for (let i = 0; i < 20; i++) await invoke();
     for (let i = 0; i < 20; i++) await endpoint.direct(context);
 

@@ -7,6 +7,9 @@
  * BENCH_ROUNDS (3), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10).
  * BENCH_ONLY=cold-start runs the cold-start section alone (a minute instead of ~25) and rewrites only that
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
+ * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
+ * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (1000), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
+ * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,31 +33,49 @@ const settings = {
   bulkTasks: env('BENCH_BULK_TASKS', 10),
   cpuIterations: env('BENCH_CPU_ITERATIONS', 300),
 };
+const scaleSettings = {
+  organizations: env('BENCH_SCALE_ORGS', 5000),
+  requests: env('BENCH_SCALE_REQUESTS', 5),
+  rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 1000),
+  concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
+};
+const only = process.env.BENCH_ONLY;
+if (only && !['cold-start', 'scale'].includes(only)) throw new Error(`BENCH_ONLY=${only}: only "cold-start" or "scale" can run alone.`);
+
+/** Rewrites one section of BENCHMARKS.md (from its heading to the next, or the end) and one entry of bench/results.json. */
+function replaceSection(heading: string, markdown: string, key: string, value: unknown): void {
+  const page = readFileSync(benchmarksPath, 'utf8');
+  const start = page.indexOf(heading);
+  if (start < 0 && heading === '## Cold start') throw new Error('BENCHMARKS.md has no "## Cold start" section: run the whole bench once.');
+  const end = start < 0 ? -1 : page.indexOf('\n## ', start + 1);
+  const next = start < 0 ? `${page.trimEnd()}\n\n${markdown}` : `${page.slice(0, start)}${markdown}${end < 0 ? '' : page.slice(end + 1)}`;
+  writeFileSync(benchmarksPath, next.endsWith('\n') ? next : `${next}\n`);
+  const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
+  writeFileSync(resultsPath, `${JSON.stringify({ ...results, [key]: value }, null, 2)}\n`);
+}
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
 const benchmarksPath = resolve(root, 'BENCHMARKS.md');
 const resultsPath = resolve(root, 'bench/results.json');
 
-console.log('Cold start…');
-const cold = await measureColdStarts(settings.runs);
-const coldMarkdown = coldStartSection(cold, settings.runs, `Measured on ${machine}, ${date}`);
+let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
+let coldMarkdown = '';
+if (only !== 'scale') {
+  console.log('Cold start…');
+  cold = await measureColdStarts(settings.runs);
+  coldMarkdown = coldStartSection(cold, settings.runs, `Measured on ${machine}, ${date}`);
+}
 
-if (process.env.BENCH_ONLY === 'cold-start') {
+if (only === 'cold-start') {
   // Only this section changes: the other sections keep the figures of the run that produced them.
-  const page = readFileSync(benchmarksPath, 'utf8');
-  const start = page.indexOf('## Cold start');
-  const end = page.indexOf('\n## ', start + 1);
-  if (start < 0 || end < 0) throw new Error('BENCHMARKS.md has no "## Cold start" section followed by another: run the whole bench once.');
-  writeFileSync(benchmarksPath, `${page.slice(0, start)}${coldMarkdown}${page.slice(end)}`);
-  const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
-  writeFileSync(
-    resultsPath,
-    `${JSON.stringify({ ...results, coldStart: { machine, date: new Date().toISOString(), runs: settings.runs, ...cold } }, null, 2)}\n`,
-  );
+  replaceSection('## Cold start', coldMarkdown, 'coldStart', {
+    machine,
+    date: new Date().toISOString(),
+    runs: settings.runs,
+    ...cold,
+  });
   console.log(coldMarkdown);
   process.exit(0);
-} else if (process.env.BENCH_ONLY) {
-  throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only "cold-start" can run alone.`);
 }
 
 // The local stack in its own process, as `npm start` runs it (rate limits out of the way).
@@ -81,6 +102,28 @@ configure({ dynamodbEndpoint, tableName: 'orgbridge', defaultRateLimit: { limit:
 logger.setLogLevel('SILENT');
 
 const serverPeakRssMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const scaleRun = async () => {
+  const { measureScale, scaleSection } = await import('./scale.ts');
+  console.log(`Scale (100 vs ${scaleSettings.organizations} organizations)…`);
+  const result = await measureScale(baseUrl, dynamodbEndpoint, 'orgbridge', scaleSettings);
+  return { result, markdown: scaleSection(result, scaleSettings, `Measured on ${machine}, ${date}`) };
+};
+
+if (only === 'scale') {
+  try {
+    await import('#shared/wiring.ts');
+    (await import('./in-process.ts')).instrumentCapacity();
+    const started = performance.now();
+    const { result, markdown } = await scaleRun();
+    replaceSection('## Scale', markdown, 'scale', { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
+    console.log(markdown);
+    console.log(`Scale section: ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+  } finally {
+    server.kill('SIGINT');
+  }
+  process.exit(0);
+}
 
 try {
   const { BENCH_USERS, endpoints } = await import('./endpoints.ts');
@@ -138,6 +181,8 @@ try {
       .split('\n')
       .pop()!,
   );
+
+  const scale = await scaleRun();
 
   const f = (n: number, digits = 2) => n.toFixed(digits);
   const markdown = `# Benchmarks
@@ -204,11 +249,12 @@ same workload runs in \`npm test\` at 40 requests/s for 5 s and must see no erro
 | Local server after the request-path load | ${f(serverRssUnderLoad, 0)} |
 | Local server after the bulk runs | ${f(serverRssAfterBulk, 0)} |
 | One worker applying a ${workerMemory.applied}-item chunk (fresh process) | ${f(workerMemory.peakRssMb, 0)} |
-`;
+
+${scale.markdown}`;
   writeFileSync(benchmarksPath, markdown);
   writeFileSync(
     resultsPath,
-    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, scale: { settings: scaleSettings, ...scale.result } }, null, 2)}\n`,
   );
   console.log(markdown);
 } finally {

@@ -1,0 +1,338 @@
+/**
+ * Scale: the same requests on a tenant of 100 organizations and on a large one (BENCH_SCALE_ORGS) on
+ * one server, p50/p99 latency over HTTP and consumed RCU per request (in process, ReturnConsumedCapacity
+ * on every call), and the ratio large/small. The large tenant is generated as a streamed seed file
+ * (JSON Lines) and loaded with `npm run admin -- import seed` in a child process (its rate and peak
+ * RSS reported), beside raw BatchWriteItem of exactly the items an import wrote for BENCH_SCALE_RAW_ORGS
+ * organizations, into a fresh table of the same engine at the same concurrency.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+
+import { ensureTable, localClient } from '#infra/local/dynamodb.ts';
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { db } from '#shared/db/client.ts';
+
+import { median } from './cold-start.ts';
+import type { BenchRequest } from './endpoints.ts';
+import { percentile } from './harness.ts';
+import { inProcessInvoker, measureCapacity } from './in-process.ts';
+import { scaleOrganization, scaleOrgId, type ScaleTenant, scaleTenant, writeScaleSeed } from './scale-seed.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+export interface ScaleSettings {
+  /** Organizations of the large tenant (the small one has 100). */
+  organizations: number;
+  /** Sequential HTTP requests per endpoint and tenant (p50/p99 over them). */
+  requests: number;
+  /** Organizations of the import-vs-raw comparison. */
+  rawOrganizations: number;
+  /** Organizations in flight for the import, BatchWriteItem calls in flight for raw. */
+  concurrency: number;
+}
+
+export interface ImportRun {
+  organizations: number;
+  seconds: number;
+  organizationsPerSecond: number;
+  peakRssMb: number;
+}
+
+export interface ScaleRow {
+  name: string;
+  small: { p50Ms: number; p99Ms: number; rcu: number; calls: number; status: number };
+  large: { p50Ms: number; p99Ms: number; rcu: number; calls: number; status: number };
+  p50Ratio: number;
+  rcuRatio: number;
+}
+
+export interface ScaleResult {
+  largeImport: ImportRun;
+  rawImport: ImportRun;
+  checkOnly: { lines: number; seconds: number; peakRssMb: number };
+  raw: { items: number; seconds: number; itemsPerSecond: number; organizationsPerSecond: number };
+  importVsRaw: number;
+  rows: ScaleRow[];
+}
+
+/** `npm run admin -- import seed` in a child process (node + tsx directly, to read its own peak RSS). */
+async function runImport(
+  file: string,
+  endpoint: string,
+  table: string,
+  concurrency: number,
+  extra: string[] = [],
+): Promise<{ seconds: number; organizations: number; peakRssMb: number }> {
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './bench/peak-rss.ts',
+      'tools/admin/cli.ts',
+      'import',
+      'seed',
+      file,
+      '--endpoint',
+      endpoint,
+      '--table',
+      table,
+      '--concurrency',
+      String(concurrency),
+      '--json',
+      ...extra,
+    ],
+    { cwd: root, env: { ...process.env, AWS_REGION: 'us-east-1', ORGBRIDGE_PROGRESS_INTERVAL_MS: '10000' }, maxBuffer: 64 << 20 },
+  );
+  process.stderr.write(
+    stderr
+      .split('\n')
+      .filter((l) => l && !l.startsWith('peak-rss-kb'))
+      .map((l) => `  import: ${l}\n`)
+      .join(''),
+  );
+  const summary = JSON.parse(stdout) as { seconds: number; organizations: number };
+  const peakKb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1] ?? 0);
+  return { seconds: summary.seconds, organizations: summary.organizations, peakRssMb: peakKb / 1024 };
+}
+
+const asRun = (r: { seconds: number; organizations: number; peakRssMb: number }): ImportRun => ({
+  organizations: r.organizations,
+  seconds: r.seconds,
+  organizationsPerSecond: r.organizations / r.seconds,
+  peakRssMb: r.peakRssMb,
+});
+
+/** Every item of a table (a bench-only Scan). */
+async function scanAll(table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Raw BatchWriteItem of `items` (25 per call, `concurrency` calls in flight, unprocessed items resent). */
+async function rawBatchWrite(table: string, items: Record<string, unknown>[], concurrency: number): Promise<number> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const started = performance.now();
+  await mapWithConcurrency(batches, concurrency, async (batch) => {
+    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await db().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  });
+  return (performance.now() - started) / 1000;
+}
+
+interface ScaleEndpoint {
+  name: string;
+  request: (t: ScaleTenant, token: string) => BenchRequest;
+}
+
+const apidae = (t: ScaleTenant, query: Record<string, unknown>): BenchRequest => ({
+  method: 'GET',
+  path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: t.apidaeProjetId, apiKey: t.apidaeKey, ...query }))}`,
+  headers: {},
+});
+const netux = (t: ScaleTenant, path: string): BenchRequest => ({
+  method: 'GET',
+  path: `/api/v2.0${path}`,
+  headers: { 'X-Auth-Token': t.netuxToken },
+});
+const engagement = (t: ScaleTenant, query: string): BenchRequest => ({
+  method: 'GET',
+  path: `/v0/organization?${query}`,
+  headers: { 'x-api-key': t.engagementKey },
+});
+const THREE_NAMES = [1, 2, 3].map((i) => scaleOrganization('', i).name);
+
+export const scaleEndpoints: ScaleEndpoint[] = [
+  { name: 'Netux list `page_size=2`', request: (t) => netux(t, '/organizations/?page_size=2') },
+  {
+    name: 'Netux list `page_size=100&page=50` (small tenant: `page=1`, its only page)',
+    request: (t) => netux(t, `/organizations/?page_size=100&page=${t.organizations >= 5000 ? 50 : 1}`),
+  },
+  ...['label', '-label', 'name', '-name', 'created_at', '-created_at'].map((sort) => ({
+    name: `Netux list \`sort_by=${sort}&page_size=2\``,
+    request: (t: ScaleTenant) => netux(t, `/organizations/?sort_by=${sort}&page_size=2`),
+  })),
+  { name: 'Netux list `label=org-5`', request: (t) => netux(t, '/organizations/?label=org-5') },
+  { name: 'Netux list `name=…` (exact)', request: (t) => netux(t, `/organizations/?name=${encodeURIComponent(THREE_NAMES[0]!)}`) },
+  { name: 'Netux list `search=sport&page_size=2`', request: (t) => netux(t, '/organizations/?search=sport&page_size=2') },
+  { name: 'Engagement `GET /v0/organization?q=sport&limit=5`', request: (t) => engagement(t, 'q=sport&limit=5') },
+  { name: 'Engagement `rna=`', request: (t) => engagement(t, 'rna=W100000005') },
+  { name: 'Engagement `siret=`', request: (t) => engagement(t, 'siret=10000000000005') },
+  { name: 'Apidae get-membres `nom` only (count 5)', request: (t) => apidae(t, { filter: { nom: 'sport' }, first: 0, count: 5 }) },
+  {
+    name: 'Apidae get-membres indexed filter `communeCodePostal` (count 5)',
+    request: (t) => apidae(t, { filter: { communeCodePostal: '69001' }, first: 0, count: 5 }),
+  },
+  { name: 'Apidae get-membres no filter (first 0, count 5)', request: (t) => apidae(t, { first: 0, count: 5 }) },
+  {
+    name: 'Responsys `GET /attributes/programs/{name}` (3 organizations)',
+    request: (_t, token) => ({ method: 'GET', path: '/rest/api/v1.3/attributes/programs/Scale', headers: { Authorization: token } }),
+  },
+  {
+    name: 'Responsys `POST /attributes/programs/{name}` (3 names)',
+    request: (_t, token) => ({
+      method: 'POST',
+      path: '/rest/api/v1.3/attributes/programs/Scale',
+      headers: { Authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ attributes: { organizations: { attributeValues: THREE_NAMES.map((name) => ({ name })) } } }),
+    }),
+  },
+  {
+    name: 'Responsys `GET /attributes/organizations` (the whole tree)',
+    request: (_t, token) => ({ method: 'GET', path: '/rest/api/v1.3/attributes/organizations', headers: { Authorization: token } }),
+  },
+  { name: 'Netux GET by id (control: key-bounded)', request: (t) => netux(t, `/organizations/${scaleOrgId(t.id, 5)}/`) },
+];
+
+async function login(baseUrl: string, t: ScaleTenant): Promise<string> {
+  const response = await fetch(`${baseUrl}/rest/api/v1.3/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `user_name=${t.responsysUser}&password=${t.responsysPassword}&auth_type=password`,
+  });
+  if (response.status !== 200) throw new Error(`Responsys login for ${t.id}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { authToken: string }).authToken;
+}
+
+/** Sequential requests over HTTP (latency, not load), then one in process for its DynamoDB calls and RCU. */
+async function measureOne(baseUrl: string, request: () => BenchRequest, requests: number) {
+  const latencies: number[] = [];
+  let status = 0;
+  for (let i = 0; i < requests; i++) {
+    const r = request();
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+    status = response.status;
+  }
+  latencies.sort((a, b) => a - b);
+  const invoke = await inProcessInvoker(request);
+  const capacity = await measureCapacity(invoke);
+  return { p50Ms: median(latencies), p99Ms: percentile(latencies, 99), rcu: capacity.read, calls: capacity.calls, status };
+}
+
+export async function measureScale(
+  baseUrl: string,
+  dynamodbEndpoint: string,
+  table: string,
+  settings: ScaleSettings,
+): Promise<ScaleResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'orgbridge-scale-'));
+  try {
+    const small = scaleTenant('scale-small', 100, 1);
+    const large = scaleTenant('scale-large', settings.organizations, 2);
+    const client = localClient(dynamodbEndpoint);
+
+    // Import vs raw BatchWriteItem: the items an import writes, captured from a scratch table.
+    console.log(`  import vs raw BatchWriteItem (${settings.rawOrganizations} organizations)…`);
+    const rawFile = join(dir, 'raw.jsonl');
+    await writeScaleSeed(rawFile, [scaleTenant('scale-raw', settings.rawOrganizations, 3)]);
+    await ensureTable(client, 'bench-scale-scratch');
+    const rawImport = asRun(await runImport(rawFile, dynamodbEndpoint, 'bench-scale-scratch', settings.concurrency));
+    const organizationItems = (await scanAll('bench-scale-scratch')).filter((item) =>
+      ['ORG', 'GUARD', 'MIDX'].includes(String(item.entity)),
+    );
+    await ensureTable(client, 'bench-scale-raw');
+    const rawSeconds = await rawBatchWrite('bench-scale-raw', organizationItems, settings.concurrency);
+    const raw = {
+      items: organizationItems.length,
+      seconds: rawSeconds,
+      itemsPerSecond: organizationItems.length / rawSeconds,
+      organizationsPerSecond: settings.rawOrganizations / rawSeconds,
+    };
+    console.log(
+      `  import ${rawImport.organizationsPerSecond.toFixed(0)} orgs/s, raw ${raw.organizationsPerSecond.toFixed(0)} orgs/s (${raw.itemsPerSecond.toFixed(0)} items/s)`,
+    );
+
+    // The check pass alone on a file 10× the large one: memory stays flat, whatever the file.
+    const bigFile = join(dir, 'check.jsonl');
+    await writeScaleSeed(bigFile, [scaleTenant('scale-check', settings.organizations * 10, 4)]);
+    const started = performance.now();
+    const check = await runImport(bigFile, dynamodbEndpoint, 'bench-scale-scratch', settings.concurrency, ['--check']);
+    const checkOnly = { lines: settings.organizations * 10, seconds: (performance.now() - started) / 1000, peakRssMb: check.peakRssMb };
+    await rm(bigFile);
+
+    console.log(`  importing 100 + ${settings.organizations} organizations (streamed seed file)…`);
+    const file = join(dir, 'scale.jsonl');
+    await writeScaleSeed(file, [small, large]);
+    const largeImport = asRun(await runImport(file, dynamodbEndpoint, table, settings.concurrency));
+    client.destroy();
+
+    const tokens = { [small.id]: await login(baseUrl, small), [large.id]: await login(baseUrl, large) };
+    const rows: ScaleRow[] = [];
+    for (const endpoint of scaleEndpoints) {
+      const forTenant = (t: ScaleTenant) => () => endpoint.request(t, tokens[t.id]!);
+      await measureOne(baseUrl, forTenant(small), 1); // warm: the handler module loads
+      const s = await measureOne(baseUrl, forTenant(small), settings.requests * 4);
+      const l = await measureOne(baseUrl, forTenant(large), settings.requests);
+      const row = { name: endpoint.name, small: s, large: l, p50Ratio: l.p50Ms / s.p50Ms, rcuRatio: s.rcu > 0 ? l.rcu / s.rcu : 0 };
+      rows.push(row);
+      console.log(
+        `  ${endpoint.name}: ${s.p50Ms.toFixed(1)} → ${l.p50Ms.toFixed(1)} ms (${row.p50Ratio.toFixed(1)}×), ${s.rcu} → ${l.rcu} RCU`,
+      );
+    }
+    return { largeImport, rawImport, checkOnly, raw, importVsRaw: rawImport.organizationsPerSecond / raw.organizationsPerSecond, rows };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function scaleSection(r: ScaleResult, settings: ScaleSettings, measured: string): string {
+  const f = (n: number, digits = 1) => n.toFixed(digits);
+  return `## Scale
+
+${measured}. \`BENCH_ONLY=scale npm run bench\` runs this section alone (it rewrites only this section
+and the \`scale\` entry of bench/results.json). Sizes: \`BENCH_SCALE_ORGS\` (large tenant, ${settings.organizations} here;
+100000 or 1000000 for the issue's figures), \`BENCH_SCALE_REQUESTS\` (${settings.requests} sequential requests per endpoint on the
+large tenant, ${settings.requests * 4} on the small one), \`BENCH_SCALE_RAW_ORGS\` (${settings.rawOrganizations}), \`BENCH_SCALE_CONCURRENCY\` (${settings.concurrency}).
+
+One server (\`npm start --in-memory\`, in its own process), a tenant of 100 organizations beside one of
+${settings.organizations}, both generated by \`bench/scale-seed.ts\` (10 roots, every organization the parent of 10,
+member data on each) as one streamed seed file (JSON Lines) and loaded with \`npm run admin -- import seed\`.
+Latency: sequential HTTP requests through the local API (one at a time: the cost of one answer, not a
+load test); p99 of ${settings.requests} requests is their maximum. RCU and DynamoDB calls: one invocation in
+process with \`ReturnConsumedCapacity: INDEXES\` on every call (auth and rate limit included: 1 RCU).
+Goal (issue #16): large p50 ≤ 1.3× small for every endpoint except the tree, and the same RCU.
+
+| Endpoint | Small p50 (ms) | Small p99 | Large p50 (ms) | Large p99 | p50 ratio | Small RCU | Large RCU | RCU ratio | Calls small / large |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${r.rows.map((row) => `| ${row.name} | ${f(row.small.p50Ms)} | ${f(row.small.p99Ms)} | ${f(row.large.p50Ms)} | ${f(row.large.p99Ms)} | ${f(row.p50Ratio)}× | ${f(row.small.rcu)} | ${f(row.large.rcu)} | ${f(row.rcuRatio)}× | ${row.small.calls} / ${row.large.calls}${row.small.status >= 400 || row.large.status >= 400 ? ` (status ${row.small.status} / ${row.large.status})` : ''} |`).join('\n')}
+
+### Import
+
+\`npm run admin -- import seed FILE\` in a child process (check pass, then batched writes, ${settings.concurrency} organizations in flight),
+peak RSS of that process (\`maxRSS\`). Raw = \`BatchWriteItem\` (25 items per call, ${settings.concurrency} calls in flight) of exactly the
+items the import wrote for ${settings.rawOrganizations} organizations (organizations, guards, member index items: captured with a Scan of
+a scratch table), into a fresh table of the same DynamoDB Local. Goal (issue #16): ≥ 0.8× raw.
+
+| Run | Organizations | Seconds | Orgs/s | Peak RSS (MB) |
+|---|---:|---:|---:|---:|
+| Import, ${settings.rawOrganizations} organizations (scratch table) | ${r.rawImport.organizations} | ${f(r.rawImport.seconds)} | ${f(r.rawImport.organizationsPerSecond, 0)} | ${f(r.rawImport.peakRssMb, 0)} |
+| Raw BatchWriteItem of the same ${r.raw.items} items | ${settings.rawOrganizations} | ${f(r.raw.seconds)} | ${f(r.raw.organizationsPerSecond, 0)} (${f(r.raw.itemsPerSecond, 0)} items/s) | — |
+| **Import vs raw** | | | **${f(r.importVsRaw, 2)}×** | |
+| Import, 100 + ${settings.organizations} organizations (the two tenants above) | ${r.largeImport.organizations} | ${f(r.largeImport.seconds)} | ${f(r.largeImport.organizationsPerSecond, 0)} | ${f(r.largeImport.peakRssMb, 0)} |
+| Check pass only (\`--check\`), a file of ${r.checkOnly.lines} organizations | ${r.checkOnly.lines} | ${f(r.checkOnly.seconds)} | ${f(r.checkOnly.lines / r.checkOnly.seconds, 0)} lines/s | ${f(r.checkOnly.peakRssMb, 0)} |
+
+Peak RSS against file size: ${f(r.rawImport.peakRssMb, 0)} MB importing ${settings.rawOrganizations} organizations, ${f(r.largeImport.peakRssMb, 0)} MB importing
+${settings.organizations + 100} (${f((settings.organizations + 100) / settings.rawOrganizations, 0)}× the file), ${f(r.checkOnly.peakRssMb, 0)} MB checking ${r.checkOnly.lines}: the import holds one batch
+(\`--batch-size\`), the waiting queue (\`--max-deferred\`) and a tenant's apps and publishers, never the file.
+`;
+}
