@@ -13,6 +13,13 @@
  * - One record's failure is its own: every other record is still written, then the call throws
  *   `OrganizationImportError` listing the failures by their index in `records`, with the counts of
  *   what was done.
+ *
+ * What a batched port must keep (a kill can land between any two of its calls, and the re-run trusts
+ * "stored and equal" to mean "complete"): write a record's organization item last, after its guard,
+ * index and listing items, so an equal organization item implies the rest is there; and never count
+ * a record twice in a counter (a parent's child count, a tenant's count) on a re-run — condition the
+ * increment on the organization item's absence, in the same transaction, or recompute the counter.
+ * test/reliability/seed-import-kill.test.ts checks both after a SIGKILL mid-import.
  */
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { AppError } from '#shared/errors.ts';

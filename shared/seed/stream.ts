@@ -19,7 +19,7 @@ import { importOrganizations, type ImportRecord, OrganizationImportError, stored
 import { ports } from '#shared/domain/ports.ts';
 import { AppError } from '#shared/errors.ts';
 
-import { checkSeedLines, readSeedLines, seedFileFormat,type SeedLine } from './lines.ts';
+import { checkSeedLines, readSeedLines, seedFileFormat, type SeedLine } from './lines.ts';
 import { DEFAULT_BATCH_SIZE, loadCredentials, type LoadOptions, loadSeed, type SeedProgress, toRecord } from './load.ts';
 import { parseSeedFile, SeedFileError } from './schema.ts';
 
