@@ -42,6 +42,8 @@ export interface ImportRun {
   seconds: number;
   organizationsPerSecond: number;
   peakRssMb: number;
+  /** Heap still in use after a full collection at exit: what the import retains, without GC slack. */
+  retainedHeapMb: number;
 }
 
 export interface ScaleRow {
@@ -55,7 +57,7 @@ export interface ScaleRow {
 export interface ScaleResult {
   largeImport: ImportRun;
   rawImport: ImportRun;
-  checkOnly: { lines: number; seconds: number; peakRssMb: number };
+  checkOnly: { lines: number; seconds: number; peakRssMb: number; retainedHeapMb: number };
   raw: { items: number; seconds: number; itemsPerSecond: number; organizationsPerSecond: number };
   importVsRaw: number;
   rows: ScaleRow[];
@@ -68,10 +70,11 @@ async function runImport(
   table: string,
   concurrency: number,
   extra: string[] = [],
-): Promise<{ seconds: number; organizations: number; peakRssMb: number }> {
+): Promise<{ seconds: number; organizations: number; peakRssMb: number; retainedHeapMb: number }> {
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
     [
+      '--expose-gc',
       '--import',
       'tsx',
       '--import',
@@ -99,15 +102,21 @@ async function runImport(
       .join(''),
   );
   const summary = JSON.parse(stdout) as { seconds: number; organizations: number };
-  const peakKb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1] ?? 0);
-  return { seconds: summary.seconds, organizations: summary.organizations, peakRssMb: peakKb / 1024 };
+  const [, peakKb, retainedKb] = /peak-rss-kb (\d+) retained-heap-kb (\d+)/.exec(stderr) ?? [];
+  return {
+    seconds: summary.seconds,
+    organizations: summary.organizations,
+    peakRssMb: Number(peakKb) / 1024,
+    retainedHeapMb: Number(retainedKb) / 1024,
+  };
 }
 
-const asRun = (r: { seconds: number; organizations: number; peakRssMb: number }): ImportRun => ({
+const asRun = (r: Awaited<ReturnType<typeof runImport>>): ImportRun => ({
   organizations: r.organizations,
   seconds: r.seconds,
   organizationsPerSecond: r.organizations / r.seconds,
   peakRssMb: r.peakRssMb,
+  retainedHeapMb: r.retainedHeapMb,
 });
 
 /** Every item of a table (a bench-only Scan). */
@@ -267,7 +276,12 @@ export async function measureScale(
     await writeScaleSeed(bigFile, [scaleTenant('scale-check', settings.organizations * 10, 4)]);
     const started = performance.now();
     const check = await runImport(bigFile, dynamodbEndpoint, 'bench-scale-scratch', settings.concurrency, ['--check']);
-    const checkOnly = { lines: settings.organizations * 10, seconds: (performance.now() - started) / 1000, peakRssMb: check.peakRssMb };
+    const checkOnly = {
+      lines: settings.organizations * 10,
+      seconds: (performance.now() - started) / 1000,
+      peakRssMb: check.peakRssMb,
+      retainedHeapMb: check.retainedHeapMb,
+    };
     await rm(bigFile);
 
     console.log(`  importing 100 + ${settings.organizations} organizations (streamed seed file)…`);
@@ -319,20 +333,22 @@ ${r.rows.map((row) => `| ${row.name} | ${f(row.small.p50Ms)} | ${f(row.small.p99
 ### Import
 
 \`npm run admin -- import seed FILE\` in a child process (check pass, then batched writes, ${settings.concurrency} organizations in flight),
-peak RSS of that process (\`maxRSS\`). Raw = \`BatchWriteItem\` (25 items per call, ${settings.concurrency} calls in flight) of exactly the
+peak RSS of that process (\`maxRSS\`, garbage not yet collected included) and the heap it still uses after a full
+collection at exit (\`--expose-gc\`: what it retains). Raw = \`BatchWriteItem\` (25 items per call, ${settings.concurrency} calls in flight) of exactly the
 items the import wrote for ${settings.rawOrganizations} organizations (organizations, guards, member index items: captured with a Scan of
 a scratch table), into a fresh table of the same DynamoDB Local. Goal (issue #16): ≥ 0.8× raw.
 
-| Run | Organizations | Seconds | Orgs/s | Peak RSS (MB) |
-|---|---:|---:|---:|---:|
-| Import, ${settings.rawOrganizations} organizations (scratch table) | ${r.rawImport.organizations} | ${f(r.rawImport.seconds)} | ${f(r.rawImport.organizationsPerSecond, 0)} | ${f(r.rawImport.peakRssMb, 0)} |
-| Raw BatchWriteItem of the same ${r.raw.items} items | ${settings.rawOrganizations} | ${f(r.raw.seconds)} | ${f(r.raw.organizationsPerSecond, 0)} (${f(r.raw.itemsPerSecond, 0)} items/s) | — |
-| **Import vs raw** | | | **${f(r.importVsRaw, 2)}×** | |
-| Import, 100 + ${settings.organizations} organizations (the two tenants above) | ${r.largeImport.organizations} | ${f(r.largeImport.seconds)} | ${f(r.largeImport.organizationsPerSecond, 0)} | ${f(r.largeImport.peakRssMb, 0)} |
-| Check pass only (\`--check\`), a file of ${r.checkOnly.lines} organizations | ${r.checkOnly.lines} | ${f(r.checkOnly.seconds)} | ${f(r.checkOnly.lines / r.checkOnly.seconds, 0)} lines/s | ${f(r.checkOnly.peakRssMb, 0)} |
+| Run | Organizations | Seconds | Orgs/s | Peak RSS (MB) | Retained heap (MB) |
+|---|---:|---:|---:|---:|---:|
+| Import, ${settings.rawOrganizations} organizations (scratch table) | ${r.rawImport.organizations} | ${f(r.rawImport.seconds)} | ${f(r.rawImport.organizationsPerSecond, 0)} | ${f(r.rawImport.peakRssMb, 0)} | ${f(r.rawImport.retainedHeapMb)} |
+| Raw BatchWriteItem of the same ${r.raw.items} items | ${settings.rawOrganizations} | ${f(r.raw.seconds)} | ${f(r.raw.organizationsPerSecond, 0)} (${f(r.raw.itemsPerSecond, 0)} items/s) | — | — |
+| **Import vs raw** | | | **${f(r.importVsRaw, 2)}×** | | |
+| Import, 100 + ${settings.organizations} organizations (the two tenants above) | ${r.largeImport.organizations} | ${f(r.largeImport.seconds)} | ${f(r.largeImport.organizationsPerSecond, 0)} | ${f(r.largeImport.peakRssMb, 0)} | ${f(r.largeImport.retainedHeapMb)} |
+| Check pass only (\`--check\`), a file of ${r.checkOnly.lines} organizations | ${r.checkOnly.lines} | ${f(r.checkOnly.seconds)} | ${f(r.checkOnly.lines / r.checkOnly.seconds, 0)} lines/s | ${f(r.checkOnly.peakRssMb, 0)} | ${f(r.checkOnly.retainedHeapMb)} |
 
-Peak RSS against file size: ${f(r.rawImport.peakRssMb, 0)} MB importing ${settings.rawOrganizations} organizations, ${f(r.largeImport.peakRssMb, 0)} MB importing
-${settings.organizations + 100} (${f((settings.organizations + 100) / settings.rawOrganizations, 0)}× the file), ${f(r.checkOnly.peakRssMb, 0)} MB checking ${r.checkOnly.lines}: the import holds one batch
-(\`--batch-size\`), the waiting queue (\`--max-deferred\`) and a tenant's apps and publishers, never the file.
+Memory against file size: retained heap ${f(r.rawImport.retainedHeapMb)} MB after importing ${settings.rawOrganizations} organizations, ${f(r.largeImport.retainedHeapMb)} MB after
+${settings.organizations + 100} (${f((settings.organizations + 100) / settings.rawOrganizations, 0)}× the file), ${f(r.checkOnly.retainedHeapMb)} MB after checking ${r.checkOnly.lines}; peak RSS ${f(r.rawImport.peakRssMb, 0)}, ${f(r.largeImport.peakRssMb, 0)} and ${f(r.checkOnly.peakRssMb, 0)} MB
+(V8 lets garbage accumulate before collecting it, more so in a longer run). The import holds one batch (\`--batch-size\`),
+the waiting queue (\`--max-deferred\`) and a tenant's apps and publishers, never the file.
 `;
 }
