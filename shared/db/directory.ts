@@ -1,7 +1,7 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { AccessList, ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
 import { entity, keys, tenantPk } from './keys.ts';
@@ -146,3 +146,15 @@ export const listMappingsOfOrganization = (tenantId: string, organizationId: str
   queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.mappingRefPrefix(organizationId)).then((items) =>
     items.map((item) => stripKeys<ClientMapping>(item)),
   );
+
+/** An organization's click counts from the partners named: one batched read of exactly those items. */
+export const getClicks = (tenantId: string, organizationId: string, partnerIds: string[]) =>
+  batchGet<ClickCount>([...new Set(partnerIds)].map((partnerId) => keys.clicks(tenantId, organizationId, partnerId)));
+
+export const listClicks = (tenantId: string, organizationId: string) =>
+  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.clicksPrefix(organizationId)).then((items) =>
+    items.map((item) => stripKeys<ClickCount>(item)),
+  );
+
+export const putClicks = (tenantId: string, count: ClickCount) =>
+  put({ ...keys.clicks(tenantId, count.organizationId, count.partnerId), entity: entity.clicks, ...count });

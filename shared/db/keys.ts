@@ -17,6 +17,7 @@ export const entity = {
   diffusion: 'DIFF',
   mapping: 'MAP',
   mappingRef: 'REF',
+  clicks: 'CLICKS',
   program: 'PROG',
   campaign: 'CAMP',
   task: 'TASK',
@@ -67,6 +68,9 @@ export const keys = {
     PK: tenantPk(tenantId),
     SK: `MAP#${publisherId}#${clientId}`,
   }),
+  /** An organization's 30-day click count from one partner (Engagement `clicks`). */
+  clicks: (tenantId: string, orgId: string, partnerId: string) => ({ PK: tenantPk(tenantId), SK: `CLICKS#${orgId}#${partnerId}` }),
+  clicksPrefix: (orgId: string) => `CLICKS#${orgId}#`,
   program: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `PROG#${name}` }),
   programPrefix: 'PROG#',
   campaign: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CAMP#${name}` }),

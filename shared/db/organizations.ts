@@ -371,6 +371,9 @@ function cleanupItems(tenantId: string, cleanups: DeleteCleanups): TransactItem[
       Delete: { TableName: tableName(), Key: keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId) },
     });
   }
+  for (const { organizationId, partnerId } of cleanups.clicks) {
+    items.push({ Delete: { TableName: tableName(), Key: keys.clicks(tenantId, organizationId, partnerId) } });
+  }
   for (const { previous, next } of cleanups.rewrites) {
     items.push(replaceFields(tenantId, next, previous.version));
     const kept = new Set(memberIndexKeys(tenantId, next).map((key) => key.SK));

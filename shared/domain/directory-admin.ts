@@ -5,7 +5,7 @@
  */
 import { AppError, notFound } from '#shared/errors.ts';
 
-import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type { AccessList, AccessListKind, ClickCount, ClientMapping, Publisher, Tenant } from './directory.ts';
 import type { App, OrganizationKey } from './organization.ts';
 import { resolveOrganizationId } from './organizations.ts';
 import { ports } from './ports.ts';
@@ -58,10 +58,7 @@ export async function mapClientId(
   },
 ): Promise<ClientMapping> {
   await existingPublisher(tenantId, mapping.publisherId);
-  const organizationId = await resolveOrganizationId(tenantId, mapping.organization);
-  if (organizationId === undefined || !(await ports().organizations.get(tenantId, organizationId))) {
-    throw notFound(`No organization ${'id' in mapping.organization ? mapping.organization.id : `~${mapping.organization.label}`}.`);
-  }
+  const organizationId = await existingOrganization(tenantId, mapping.organization);
   const existing = await directory().getMapping(tenantId, mapping.publisherId, mapping.clientId);
   const stored: ClientMapping = {
     publisherId: mapping.publisherId,
@@ -72,6 +69,37 @@ export async function mapClientId(
   await directory().putMapping(tenantId, stored);
   return stored;
 }
+
+/** The organization's id, once it is known to exist. */
+async function existingOrganization(tenantId: string, key: OrganizationKey): Promise<string> {
+  const organizationId = await resolveOrganizationId(tenantId, key);
+  if (organizationId === undefined || !(await ports().organizations.get(tenantId, organizationId))) {
+    throw notFound(`No organization ${'id' in key ? key.id : `~${key.label}`}.`);
+  }
+  return organizationId;
+}
+
+/**
+ * Stores an organization's 30-day click count from a partner (Engagement `clicks`; 0 when none is
+ * stored). The partner must be a publisher of the tenant.
+ */
+export async function setClicks(
+  tenantId: string,
+  count: Omit<ClickCount, 'organizationId'> & { organization: OrganizationKey },
+): Promise<ClickCount> {
+  if (!Number.isSafeInteger(count.clicks) || count.clicks < 0) throw new AppError('validation', 'A click count is an integer ≥ 0.');
+  await existingPublisher(tenantId, count.partnerId);
+  const stored = {
+    organizationId: await existingOrganization(tenantId, count.organization),
+    partnerId: count.partnerId,
+    clicks: count.clicks,
+  };
+  await directory().putClicks(tenantId, stored);
+  return stored;
+}
+
+export const listClicks = async (tenantId: string, organization: OrganizationKey) =>
+  directory().listClicks(tenantId, await existingOrganization(tenantId, organization));
 
 /** Creates a program or campaign, or updates its id, status and description (its access set is kept). */
 export async function putAccessList(
@@ -89,13 +117,7 @@ export async function setAccessByKeys(tenantId: string, kind: AccessListKind, na
   const list = await directory().getAccessList(tenantId, kind, name);
   if (!list) throw notFound(`No ${kind} ${name}.`);
   const ids: string[] = [];
-  for (const key of keys) {
-    const id = await resolveOrganizationId(tenantId, key);
-    if (id === undefined || !(await ports().organizations.get(tenantId, id))) {
-      throw notFound(`No organization ${'id' in key ? key.id : `~${key.label}`}.`);
-    }
-    ids.push(id);
-  }
+  for (const key of keys) ids.push(await existingOrganization(tenantId, key));
   const unique = [...new Set(ids)];
   await directory().replaceAccess(tenantId, list, unique);
   return unique;

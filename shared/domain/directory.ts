@@ -25,6 +25,16 @@ export interface ClientMapping {
   allowedPublisherIds: string[];
 }
 
+/**
+ * The 30-day click count of an organization's missions from one partner (Engagement `clicks`), as the
+ * seed file or the admin CLI stores it: this product counts no clicks itself.
+ */
+export interface ClickCount {
+  organizationId: string;
+  partnerId: string;
+  clicks: number;
+}
+
 export type AccessListKind = 'program' | 'campaign';
 
 /** A Responsys program or campaign and the organizations that may access it, in the order last set. */

@@ -13,6 +13,8 @@ import { ports } from './ports.ts';
 export interface PartnerSetting {
   publisher: Publisher;
   excluded: boolean;
+  /** The organization's 30-day click count from this partner (0 when none is known); only on reads. */
+  clicks?: number;
 }
 
 const byName = (a: Publisher, b: Publisher) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -94,7 +96,14 @@ export async function setPartnerSettings(
 export async function getPartnerSettings(tenantId: string, publisherId: string, clientId: string): Promise<PartnerSetting[]> {
   const mapping = await ports().directory.getMapping(tenantId, publisherId, clientId);
   if (!mapping) throw notFound('Publisher organization not found');
-  return settingsFor(await partnersOf(tenantId, publisherId), mapping.allowedPublisherIds);
+  const partners = await partnersOf(tenantId, publisherId);
+  const counts = await ports().directory.getClicks(
+    tenantId,
+    mapping.organizationId,
+    partners.map((p) => p.id),
+  );
+  const clicksOf = new Map(counts.map((c) => [c.partnerId, c.clicks]));
+  return settingsFor(partners, mapping.allowedPublisherIds).map((s) => ({ ...s, clicks: clicksOf.get(s.publisher.id) ?? 0 }));
 }
 
 export interface OrganizationSearch {

@@ -235,14 +235,15 @@ async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<
 
 /**
  * The delete rule's clean-ups: the organization leaves every program and campaign access set, its
- * Engagement mappings go, and the members it sponsors lose their sponsor.
+ * Engagement mappings and click counts go, and the members it sponsors lose their sponsor.
  */
 async function deleteCleanups(tenantId: string, organization: Organization): Promise<DeleteCleanups> {
   const { directory, organizations } = ports();
-  const [programs, campaigns, mappings, sponsoredIds] = await Promise.all([
+  const [programs, campaigns, mappings, clicks, sponsoredIds] = await Promise.all([
     directory.listAccessLists(tenantId, 'program'),
     directory.listAccessLists(tenantId, 'campaign'),
     directory.listMappingsOfOrganization(tenantId, organization.id),
+    directory.listClicks(tenantId, organization.id),
     organizations.idsByMember(tenantId, 'parrain', organization.intId),
   ]);
   const sponsored = await organizations.getMany(
@@ -254,6 +255,7 @@ async function deleteCleanups(tenantId: string, organization: Organization): Pro
       .filter((list) => list.organizationIds.includes(organization.id))
       .map((list) => ({ list, organizationIds: list.organizationIds.filter((id) => id !== organization.id) })),
     mappings,
+    clicks,
     rewrites: sponsored.map((previous) => ({
       previous,
       next: { ...previous, member: { ...previous.member, sponsorIntId: null }, version: previous.version + 1 },

@@ -6,7 +6,7 @@
  * goes through the same domain functions and no path can skip a guard or an index item.
  */
 import type { Credential, CredentialKind } from './credential.ts';
-import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type { AccessList, AccessListKind, ClickCount, ClientMapping, Publisher, Tenant } from './directory.ts';
 import type { App, Organization } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
@@ -28,6 +28,8 @@ export interface DeleteCleanups {
   accessLists: { list: AccessList; organizationIds: string[] }[];
   /** Engagement mappings to the organization: removed. */
   mappings: ClientMapping[];
+  /** The organization's click counts: removed. */
+  clicks: ClickCount[];
   /** Other organizations rewritten (sponsored members losing their sponsor), each conditional on `previous`. */
   rewrites: { previous: Organization; next: Organization }[];
 }
@@ -92,6 +94,11 @@ export interface DirectoryStore {
   setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean>;
   listMappings(tenantId: string, publisherId: string): Promise<ClientMapping[]>;
   listMappingsOfOrganization(tenantId: string, organizationId: string): Promise<ClientMapping[]>;
+  /** The click counts of an organization from each of `partnerIds` that has one (one batched read; order not kept). */
+  getClicks(tenantId: string, organizationId: string, partnerIds: string[]): Promise<ClickCount[]>;
+  /** Every click count of an organization. */
+  listClicks(tenantId: string, organizationId: string): Promise<ClickCount[]>;
+  putClicks(tenantId: string, count: ClickCount): Promise<void>;
   getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined>;
   listAccessLists(tenantId: string, kind: AccessListKind): Promise<AccessList[]>;
   putAccessList(tenantId: string, list: AccessList): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
-import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
+import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant, setClicks } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
 import { importOrganization } from '#shared/domain/organization-writes.ts';
 import { ports } from '#shared/domain/ports.ts';
@@ -127,6 +127,9 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
         organization: { id: m.organization },
         allowedPublisherIds: m.publisherIds,
       });
+    }
+    for (const c of t.engagementClicks) {
+      await setClicks(t.id, { organization: { id: c.organization }, partnerId: c.publisher, clicks: c.clicks });
     }
     for (const [kind, lists] of [
       ['program', t.programs],

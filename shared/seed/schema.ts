@@ -149,6 +149,15 @@ const tenant = z
         }),
       )
       .default([]),
+    engagementClicks: z
+      .array(
+        z.strictObject({
+          organization: z.string().describe('string id of the directory organization'),
+          publisher: z.string().describe('id of the partner (a publisher) the clicks came from'),
+          clicks: z.int().nonnegative().describe('30-day click count (Engagement `clicks`)'),
+        }),
+      )
+      .default([]),
     programs: z.array(accessList).default([]),
     campaigns: z.array(accessList).default([]),
   })
@@ -203,6 +212,10 @@ const tenant = z
     t.engagementMappings.forEach((m, i) => {
       missing(publisherIds.has(m.publisher), ['engagementMappings', i, 'publisher'], `unknown publisher ${m.publisher}`);
       missing(orgIds.has(m.organization), ['engagementMappings', i, 'organization'], `unknown organization ${m.organization}`);
+    });
+    t.engagementClicks.forEach((c, i) => {
+      missing(orgIds.has(c.organization), ['engagementClicks', i, 'organization'], `unknown organization ${c.organization}`);
+      missing(publisherIds.has(c.publisher), ['engagementClicks', i, 'publisher'], `unknown publisher ${c.publisher}`);
     });
     for (const kind of ['programs', 'campaigns'] as const) {
       t[kind].forEach((p, i) =>

@@ -46,7 +46,18 @@ describe('usage', () => {
   it('--help lists every group; a command help lists its options; mistakes exit 2', async () => {
     const help = await admin('--help');
     expect(help.code).toBe(0);
-    for (const group of ['tenants', 'apps', 'credentials', 'publishers', 'mappings', 'organizations', 'programs', 'campaigns', 'import'])
+    for (const group of [
+      'tenants',
+      'apps',
+      'credentials',
+      'publishers',
+      'mappings',
+      'clicks',
+      'organizations',
+      'programs',
+      'campaigns',
+      'import',
+    ])
       expect(help.stdout).toContain(`${group} `);
     const move = await admin('organizations', 'move', '--help');
     expect(move.code).toBe(0);
@@ -194,6 +205,43 @@ describe('directory', () => {
       'partenaire_id_2',
     ]);
     expect((await run('mappings', 'list', '--tenant', 'demo', '--publisher', 'mon_annonceur')).stdout).toContain('crm-42');
+    await run(
+      'clicks',
+      'set',
+      '--tenant',
+      'demo',
+      '--organization',
+      '~organization-third',
+      '--partner',
+      'partenaire_id_2',
+      '--clicks',
+      '12',
+    );
+    const clicked = await call(`${server.url}/v0/myorganization/crm-42`, { headers: key });
+    expect(clicked.body.data.map((p: { clicks: number }) => p.clicks)).toEqual([0, 12, 0]);
+    expect((await run('clicks', 'list', '--tenant', 'demo', '--organization', '~organization-third')).stdout).toMatch(
+      /partenaire_id_2\s+12/,
+    );
+    expect(
+      (await admin('clicks', 'set', '--tenant', 'demo', '--organization', '~organization-third', '--partner', 'nobody', '--clicks', '1'))
+        .code,
+    ).toBe(1);
+    expect(
+      (
+        await admin(
+          'clicks',
+          'set',
+          '--tenant',
+          'demo',
+          '--organization',
+          '~organization-third',
+          '--partner',
+          'partenaire_id_2',
+          '--clicks',
+          '-1',
+        )
+      ).code,
+    ).toBe(2);
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');

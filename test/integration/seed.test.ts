@@ -27,6 +27,30 @@ describe('seed file validation', () => {
     expect(() => parseSeedFile(bad)).toThrowError(/tenants\.0\.organizations\.1\.label/);
   });
 
+  it('checks that click counts name organizations and publishers of the file, and are integers ≥ 0', () => {
+    const clicks = (engagementClicks: unknown[]) => ({
+      tenants: [
+        {
+          id: 't1',
+          name: 'T',
+          publishers: [{ id: 'p1', name: 'P' }],
+          organizations: [{ id: 'abcabcabcabcabcabcab', intId: 1, label: 'a', name: 'A' }],
+          engagementClicks,
+        },
+      ],
+    });
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p1', clicks: 3 }]))).not.toThrow();
+    expect(() => parseSeedFile(clicks([{ organization: 'ffffffffffffffffffff', publisher: 'p1', clicks: 3 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.organization: unknown organization/,
+    );
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p2', clicks: 3 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.publisher: unknown publisher p2/,
+    );
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p1', clicks: -1 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.clicks/,
+    );
+  });
+
   it('rejects unknown keys and duplicate labels', () => {
     const dup = {
       tenants: [

@@ -4,7 +4,7 @@
  * transaction would; the conflicts carry the same kinds and fields as shared/db's.
  */
 import type { Credential } from '#shared/domain/credential.ts';
-import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { AccessList, ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 import type { App, Organization } from '#shared/domain/organization.ts';
 import type { MemberIndexField, Stores } from '#shared/domain/ports.ts';
 import type { Chunk, Task } from '#shared/domain/task.ts';
@@ -130,6 +130,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
         if (organization.parentId) orgs.get(k(t, organization.parentId))!.childCount -= 1;
         for (const { list, organizationIds } of cleanups.accessLists) rows.set(k(t, list.kind, list.name), { ...list, organizationIds });
         for (const m of cleanups.mappings) rows.delete(k(t, 'map', m.publisherId, m.clientId));
+        for (const c of cleanups.clicks) rows.delete(k(t, 'clicks', c.organizationId, c.partnerId));
         for (const { next } of cleanups.rewrites) orgs.get(k(t, next.id))!.org = copy(next);
         if (appliedOpId) tombstones.add(k(t, appliedOpId));
       },
@@ -162,6 +163,12 @@ export function memoryStores(): Stores & { snapshot(): string } {
       },
       listMappings: async (t, p) => listOf<ClientMapping>(k(t, 'map', p, '')),
       listMappingsOfOrganization: async (t, orgId) => listOf<ClientMapping>(k(t, 'map', '')).filter((m) => m.organizationId === orgId),
+      getClicks: async (t, orgId, partnerIds) =>
+        [...new Set(partnerIds)].flatMap((p) =>
+          rows.has(k(t, 'clicks', orgId, p)) ? [copy(rows.get(k(t, 'clicks', orgId, p)) as ClickCount)] : [],
+        ),
+      listClicks: async (t, orgId) => listOf<ClickCount>(k(t, 'clicks', orgId, '')),
+      putClicks: async (t, c) => void rows.set(k(t, 'clicks', c.organizationId, c.partnerId), copy(c)),
       getAccessList: async (t, kind, name) => copy(rows.get(k(t, kind, name)) as AccessList | undefined),
       listAccessLists: async (t, kind) => listOf<AccessList>(k(t, kind, '')),
       putAccessList: async (t, list) => void rows.set(k(t, list.kind, list.name), copy(list)),
