@@ -190,6 +190,7 @@ export async function changeOrganization(
       id: current.id,
       intId: current.intId,
       createdAt: current.createdAt,
+      updatedAt: new Date().toISOString(),
       version: current.version + 1,
       appliedOps: recordOperation(current, op),
     };
@@ -216,7 +217,12 @@ export async function updateOrganization(
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
     const { label: _label, app: _app, ...plain } = fields;
-    const result = await ports().organizations.updateInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
+    const result = await ports().organizations.updateInPlace(
+      tenantId,
+      id,
+      { ...plain, ...(appId !== undefined ? { appId } : {}), updatedAt: new Date().toISOString() },
+      op,
+    );
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
       if (Object.keys(result.organization.appliedOps ?? {}).length > 20) await pruneAppliedOps(tenantId, { id });
@@ -258,7 +264,12 @@ async function deleteCleanups(tenantId: string, organization: Organization): Pro
     clicks,
     rewrites: sponsored.map((previous) => ({
       previous,
-      next: { ...previous, member: { ...previous.member, sponsorIntId: null }, version: previous.version + 1 },
+      next: {
+        ...previous,
+        member: { ...previous.member, sponsorIntId: null },
+        updatedAt: new Date().toISOString(),
+        version: previous.version + 1,
+      },
     })),
   };
 }
@@ -338,13 +349,16 @@ export async function importOrganization(
   record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string },
 ): Promise<boolean> {
   const previous = await ports().organizations.get(tenantId, record.id);
+  const now = new Date().toISOString();
   const next: Organization = {
     ...record,
-    createdAt: record.createdAt ?? previous?.createdAt ?? new Date().toISOString(),
+    createdAt: record.createdAt ?? previous?.createdAt ?? now,
+    ...(previous?.updatedAt === undefined ? {} : { updatedAt: previous.updatedAt }),
     version: previous?.version ?? 1,
     appliedOps: previous?.appliedOps ?? {},
   };
   if (previous && isDeepStrictEqual(previous, next)) return false;
+  next.updatedAt = now;
   await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
   return true;
 }

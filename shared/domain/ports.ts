@@ -14,7 +14,9 @@ import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
 
 /** Fields a partial update may set in place (no guard, parent or member index changes). */
-export type InPlaceFields = Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>;
+export type InPlaceFields = Partial<
+  Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId' | 'updatedAt'>
+>;
 
 export type InPlaceResult =
   | { outcome: 'updated' | 'already-applied'; organization: Organization }

@@ -189,6 +189,34 @@ describe('DELETE /organizations/{key}/', () => {
   });
 });
 
+describe('updatedAt', () => {
+  it('is the creation time on create, and moves on with every write (PATCH in place or relabelling, PUT, bulk update); reads leave it', async () => {
+    const created = await send('POST', '/organizations/', { label: 'stamped' });
+    expect(created.body.updatedAt).toBe(created.body.createdAt);
+    expect(created.body).toMatchObject({ devicesCount: 0, usersCount: 0 });
+    let last = created.body.updatedAt as string;
+    const movedOn = async (reply: { status: number; body: { updatedAt: string } }) => {
+      expect(reply.status).toBeLessThan(300);
+      expect(reply.body.updatedAt > last, `${reply.body.updatedAt} after ${last}`).toBe(true);
+      last = reply.body.updatedAt;
+    };
+    await movedOn(await send('PATCH', '/organizations/~stamped/', { description: 'in place' }));
+    await movedOn(await send('PATCH', '/organizations/~stamped/', { label: 'stamped-2' }));
+    await movedOn(await send('PUT', '/organizations/~stamped-2/', { label: 'stamped-2', name: 'Stamped' }));
+    expect((await send('GET', '/organizations/~stamped-2/')).body.updatedAt).toBe(last);
+    const accepted = await call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'X-Auth-Token': TOKEN, 'X-Bulk-Operation': 'True' },
+      body: JSON.stringify([{ id: created.body.id, name: 'Stamped by a task' }]),
+    });
+    expect(accepted.status).toBe(202);
+    await server.stepFunctions.idle();
+    await movedOn(await send('GET', '/organizations/~stamped-2/'));
+    // The list answers the same object.
+    expect((await send('GET', '/organizations/?label=stamped-2')).body.results[0].updatedAt).toBe(last);
+  });
+});
+
 describe('PATCH with nothing to change', () => {
   it('answers 200 with the organization unchanged but its version moved on', async () => {
     const reply = await send('PATCH', '/organizations/~apac/', {});

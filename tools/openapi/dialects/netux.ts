@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 
 import { netux } from '#shared/dialects/netux/dialect.ts';
 import { bulkItemSchemas } from '#shared/dialects/netux/schemas.ts';
+import { organizationLimits } from '#shared/dialects/netux/views.ts';
 import type { DialectDoc, ResponseDoc } from '#tools/openapi/document.ts';
 
 const image = z.nullable(z.object({ h36: z.string(), h50: z.string(), raw: z.string() }));
@@ -12,12 +13,30 @@ const organization = z.object({
   name: z.string(),
   description: z.string(),
   createdAt: z.string(),
+  updatedAt: z.string().check(z.meta({ description: 'When the organization was last written (ISO-8601 UTC).' })),
   isActive: z.boolean(),
   properties: z.record(z.string(), z.unknown()),
   app: z.nullable(z.object({ id: z.string(), label: z.string(), name: z.string(), url: z.nullable(z.string()) })),
   favicon: image,
   logo: image,
+  devicesCount: z.int().check(z.meta({ description: 'Always 0: this product has no devices.' })),
   usersCount: z.int(),
+  limits: z
+    .array(
+      z.object({
+        actual_value: z.int(),
+        icon: z.nullable(z.string()),
+        max_value: z.string(),
+        name: z.string(),
+        type: z.enum(['devices', 'emails', 'variables', 'users', 'dots', 'sms', 'voice']),
+      }),
+    )
+    .check(
+      z.meta({
+        description:
+          'The organization-object page\'s limits, in its order: nothing is capped (`max_value` "*"); `users` counts the organization\'s users, the others are 0.',
+      }),
+    ),
   url: z.string(),
 });
 
@@ -27,12 +46,15 @@ const usa = {
   name: 'USA',
   description: 'United States',
   createdAt: '2024-01-01T00:00:00.000Z',
+  updatedAt: '2024-01-01T00:00:00.000Z',
   isActive: true,
   properties: { rna: 'W751000001', siret: '12345678900011' },
   app: { id: '6a1f0c2d9e8b7a6f5e4d3c2b', label: 'field-app', name: 'Field App', url: 'https://apps.example.org/field' },
   favicon: null,
   logo: { h36: 'https://cdn.example.org/usa.png', h50: 'https://cdn.example.org/usa.png', raw: 'https://cdn.example.org/usa.png' },
+  devicesCount: 0,
   usersCount: 2,
+  limits: organizationLimits(2),
   url: 'http://localhost:3000/api/v2.0/organizations/0000000000000000000007/',
 };
 
@@ -150,6 +172,7 @@ const doc: DialectDoc = {
           app: null,
           logo: null,
           usersCount: 0,
+          limits: organizationLimits(0),
         }),
       },
     },
@@ -181,6 +204,7 @@ const doc: DialectDoc = {
           app: null,
           logo: null,
           usersCount: 1,
+          limits: organizationLimits(1),
         }),
       },
     },
