@@ -77,6 +77,86 @@ describe('POST /organizations/', () => {
     expect(await snapshotTable()).toEqual(before);
   });
 
+  it('accepts form-data (the create page: "you can send the other attributes as form-data too") and urlencoded bodies', async () => {
+    const form = new FormData();
+    form.append('label', 'form-made');
+    form.append('name', 'Made from a form');
+    form.append('description', 'multipart');
+    form.append('properties', JSON.stringify({ color: '#BADA55' }));
+    form.append('isActive', 'False');
+    form.append('app', '~field-app');
+    form.append('logo', 'https://cdn.example.org/form.png');
+    const multipart = await call(`${server.url}/api/v2.0/organizations/`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': TOKEN },
+      body: form,
+    });
+    expect(multipart.status, multipart.text).toBe(201);
+    expect(multipart.body).toMatchObject({
+      label: 'form-made',
+      name: 'Made from a form',
+      description: 'multipart',
+      properties: { color: '#BADA55' },
+      isActive: false,
+      app: { label: 'field-app' },
+      logo: { raw: 'https://cdn.example.org/form.png' },
+      favicon: null,
+    });
+    // curl -d 'name=…' (urlencoded, curl's default): a label is derived from the name, as for JSON.
+    const urlencoded = await call(`${server.url}/api/v2.0/organizations/?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Urlencoded+Corp&isActive=true&app=',
+    });
+    expect(urlencoded.status, urlencoded.text).toBe(201);
+    expect(urlencoded.body).toMatchObject({ label: 'urlencoded-corp', name: 'Urlencoded Corp', isActive: true, app: null });
+    // The update page allows forms too.
+    const patched = await call(`${server.url}/api/v2.0/organizations/~form-made/`, {
+      method: 'PATCH',
+      headers: { 'X-Auth-Token': TOKEN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'isActive=1&description=patched+by+a+form',
+    });
+    expect(patched.body).toMatchObject({ isActive: true, description: 'patched by a form', name: 'Made from a form' });
+  });
+
+  it("answers a form's bad fields with 400001 per field (a file, bad JSON, a bad boolean, a malformed body), storing nothing", async () => {
+    const before = await snapshotTable();
+    const post = (body: RequestInit['body'], headers: Record<string, string> = {}) =>
+      call(`${server.url}/api/v2.0/organizations/`, { method: 'POST', headers: { 'X-Auth-Token': TOKEN, ...headers }, body });
+    // The create page's own example: -F 'favicon=path/logo.png' -F 'logo=@logoname'.
+    const example = new FormData();
+    example.append('label', 'with-files');
+    example.append('favicon', 'path/logo.png');
+    example.append('logo', new Blob([Buffer.from([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }), 'logoname');
+    const files = await post(example);
+    expect(files.status).toBe(400);
+    expect(files.body).toEqual({
+      code: 400001,
+      message: 'Validation Error.',
+      detail: { logo: ['Give this field as text (an image as its URL): uploaded files are not stored.'] },
+    });
+    const badUrl = new FormData();
+    badUrl.append('label', 'with-files');
+    badUrl.append('favicon', 'path/logo.png');
+    expect((await post(badUrl)).body.detail).toEqual({ favicon: ['Enter a valid URL.'] });
+    const urlencoded = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await post('label=bad-json&properties=%7Bnope', urlencoded)).body.detail).toEqual({
+      properties: ['Value must be valid JSON.'],
+    });
+    expect(Object.keys((await post('label=bad-bool&isActive=maybe', urlencoded)).body.detail)).toEqual(['isActive']);
+    expect((await post('description=no+label', urlencoded)).body.detail).toEqual({ label: ['This field is required.'] });
+    for (const [body, type] of [
+      ['--x\r\nContent-Disposition: form-data; name="label"\r\n\r\nunterminated', 'multipart/form-data; boundary=x'],
+      ['label=x', 'multipart/form-data'],
+      ['', 'multipart/form-data; boundary=abc'],
+    ]) {
+      const malformed = await post(body!, { 'content-type': type! });
+      expect(malformed.status, `${type}: ${malformed.text}`).toBe(400);
+      expect(malformed.body).toMatchObject({ code: 400001, message: 'Validation Error.' });
+    }
+    expect(await snapshotTable()).toEqual(before);
+  });
+
   it('needs the write scope', async () => {
     const reply = await send('POST', '/organizations/', { label: 'nope' }, 'demo-netux-read-only-token');
     expect(reply.status).toBe(403);

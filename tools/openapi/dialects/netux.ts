@@ -158,7 +158,8 @@ const doc: DialectDoc = {
     },
     NetuxCreateOrganization: {
       summary: 'Create an organization',
-      description: '`label` is required and unique in the tenant; `name` defaults to the label.',
+      description:
+        '`label` is unique in the tenant; without it, one is derived from `name` (accents dropped, lowercase, other characters `-`, then `-2`, `-3`… until unique); `name` defaults to the label. The body is JSON, or form fields (urlencoded or `multipart/form-data`, as the create page allows): `properties` as JSON text, images as URLs (an uploaded file is a 400001: no file store).',
       example: { body: { label: 'new-organization', name: 'New organization', description: 'Created from the docs page' } },
       errors: ['conflict'],
       responses: {
@@ -183,7 +184,7 @@ const doc: DialectDoc = {
     },
     NetuxPatchOrganization: {
       summary: 'Update some fields of an organization',
-      description: 'Only the fields sent change.',
+      description: 'Only the fields sent change. JSON, or form fields as for create.',
       example: { params: { key: '~usa' }, body: { description: 'United States of America' } },
       errors: ['conflict'],
       responses: { 200: one('The organization after the update.', { ...usa, description: 'United States of America' }) },
