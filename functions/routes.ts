@@ -19,10 +19,14 @@ export type TableAction =
   'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 export interface Route {
-  /** Stable name: the Lambda function's construct id and log name. */
+  /**
+   * Stable name: the OpenAPI operation id, and the Lambda function's construct id and log name (routes
+   * naming the same handler module share one function: the first one's).
+   */
   name: string;
   dialect: DialectName;
-  method: HttpMethod;
+  /** `ANY`: every method no other route of the path takes (the not-found routes only). */
+  method: HttpMethod | 'ANY';
   path: string;
   /** Module that exports `handler`, relative to the repository root. */
   handler: string;
@@ -95,9 +99,50 @@ export const routes: Route[] = [
   netux('BulkFullUpdate', 'POST', '/organizations/_/bulk/update', 'bulk-full-update', bulkSubmit, { startsExecutions: true }),
   netux('BulkCreate', 'POST', '/organizations/_/bulk/create', 'bulk-create', bulkSubmit, { startsExecutions: true }),
   netux('BulkDelete', 'POST', '/organizations/_/bulk/delete', 'bulk-delete', bulkSubmit, { startsExecutions: true }),
+  // The vendor's other bulk-delete examples (devices, events) send DELETE: the same handler and function.
+  netux('BulkDeleteByDelete', 'DELETE', '/organizations/_/bulk/delete', 'bulk-delete', bulkSubmit, { startsExecutions: true }),
   netux('GetTask', 'GET', '/tasks/{taskId}', 'get-task', ['Query']),
   netux('GetTaskResults', 'GET', '/tasks/{taskId}/results', 'get-task-results', ['Query']),
 ];
+
+/** The resource paths a route path opens, from the first segment down to itself (`/a/b` → `/a`, `/a/b`). */
+const resourcePathsOf = (path: string) =>
+  path
+    .split('/')
+    .slice(1)
+    .map((_, i, segments) => `/${segments.slice(0, i + 1).join('/')}`);
+
+const notFoundRoute = (dialect: DialectName, path: string): Route => ({
+  name: 'NotFound',
+  dialect,
+  method: 'ANY',
+  path,
+  handler: 'functions/not-found.ts',
+  tableActions: [],
+});
+
+/**
+ * What answers, in the dialect's own 404 format, a request under a dialect's base path that no route
+ * takes (API Gateway would answer its 403 "Missing Authentication Token"): one function, anonymous, no
+ * table access. `ANY` on the base path and on every resource the routes open at or under it (another
+ * method, or a path prefix no route ends at), and on each route's own resource outside it (Responsys'
+ * unversioned /rest/api/ratelimit); a greedy `{proxy+}` under each base path takes every deeper path.
+ * Both runtimes read this list: the CDK stack adds these methods, the local gateway tries them after
+ * every route.
+ */
+export const notFoundRoutes: Route[] = (() => {
+  const owners = new Map<string, DialectName>((Object.entries(basePaths) as [DialectName, string][]).map(([d, base]) => [base, d]));
+  for (const route of routes) {
+    const base = basePaths[route.dialect];
+    for (const path of resourcePathsOf(route.path)) {
+      if (path === route.path || path === base || path.startsWith(`${base}/`)) owners.set(path, route.dialect);
+    }
+  }
+  return [
+    ...[...owners].map(([path, dialect]) => notFoundRoute(dialect, path)),
+    ...(Object.entries(basePaths) as [DialectName, string][]).map(([dialect, base]) => notFoundRoute(dialect, `${base}/{proxy+}`)),
+  ];
+})();
 
 /** Bulk-task workers the state machine invokes (not behind API Gateway). */
 export interface Worker {

@@ -21,7 +21,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
-import { routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
+import { notFoundRoutes, type Route, routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
 import { ApiFirewall } from '#infra/constructs/api-firewall.ts';
 import { Operations } from '#infra/constructs/operations.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from '#infra/constructs/orgbridge-function.ts';
@@ -158,13 +158,23 @@ export class OrgbridgeStack extends Stack {
       return created;
     };
 
-    for (const route of routes) {
-      const created = fn(route.name, route.handler, route.tableActions, {
-        environment: route.startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
+    // Routes naming the same handler module share one function (named after the first, with every action they declare).
+    const byHandler = new Map<string, Route[]>();
+    for (const route of [...routes, ...notFoundRoutes]) byHandler.set(route.handler, [...(byHandler.get(route.handler) ?? []), route]);
+    for (const group of byHandler.values()) {
+      const [first] = group as [Route];
+      const startsExecutions = group.some((route) => route.startsExecutions);
+      const created = fn(first.name, first.handler, [...new Set(group.flatMap((route) => route.tableActions))], {
+        environment: startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
       });
-      if (route.startsExecutions) this.stateMachine.grantStartExecution(created.function);
-      // Authentication is the dialect's own (four credential kinds, each answered in its format).
-      resourceFor(route.path).addMethod(route.method, new LambdaIntegration(created.function, { allowTestInvoke: false }));
+      if (startsExecutions) this.stateMachine.grantStartExecution(created.function);
+      // Authentication is the dialect's own (four credential kinds, each answered in its format). The
+      // not-found function takes dozens of ANY methods: one invoke permission for the API, not one per method.
+      const integration = new LambdaIntegration(
+        created.function,
+        first.method === 'ANY' ? { scopePermissionToMethod: false } : { allowTestInvoke: false },
+      );
+      for (const route of group) resourceFor(route.path).addMethod(route.method, integration);
     }
 
     for (const job of scheduledJobs) {

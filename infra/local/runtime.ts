@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
+import { notFoundRoutes, repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
 import { configure } from '#shared/config.ts';
 
 import { createGateway, type LambdaHandler, urlHost } from './api-gateway.ts';
@@ -48,8 +48,8 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
   return (input: unknown) => handler(input, { functionName: worker.name, awsRequestId: crypto.randomUUID() });
 };
 
-/** The local API Gateway over the route table, with the documentation pages beside it. */
-export const createLocalGateway = () => createGateway({ routes, loadHandler, extra: docsSite() });
+/** The local API Gateway over the route table (and the dialects' not-found routes), with the documentation pages beside it. */
+export const createLocalGateway = () => createGateway({ routes: [...routes, ...notFoundRoutes], loadHandler, extra: docsSite() });
 
 /** The local Step Functions endpoint, configured as the one the bulk handlers start executions on. */
 export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {

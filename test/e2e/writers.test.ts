@@ -44,7 +44,8 @@ async function itemsOf(id: string): Promise<unknown[]> {
     .filter((item) => item.orgId === id || String(item.SK).includes(id))
     .map((item) => {
       const normalized = JSON.parse(placeholders(JSON.stringify(item))) as Record<string, unknown>;
-      if (normalized.entity === 'ORG') Object.assign(normalized, { label: '<label>', intId: '<intId>', createdAt: '<t>', appliedOps: {} });
+      if (normalized.entity === 'ORG')
+        Object.assign(normalized, { label: '<label>', intId: '<intId>', createdAt: '<t>', updatedAt: '<t>', appliedOps: {} });
       return normalized;
     })
     .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));

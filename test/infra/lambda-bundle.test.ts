@@ -18,7 +18,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { notFoundRoutes, repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { bundling, esbuildOptions } from '#infra/bundling.ts';
 import { OrgbridgeFunction } from '#infra/constructs/orgbridge-function.ts';
 import { buildEvent } from '#infra/local/api-gateway.ts';
@@ -65,7 +65,7 @@ describe('what is measured is what is deployed', () => {
 describe('what the bundles carry', () => {
   let inputs: { name: string; startsExecutions: boolean; files: string[] }[];
   beforeAll(async () => {
-    const entries = [...routes, ...workers, ...scheduledJobs];
+    const entries = [...routes, notFoundRoutes[0]!, ...workers, ...scheduledJobs];
     inputs = await Promise.all(
       entries.map(async (entry) => {
         const { metafile } = await bundle(entry);

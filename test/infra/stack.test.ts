@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { notFoundRoutes, routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { buildApp } from '#infra/app.ts';
 import { LOGIN_ROUTE, OrgbridgeStack } from '#infra/stack.ts';
 import { readDefinition } from '#infra/state-machine/definition.ts';
@@ -36,6 +36,9 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 });
 
+/** Routes naming one handler module share its function; the not-found routes share one. */
+const functionCount = () =>
+  new Set([...routes, ...notFoundRoutes].map((route) => route.handler)).size + workers.length + scheduledJobs.length;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('table', () => {
@@ -76,24 +79,27 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route and per worker, Node.js 24 on arm64, traced', () => {
+  it('has one function per handler module of the routes (the not-found routes share one) and per worker, Node.js 24 on arm64, traced', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + workers.length + scheduledJobs.length);
+    expect(functions).toHaveLength(functionCount());
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
     }
   });
 
-  it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
+  it('gives each function exactly the table actions its routes declare, on the table ARN only', () => {
+    // A function shared by routes (one handler module) is named after the first and holds what they all declare.
+    const sharing = (entry: { handler: string }) => routes.filter((route) => route.handler === entry.handler);
+    const functionOf = (entry: { name: string; handler: string }) => sharing(entry)[0]?.name ?? entry.name;
+    expect(ofType('AWS::IAM::Policy').some(([id]) => id.startsWith('NotFoundFunctionServiceRole'))).toBe(true);
     for (const entry of [...routes, ...workers, ...scheduledJobs]) {
-      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
+      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${functionOf(entry)}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
       const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
-      expect([tableStatement.Action].flat().sort(), entry.name).toEqual(
-        [...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort(),
-      );
+      const declared = sharing(entry).length > 0 ? sharing(entry).flatMap((route) => route.tableActions) : entry.tableActions;
+      expect([tableStatement.Action].flat().sort(), entry.name).toEqual([...new Set(declared)].map((a) => `dynamodb:${a}`).sort());
       expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
       expect(JSON.stringify(tableStatement.Resource).includes('/index/'), entry.name).toBe('indexes' in entry);
       const startsExecutions = statements.some((s) => [s.Action].flat().includes('states:StartExecution'));
@@ -121,7 +127,27 @@ describe('functions', () => {
 
   it('keeps a safe margin under the 500-resource CloudFormation limit (counted with the web ACL, which is on by default)', () => {
     expect(ofType('AWS::WAFv2::WebACL')).toHaveLength(1);
+    // 360 with the dialects' 404s (one function, an ANY method per resource under the base paths; 304 before).
     expect(Object.keys(resources).length).toBeLessThan(400);
+  });
+
+  it('answers unknown paths and methods under the base paths from one not-found function with one API-wide permission', () => {
+    const notFound = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('NotFoundFunction'))!;
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [notFound[0], 'Arn'] }),
+    );
+    expect(permissions).toHaveLength(1);
+    const anyMethods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'ANY');
+    expect(anyMethods).toHaveLength(notFoundRoutes.length);
+    for (const [, method] of anyMethods) expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(notFound[0]);
+    // No table permission: it reads nothing.
+    expect(
+      ofType('AWS::IAM::Policy')
+        .find(([id]) => id.startsWith('NotFoundFunctionServiceRole'))![1]
+        .Properties.PolicyDocument.Statement.some((statement: { Action: string | string[] }) =>
+          [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+        ),
+    ).toBe(false);
   });
 });
 
@@ -136,7 +162,7 @@ describe('API', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(
       ([, m]) => `${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`,
     );
-    expect(methods.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(methods.sort()).toEqual([...routes, ...notFoundRoutes].map((r) => `${r.method} ${r.path}`).sort());
   });
 
   it('logs access, traces and throttles the stage, and the anonymous login below it', () => {
@@ -257,7 +283,7 @@ describe('operations', () => {
         .filter((a) => a.MetricName === metricName && a.Namespace === 'AWS/Lambda')
         .map((a) => a.Dimensions[0].Value.Ref);
       expect(watched.sort(), metricName).toEqual(functionIds.filter((id) => watched.includes(id)).sort());
-      expect(watched.length, metricName).toBe(routes.length + workers.length + scheduledJobs.length);
+      expect(watched.length, metricName).toBe(functionCount());
     }
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicRef() }]);
@@ -314,7 +340,7 @@ describe('operations', () => {
 
   it('keeps every log group for a bounded time and traces functions, API and state machine', () => {
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(routes.length + workers.length + scheduledJobs.length + 2);
+    expect(logGroups.length).toBe(functionCount() + 2);
     for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });

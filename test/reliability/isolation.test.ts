@@ -38,6 +38,7 @@ const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string)
   },
   NetuxBulkCreate: { refs: ['organization-third', 'missing-label'], build: (ref) => ({ body: JSON.stringify([{ label: ref }]) }) },
   NetuxBulkDelete: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([ref]) }) },
+  NetuxBulkDeleteByDelete: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([ref]) }) },
   EngagementListPublishers: { refs: ['partenaire_id_1', 'missing_partner'], build: () => ({}) },
   EngagementSearchOrganizations: {
     refs: ['Organization Third', 'Missing Name'],
@@ -109,7 +110,7 @@ async function send(route: Route, ref: string): Promise<Reply> {
   return call(`${server.url}${path}${query.size ? `?${query}` : ''}`, {
     method: route.method,
     headers: headersOfB(route),
-    ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: body ?? '' }),
+    ...(route.method === 'GET' || (route.method === 'DELETE' && body === undefined) ? {} : { body: body ?? '' }),
   });
 }
 
@@ -120,7 +121,7 @@ function normalized(reply: Reply, masks: string[]): string {
     for (const form of [mask, encodeURIComponent(mask), JSON.stringify(mask).slice(1, -1)]) text = text.split(form).join('<ref>');
   }
   return text
-    .replace(/"(id|createdAt|url|authToken|issuedAt)":("[^"]*"|\d+)/g, '"$1":"<dynamic>"')
+    .replace(/"(id|createdAt|updatedAt|url|authToken|issuedAt)":("[^"]*"|\d+)/g, '"$1":"<dynamic>"')
     .replace(/engagement-[0-9a-f]{20}/g, '<derived>');
 }
 

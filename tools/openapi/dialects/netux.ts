@@ -257,6 +257,15 @@ const doc: DialectDoc = {
       example: { headers: { 'X-Bulk-Operation': 'true' }, body: ['~organization-fifth'] },
       responses: { 202: accepted },
     },
+    NetuxBulkDeleteByDelete: {
+      summary: 'Bulk: delete organizations (sent as DELETE)',
+      description:
+        "The same request as `POST …/_/bulk/delete/`, sent with `DELETE` as the vendor's devices and events bulk-delete examples do: the same validation, task and answer.",
+      body: z.array(bulkItemSchemas.delete),
+      parameters: bulkHeaders,
+      example: { headers: { 'X-Bulk-Operation': 'true' }, body: ['~bulk-two'] },
+      responses: { 202: accepted },
+    },
     NetuxGetTask: {
       summary: 'Retrieve a bulk task (extension)',
       description:
