@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 
 import { notFoundRoutes, repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
 import { configure } from '#shared/config.ts';
+import type { SeedFile } from '#shared/seed/schema.ts';
 
 import { createGateway, type LambdaHandler, urlHost } from './api-gateway.ts';
 import { docsSite } from './docs-site.ts';
@@ -36,6 +37,8 @@ export interface LocalRuntime {
   dynamodbEndpoint: string;
   tableName: string;
   seeded: boolean;
+  /** The seed this run loaded (the demo seed into a new table, or `seedFile`). */
+  seed?: SeedFile;
   stop(): Promise<void>;
 }
 
@@ -85,14 +88,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await ensureTable(client, tableName);
     client.destroy();
 
-    let seeded = false;
+    let seed: SeedFile | undefined;
     if (isNew || options.seedFile) {
       await import('#shared/wiring.ts');
       const { parseSeedFile } = await import('#shared/seed/schema.ts');
       const { loadSeed } = await import('#shared/seed/load.ts');
-      const file = options.seedFile ?? demoSeedPath;
-      await loadSeed(parseSeedFile(JSON.parse(await readFile(file, 'utf8'))));
-      seeded = true;
+      seed = parseSeedFile(JSON.parse(await readFile(options.seedFile ?? demoSeedPath, 'utf8')));
+      await loadSeed(seed);
     }
 
     const stepFunctions = await startBulkTaskRunner();
@@ -112,7 +114,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       baseUrl: `http://${urlHost(host, port)}`,
       dynamodbEndpoint: endpoint,
       tableName,
-      seeded,
+      seeded: seed !== undefined,
+      seed,
       stop: async () => {
         timers.forEach(clearInterval);
         server.closeAllConnections();
