@@ -205,43 +205,16 @@ describe('directory', () => {
       'partenaire_id_2',
     ]);
     expect((await run('mappings', 'list', '--tenant', 'demo', '--publisher', 'mon_annonceur')).stdout).toContain('crm-42');
-    await run(
-      'clicks',
-      'set',
-      '--tenant',
-      'demo',
-      '--organization',
-      '~organization-third',
-      '--partner',
-      'partenaire_id_2',
-      '--clicks',
-      '12',
-    );
+    const setClicks = (partner: string, clicks: string) =>
+      admin('clicks', 'set', '--tenant', 'demo', '--organization', '~organization-third', '--partner', partner, '--clicks', clicks);
+    expect((await setClicks('partenaire_id_2', '12')).code).toBe(0);
     const clicked = await call(`${server.url}/v0/myorganization/crm-42`, { headers: key });
     expect(clicked.body.data.map((p: { clicks: number }) => p.clicks)).toEqual([0, 12, 0]);
     expect((await run('clicks', 'list', '--tenant', 'demo', '--organization', '~organization-third')).stdout).toMatch(
       /partenaire_id_2\s+12/,
     );
-    expect(
-      (await admin('clicks', 'set', '--tenant', 'demo', '--organization', '~organization-third', '--partner', 'nobody', '--clicks', '1'))
-        .code,
-    ).toBe(1);
-    expect(
-      (
-        await admin(
-          'clicks',
-          'set',
-          '--tenant',
-          'demo',
-          '--organization',
-          '~organization-third',
-          '--partner',
-          'partenaire_id_2',
-          '--clicks',
-          '-1',
-        )
-      ).code,
-    ).toBe(2);
+    expect((await setClicks('nobody', '1')).code).toBe(1);
+    expect((await setClicks('partenaire_id_2', '-1')).code).toBe(2);
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');
