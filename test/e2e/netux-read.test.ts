@@ -195,9 +195,9 @@ describe('the gateway', () => {
     expect(reply.status).toBe(413);
   });
 
-  it('answers unknown resources as API Gateway does', async () => {
+  it("answers unknown resources under the base path with Netux's 404001, not API Gateway's 403 (see not-found.test.ts)", async () => {
     const reply = await call(`${server.url}/api/v2.0/nothing-here`);
-    expect(reply.status).toBe(403);
-    expect(reply.body).toEqual({ message: 'Missing Authentication Token' });
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ code: 404001, message: 'Not found.', detail: 'Not found.' });
   });
 });
