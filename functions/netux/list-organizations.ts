@@ -36,16 +36,20 @@ export const handler = netuxEndpoint({
   async handle({ query, principal, event }) {
     const { tenantId } = principal;
     const descending = query.sort_by.startsWith('-');
-    const all = await findOrganizations(tenantId, {
-      search: query.search,
-      label: query.label,
-      name: query.name,
-      sortBy: query.sort_by.replace('-', '').replace('created_at', 'createdAt') as 'label' | 'name' | 'createdAt',
-      descending,
-    });
     const start = (query.page - 1) * query.page_size;
-    if (query.page > 1 && start >= all.length) throw notFound();
-    const page = all.slice(start, start + query.page_size);
+    const { count, page } = await findOrganizations(
+      tenantId,
+      {
+        search: query.search,
+        label: query.label,
+        name: query.name,
+        sortBy: query.sort_by.replace('-', '').replace('created_at', 'createdAt') as 'label' | 'name' | 'createdAt',
+        descending,
+      },
+      start,
+      query.page_size,
+    );
+    if (query.page > 1 && start >= count) throw notFound();
     const apps = await appsFor(tenantId, page);
 
     const base = baseUrl(event);
@@ -59,8 +63,8 @@ export const handler = netuxEndpoint({
       return query.fields ? Object.fromEntries(Object.entries(view).filter(([key]) => query.fields!.includes(key))) : view;
     });
     return json(200, {
-      count: all.length,
-      next: start + query.page_size < all.length ? pageUrl(query.page + 1) : null,
+      count,
+      next: start + query.page_size < count ? pageUrl(query.page + 1) : null,
       previous: query.page > 1 ? pageUrl(query.page - 1) : null,
       results,
     });

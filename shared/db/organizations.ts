@@ -1,42 +1,24 @@
 /**
  * Organizations in the single table, with their guard items: one per label and per integer id
  * (uniqueness by conditional write), a child counter on the parent (a delete is refused atomically
- * while children exist), and a short-lived tombstone per bulk delete (exactly-once bulk deletes).
+ * while children exist), their listing and index entries (organization-index.ts) in the same
+ * transaction, their search postings around it (search-index.ts), and a short-lived tombstone per
+ * bulk delete (exactly-once bulk deletes).
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
-import type { DeleteCleanups, InPlaceFields, InPlaceResult, MemberIndexField } from '#shared/domain/ports.ts';
+import type { DeleteCleanups, InPlaceFields, InPlaceResult, LayoutProgress } from '#shared/domain/ports.ts';
 import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
-import { entity, keys, tenantPk } from './keys.ts';
-import {
-  batchGet,
-  cancellationCodes,
-  ignoringConditionFailure,
-  isConditionFailure,
-  queryPrefix,
-  stripKeys,
-  type TransactItem,
-} from './query.ts';
-
-/** The member index items an organization has (see keys.memberIndex). */
-export function memberIndexKeys(tenantId: string, organization: Organization): { PK: string; SK: string }[] {
-  const { member, id } = organization;
-  const entries: [MemberIndexField, string | number][] = [];
-  if (member.sponsorIntId !== null) entries.push(['parrain', member.sponsorIntId]);
-  if (member.type) entries.push(['type', member.type.nom]);
-  if (member.secteur) entries.push(['secteur', member.secteur.id]);
-  for (const commune of member.communes) entries.push(['commune', commune.code], ['cp', commune.codePostal]);
-  for (const project of member.projects) entries.push(['projet', project.id]);
-  const unique = new Map(
-    entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]),
-  );
-  return [...unique.values()];
-}
+import { entity, keys } from './keys.ts';
+import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
+import { countChange, derivedChanges } from './organization-index.ts';
+import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
+import { postNewTrigrams, unpostOldTrigrams, withdrawNewTrigrams } from './search-index.ts';
 
 /** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
 function toOrganization(item: Record<string, unknown>): Organization {
@@ -44,37 +26,35 @@ function toOrganization(item: Record<string, unknown>): Organization {
   return organization;
 }
 
-export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
+async function getCurrent(tenantId: string, id: string): Promise<Organization | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
   return Item ? toOrganization(Item) : undefined;
 }
 
+/** How the legacy layout's migration writes (the same save as every new organization). */
+const layoutWriter: LayoutWriter = { getCurrent, saveNew: (tenantId, organization) => saveOrganization(tenantId, organization, undefined) };
+
+/** Strongly consistent; an organization still in the legacy layout is migrated on the way (one more read on a miss). */
+export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
+  return (await getCurrent(tenantId, id)) ?? migrateOne(tenantId, id, layoutWriter);
+}
+
+export const migrateLayout = (onProgress?: (progress: LayoutProgress) => void) => migrateLegacyLayout(layoutWriter, onProgress);
+
 /** Strongly consistent batched reads; unknown ids are skipped and order is not kept. */
 export const getOrganizations = (tenantId: string, ids: string[]) =>
   batchGet<Record<string, unknown>>(ids.map((id) => keys.organization(tenantId, id))).then((items) => items.map(toOrganization));
-
-/** Organization ids whose member `field` equals `value`: reads only the matching index items. */
-export async function memberIdsBy(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]> {
-  const items = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix(field, value), {
-    ProjectionExpression: 'orgId',
-  });
-  return items.map((item) => item.orgId);
-}
 
 async function getGuardTarget(key: { PK: string; SK: string }): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item?.orgId as string | undefined;
 }
 
-export const findOrganizationIdByLabel = (tenantId: string, label: string) => getGuardTarget(keys.label(tenantId, label));
+export const findOrganizationIdByLabel = async (tenantId: string, label: string) =>
+  (await getGuardTarget(keys.label(tenantId, label))) ?? legacyGuardTarget(tenantId, `LABEL#${label}`, layoutWriter);
 
-export const findOrganizationIdByIntId = (tenantId: string, intId: number) => getGuardTarget(keys.intId(tenantId, intId));
-
-/** Every organization of a tenant, strongly consistent (base-table query over the tenant partition). */
-export const listOrganizations = (tenantId: string) =>
-  queryPrefix<Record<string, unknown>>(keys.organization(tenantId, '').PK, keys.organizationPrefix).then((items) =>
-    items.map(toOrganization),
-  );
+export const findOrganizationIdByIntId = async (tenantId: string, intId: number) =>
+  (await getGuardTarget(keys.intId(tenantId, intId))) ?? legacyGuardTarget(tenantId, `INTID#${intId}`, layoutWriter);
 
 /** Reserves `count` consecutive integer ids from the tenant's counter (one atomic ADD); returns the first. */
 export async function allocateIntId(tenantId: string, count = 1): Promise<number> {
@@ -207,16 +187,8 @@ export async function saveOrganization(
       },
     });
   }
-  const [oldIndex, newIndex] = [previous ? memberIndexKeys(tenantId, previous) : [], memberIndexKeys(tenantId, organization)];
-  const oldSks = new Set(oldIndex.map((k) => k.SK));
-  const newSks = new Set(newIndex.map((k) => k.SK));
-  for (const key of newIndex) {
-    if (!oldSks.has(key.SK))
-      add('index', { Put: { TableName: tableName(), Item: { ...key, entity: entity.memberIndex, orgId: organization.id } } });
-  }
-  for (const key of oldIndex) {
-    if (!newSks.has(key.SK)) add('oldIndex', { Delete: { TableName: tableName(), Key: key } });
-  }
+  derivedChanges(tenantId, organization, previous).forEach((item) => add('index', item));
+  if (!previous) add('count', countChange(tenantId, 1));
   // An item may appear once per transaction: a version check on a parent rides on its child-count update.
   const unchanged = new Map(mustBeUnchanged.map((o) => [o.id, o.version]));
   if (previous?.parentId !== organization.parentId) {
@@ -247,11 +219,14 @@ export async function saveOrganization(
       'Too many member index entries (communes, projects) to write atomically.',
     );
   }
+  await postNewTrigrams(tenantId, organization, previous);
   try {
     await writeAtomically(items);
   } catch (error) {
+    await withdrawNewTrigrams(tenantId, organization, previous);
     conflictFrom(error, roles);
   }
+  if (previous) await unpostOldTrigrams(tenantId, organization.id, organization.version, organization, previous);
 }
 
 /**
@@ -302,8 +277,8 @@ export async function deleteOrganization(
     { Delete: { TableName: tableName(), Key: keys.intId(tenantId, organization.intId) } },
   ];
   const roles = ['delete', 'label', 'intId'];
-  for (const key of memberIndexKeys(tenantId, organization)) {
-    items.push({ Delete: { TableName: tableName(), Key: key } });
+  for (const item of [...derivedChanges(tenantId, undefined, organization), countChange(tenantId, -1)]) {
+    items.push(item);
     roles.push('index');
   }
   if (organization.parentId) {
@@ -337,6 +312,8 @@ export async function deleteOrganization(
   } catch (error) {
     conflictFrom(error, roles);
   }
+  await unpostOldTrigrams(tenantId, organization.id, organization.version, undefined, organization);
+  for (const { previous, next } of cleanups.rewrites) await unpostOldTrigrams(tenantId, next.id, next.version, next, previous);
 }
 
 /** Whether a bulk delete operation was already applied (its marker lives 8 days). */
@@ -372,11 +349,7 @@ function cleanupItems(tenantId: string, cleanups: DeleteCleanups): TransactItem[
     });
   }
   for (const { previous, next } of cleanups.rewrites) {
-    items.push(replaceFields(tenantId, next, previous.version));
-    const kept = new Set(memberIndexKeys(tenantId, next).map((key) => key.SK));
-    for (const key of memberIndexKeys(tenantId, previous)) {
-      if (!kept.has(key.SK)) items.push({ Delete: { TableName: tableName(), Key: key } });
-    }
+    items.push(replaceFields(tenantId, next, previous.version), ...derivedChanges(tenantId, next, previous));
   }
   return items;
 }

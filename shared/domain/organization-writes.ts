@@ -10,7 +10,7 @@ import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, ports } from './ports.ts';
+import { type DeleteCleanups, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -157,7 +157,7 @@ async function createLabelled(
   const base = newOrganization({ id, intId: intId ?? (await ports().organizations.allocateIntIds(tenantId, 1)), label: fields.label });
   const organization = { ...withFields(base, fields, appId, 'full'), parentId, appliedOps: recordOperation(base, op) };
   try {
-    await ports().organizations.save(tenantId, organization, undefined);
+    await saveNew(tenantId, organization);
     return organization;
   } catch (error) {
     if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
@@ -167,6 +167,21 @@ async function createLabelled(
     throw error;
   }
 }
+
+/** Writes a new organization, re-running a write that lost a race on a shared item (a count shard, a parent). */
+async function saveNew(tenantId: string, organization: Organization): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ports().organizations.save(tenantId, organization, undefined);
+    } catch (error) {
+      if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+const isLostRace = (error: unknown) =>
+  error instanceof AppError && (error.options.detail as { retryable?: boolean } | undefined)?.retryable === true;
 
 /**
  * Applies `change` to the current state of an organization and writes it conditionally, re-running
@@ -203,6 +218,9 @@ export async function changeOrganization(
   }
 }
 
+/** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
+const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
+
 export async function updateOrganization(
   tenantId: string,
   key: OrganizationKey,
@@ -211,11 +229,11 @@ export async function updateOrganization(
   op?: OperationId,
 ): Promise<Organization> {
   const appId = await resolveApp(tenantId, fields.app);
-  // A partial change that keeps the label touches no guard item: one UpdateItem, no read first.
-  if (mode === 'partial' && fields.label === undefined) {
+  // A partial change of fields no index depends on: one UpdateItem, no read first.
+  if (mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field))) {
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
-    const { label: _label, app: _app, ...plain } = fields;
+    const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
     const result = await ports().organizations.updateInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
@@ -280,11 +298,11 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
       // The conditional delete also fails while children exist (their count lives on the parent).
-      const children = (await ports().organizations.list(tenantId)).filter((org) => org.parentId === current.id);
+      const children = await ports().organizations.childIds(tenantId, current.id);
       if (children.length > 0) {
         throw validationError(
           'body',
-          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.join(', ')}.` }],
           'Organization has children.',
         );
       }
@@ -346,3 +364,6 @@ export async function importOrganization(
   await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
   return true;
 }
+
+/** Moves organizations written in an earlier storage layout to the current one (docs/data-model.md#migration). */
+export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void) => ports().organizations.migrateLayout(onProgress);

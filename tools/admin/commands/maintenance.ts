@@ -1,4 +1,4 @@
-/** `migrate listings` and `import seed`. */
+/** `migrate listings`, `migrate data-model` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
@@ -12,6 +12,19 @@ export const maintenanceCommands: Command[] = [
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
+    },
+  },
+  {
+    group: 'migrate',
+    action: 'data-model',
+    summary: 'Move organizations stored in the layout before 2026-12 to the current one (idempotent; safe while the API serves)',
+    options: {},
+    async run(_v, out) {
+      const { migrateDataModel } = await import('#shared/domain/organization-writes.ts');
+      const done = await migrateDataModel(
+        ({ organizations, total }) => total > 0 && out.progress(organizations, total, 'organizations migrated'),
+      );
+      out.result(`Migrated ${done.organizations} organization(s) of ${done.tenants} tenant(s); removed ${done.leftovers} legacy item(s).`);
     },
   },
   {
