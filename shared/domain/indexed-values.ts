@@ -6,6 +6,13 @@ import type { IndexedField } from './ports.ts';
 export function indexedValues(organization: Organization): [IndexedField, string | number][] {
   const { member } = organization;
   const entries: [IndexedField, string | number][] = [['name', organization.name]];
+  entries.push(['createdAt', organization.createdAt]);
+  if (organization.description !== '') entries.push(['description', organization.description]);
+  if (organization.appId) entries.push(['app', organization.appId]);
+  const scalars = Object.entries(organization.properties).filter(([, value]) => isScalar(value));
+  // Beyond MAX_INDEXED_PROPERTIES, one overflow entry: a properties filter also reads those organizations.
+  if (scalars.length > MAX_INDEXED_PROPERTIES) entries.push(['property', PROPERTY_OVERFLOW]);
+  else for (const [key, value] of scalars) entries.push(['property', propertyPair(key, value)]);
   for (const property of ['rna', 'siret'] as const) {
     const value = textProperty(organization, property);
     if (value) entries.push([property, value]);
@@ -20,3 +27,13 @@ export function indexedValues(organization: Organization): [IndexedField, string
   }
   return entries;
 }
+
+/** Top-level scalar properties indexed per organization (each is one item of its write's transaction). */
+export const MAX_INDEXED_PROPERTIES = 16;
+export const PROPERTY_OVERFLOW = '*';
+
+const isScalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+
+/** The index value of one property: its key and its JSON value (so 1 and "1" differ, as the filter's equality does). */
+export const propertyPair = (key: string, value: unknown) => `${key}=${JSON.stringify(value)}`;
+export { isScalar as isIndexableProperty };

@@ -9,7 +9,7 @@ import { newHexId, sha256 } from '#shared/crypto.ts';
 import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
-import { resolveOrganizationId } from './organizations.ts';
+import { findAppId, resolveOrganizationId } from './organizations.ts';
 import { type DeleteCleanups, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
@@ -37,10 +37,9 @@ const MAX_ATTEMPTS = 10;
 /** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
 async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
   if (key === undefined || key === null) return key;
-  const apps = await ports().directory.listApps(tenantId);
-  const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
-  if (!app) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
-  return app.id;
+  const appId = await findAppId(tenantId, key);
+  if (!appId) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
+  return appId;
 }
 
 function withFields(

@@ -13,8 +13,11 @@ import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 /** Member fields with an index (Apidae filters: each reads only the matching members). */
 export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'nomSecteur' | 'projet' | 'typeProjet' | 'statutProjet';
 
-/** Every exact-value index: member fields, the name (Responsys, Netux `name=`) and Engagement's `rna`/`siret` properties. */
-export type IndexedField = MemberIndexField | 'name' | 'rna' | 'siret';
+/**
+ * Every exact-value index: member fields (Apidae), the name (Responsys, Netux), Engagement's `rna`/`siret`,
+ * and Netux's `createdAt`, `description`, `app` and top-level scalar `properties` filters.
+ */
+export type IndexedField = MemberIndexField | 'name' | 'rna' | 'siret' | 'createdAt' | 'description' | 'app' | 'property';
 
 /** Orders the tenant's organizations are listed in (ties broken by id; text by Unicode code point). */
 export type ListOrder = 'label' | 'name' | 'createdAt' | 'intId';

@@ -52,7 +52,8 @@ async function itemsOf(id: string): Promise<unknown[]> {
       .replaceAll(`#${label}`, '#<label>')
       .replaceAll(paddedIntId(intId), '<intId>')
       .replaceAll(`#${intId}`, '#<intId>')
-      .replaceAll(createdAt, '<t>');
+      .replaceAll(createdAt, '<t>')
+      .replaceAll(encodeURIComponent(createdAt), '<t>');
   const owned = items.filter((item) => item.orgId === id || String(item.SK).includes(id) || String(item.PK).includes(id));
   const labelPostings = owned.filter((item) => String(item.PK).startsWith(keys.gramPartition('demo', 'other', '')));
   expect(new Set(labelPostings.map((item) => item.PK))).toEqual(
@@ -130,8 +131,19 @@ describe('every writer', () => {
     const written = { post: await viaPost(), bulk: await viaBulkCreate(), admin: await viaAdminCli(), seed: await viaSeedImport() };
     const reference = await itemsOf(written.post);
     const entities = reference.map((item) => (item as { entity: string }).entity);
-    // The organization, its two guards, four listing entries, its name's index entry and its name's postings.
-    expect(entities.filter((e) => e !== 'GRAM').sort()).toEqual(['GUARD', 'GUARD', 'LIST', 'LIST', 'LIST', 'LIST', 'MIDX', 'ORG']);
+    // The organization, its two guards, four listing entries, its name, createdAt and description index entries, and its name's postings.
+    expect(entities.filter((e) => e !== 'GRAM').sort()).toEqual([
+      'GUARD',
+      'GUARD',
+      'LIST',
+      'LIST',
+      'LIST',
+      'LIST',
+      'MIDX',
+      'MIDX',
+      'MIDX',
+      'ORG',
+    ]);
     expect(entities.filter((e) => e === 'GRAM').length).toBeGreaterThan(5);
     for (const [writer, id] of Object.entries(written)) expect(await itemsOf(id), writer).toEqual(reference);
   });
