@@ -86,7 +86,7 @@ export function derivedChanges(tenantId: string, next: Organization | undefined,
 }
 
 /** Adds `delta` to one shard of the tenant's organization count (any shard: only the sum means something). */
-export const countChange = (tenantId: string, delta: 1 | -1): TransactItem => ({
+export const countChange = (tenantId: string, delta: number): TransactItem => ({
   Update: {
     TableName: tableName(),
     Key: keys.counter(tenantId, Math.floor(Math.random() * COUNTER_SHARDS)),

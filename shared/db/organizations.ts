@@ -7,6 +7,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import type { DeleteCleanups, InPlaceFields, InPlaceResult, LayoutProgress } from '#shared/domain/ports.ts';
@@ -227,6 +228,95 @@ export async function saveOrganization(
     conflictFrom(error, roles);
   }
   if (previous) await unpostOldTrigrams(tenantId, organization.id, organization.version, organization, previous);
+}
+
+/**
+ * Creates many new organizations in few round trips (the seed import): their postings in batches of
+ * 25, then transactions of up to 100 items, each holding several organizations whole with their guards
+ * and index entries, one count change and one child-count change per parent outside the group. A
+ * group that is refused (a label or id taken, a parent missing) is retried one organization at a time,
+ * so the refusal is that organization's alone; returns the refusals.
+ */
+export async function saveNewOrganizations(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]> {
+  await mapWithConcurrency(organizations, 4, (organization) => postNewTrigrams(tenantId, organization, undefined));
+  const refusals: { id: string; error: unknown }[] = [];
+  for (const group of groupsOfTransactions(tenantId, organizations)) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+      for (const organization of group) {
+        await saveOrganization(tenantId, organization, undefined).catch((refused: unknown) =>
+          refusals.push({ id: organization.id, error: refused }),
+        );
+      }
+    }
+  }
+  return refusals;
+}
+
+/** Items of one organization's creation that belong to it alone (not the count or its parent's child count). */
+function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.organization(tenantId, organization.id),
+          entity: entity.organization,
+          ...organization,
+          ...(childCount > 0 ? { childCount } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    guardPut(keys.label(tenantId, organization.label), organization.id),
+    guardPut(keys.intId(tenantId, organization.intId), organization.id),
+    ...derivedChanges(tenantId, organization, undefined),
+  ];
+}
+
+/** Splits organizations into groups whose transaction stays within 100 items (each group's shared items included). */
+function groupsOfTransactions(tenantId: string, organizations: Organization[]): Organization[][] {
+  const groups: Organization[][] = [];
+  let group: Organization[] = [];
+  let size = 1; // the count change
+  for (const organization of organizations) {
+    // Own items (the child count of a parent in the group rides on its Put), plus its parent's update.
+    const own = ownCreationItems(tenantId, organization, 0).length + (organization.parentId ? 1 : 0);
+    if (group.length > 0 && size + own > 100) {
+      groups.push(group);
+      group = [];
+      size = 1;
+    }
+    group.push(organization);
+    size += own;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+function groupItems(tenantId: string, group: Organization[]): TransactItem[] {
+  const inGroup = new Set(group.map((o) => o.id));
+  const children = new Map<string, number>();
+  for (const { parentId } of group) if (parentId) children.set(parentId, (children.get(parentId) ?? 0) + 1);
+  const items = group.flatMap((organization) =>
+    ownCreationItems(tenantId, organization, inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0),
+  );
+  for (const [parentId, count] of children) {
+    if (inGroup.has(parentId)) continue;
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: keys.organization(tenantId, parentId),
+        UpdateExpression: 'ADD childCount :delta',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':delta': count },
+      },
+    });
+  }
+  items.push(countChange(tenantId, group.length));
+  return items;
 }
 
 /**

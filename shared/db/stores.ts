@@ -27,6 +27,7 @@ export const dynamoDbStores: Stores = {
     allocateIntIds: organizations.allocateIntId,
     raiseIntIdFloor: organizations.raiseIntIdCounter,
     save: organizations.saveOrganization,
+    createMany: organizations.saveNewOrganizations,
     updateInPlace: organizations.updateFieldsInPlace,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,

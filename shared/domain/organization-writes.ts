@@ -348,10 +348,10 @@ export async function setMemberData(tenantId: string, key: OrganizationKey, memb
  * differs from what is stored (so a re-run changes nothing), through the same guarded write as every
  * other path. Returns whether anything was written.
  */
-export async function importOrganization(
-  tenantId: string,
-  record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string },
-): Promise<boolean> {
+/** An organization as a seed file gives it (the domain fills in version and applied operations). */
+export type ImportRecord = Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string };
+
+export async function importOrganization(tenantId: string, record: ImportRecord): Promise<boolean> {
   const previous = await ports().organizations.get(tenantId, record.id);
   const next: Organization = {
     ...record,
@@ -362,6 +362,37 @@ export async function importOrganization(
   if (previous && isDeepStrictEqual(previous, next)) return false;
   await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
   return true;
+}
+
+/**
+ * Imports many organizations (a seed file's): those not stored yet are created together in a few
+ * batched writes, each organization still whole or not at all; stored ones go through
+ * importOrganization (rewritten only when they changed). Parents must be stored or in an earlier call.
+ */
+export async function importOrganizations(
+  tenantId: string,
+  records: ImportRecord[],
+): Promise<{ written: number; unchanged: number; refused: { id: string; error: unknown }[] }> {
+  const stored = new Set(
+    (
+      await ports().organizations.getMany(
+        tenantId,
+        records.map((r) => r.id),
+      )
+    ).map((o) => o.id),
+  );
+  const now = new Date().toISOString();
+  const fresh = records
+    .filter((record) => !stored.has(record.id))
+    .map((record): Organization => ({ ...record, createdAt: record.createdAt ?? now, version: 1, appliedOps: {} }));
+  const refused = fresh.length > 0 ? await ports().organizations.createMany(tenantId, fresh) : [];
+  let written = fresh.length - refused.length;
+  let unchanged = 0;
+  for (const record of records.filter((r) => stored.has(r.id))) {
+    if (await importOrganization(tenantId, record)) written += 1;
+    else unchanged += 1;
+  }
+  return { written, unchanged, refused };
 }
 
 /** Moves organizations written in an earlier storage layout to the current one (docs/data-model.md#migration). */

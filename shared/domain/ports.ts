@@ -108,6 +108,11 @@ export interface OrganizationStore {
       newMapping?: ClientMapping;
     },
   ): Promise<void>;
+  /**
+   * Creates many new organizations at once (the seed import), each all or nothing as `save` would; the
+   * ones refused (label or id taken, parent missing) are returned with their error, the others stored.
+   */
+  createMany(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]>;
   /** Sets plain fields without reading first (and records the bulk operation in the same write). */
   updateInPlace(tenantId: string, id: string, fields: InPlaceFields, op?: { taskId: string; index: number }): Promise<InPlaceResult>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */

@@ -9,7 +9,7 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import { keys, tenantPk } from '#shared/db/keys.ts';
 import { childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
-import { deleteOrganization, getOrganization, saveOrganization } from '#shared/db/organizations.ts';
+import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { postingsOf, postNewTrigrams, searchCandidates } from '#shared/db/search-index.ts';
 import { putTenant } from '#shared/domain/directory-admin.ts';
 import { searchMembers } from '#shared/domain/members.ts';
@@ -117,6 +117,34 @@ describe('sorted listings', () => {
     expect(large).toBeLessThanOrEqual(16 * 9 + 64 + 5);
     expect(large).toBeLessThan(400);
     expect(small).toBeLessThanOrEqual(large);
+  });
+});
+
+describe('batched creation (the seed import)', () => {
+  it('creates many at once, parents and children together, and refuses only the organization whose label is taken', async () => {
+    const tenantId = 'batched';
+    await saveOrganization(tenantId, { ...organization(tenantId, 999), label: 'taken' }, undefined);
+    const parent = organization(tenantId, 1);
+    const batch = [
+      parent,
+      ...Array.from({ length: 30 }, (_, i) => organization(tenantId, i + 2, parent.id)),
+      { ...organization(tenantId, 40), label: 'taken' },
+    ];
+    const refusals = await saveNewOrganizations(tenantId, batch);
+    expect(refusals.map((r) => r.id)).toEqual([batch.at(-1)!.id]);
+    expect(refusals[0]!.error).toMatchObject({ kind: 'conflict', options: { detail: { field: 'label' } } });
+    expect(await countOrganizations(tenantId)).toBe(32);
+    expect((await childIds(tenantId, parent.id)).sort()).toEqual(
+      batch
+        .slice(1, 31)
+        .map((o) => o.id)
+        .sort(),
+    );
+    // The parent's child count came with the batch: a delete is refused while its children exist.
+    await expect(deleteOrganization(tenantId, parent, { accessLists: [], mappings: [], rewrites: [] })).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    expect((await findOrganizations(tenantId, { search: batch[5]!.name }, 0, 100)).page.map((o) => o.id)).toContain(batch[5]!.id);
   });
 });
 

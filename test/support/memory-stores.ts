@@ -101,6 +101,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
         }
         if (newMapping) rows.set(k(t, 'map', newMapping.publisherId, newMapping.clientId), copy(newMapping));
       },
+      async createMany(t, organizations) {
+        const refusals: { id: string; error: unknown }[] = [];
+        for (const o of organizations) await this.save(t, o, undefined).catch((error: unknown) => refusals.push({ id: o.id, error }));
+        return refusals;
+      },
       async updateInPlace(t, id, fields, op) {
         const stored = orgs.get(k(t, id));
         if (!stored) return { outcome: 'missing' };

@@ -31,7 +31,7 @@ export const maintenanceCommands: Command[] = [
     group: 'import',
     action: 'seed',
     summary: 'Load a seed file (docs/seed-file.md): tenants, credentials, organizations, ... Idempotent',
-    options: { file: { type: 'string' }, concurrency: { type: 'string', default: '16' } },
+    options: { file: { type: 'string' }, concurrency: { type: 'string', default: '4' } },
     required: ['file'],
     async run(v, out) {
       const seed = parseSeedFile(await readJson(str(v, 'file')));
