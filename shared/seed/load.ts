@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
 import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
-import { importOrganizations,type ImportRecord } from '#shared/domain/organization-writes.ts';
+import { importOrganizations, type ImportRecord } from '#shared/domain/organization-writes.ts';
 import { ports } from '#shared/domain/ports.ts';
 import { AppError } from '#shared/errors.ts';
 
