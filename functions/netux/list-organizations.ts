@@ -7,6 +7,7 @@ import { appsFor, findAppId, findOrganizations } from '#shared/domain/organizati
 import { notFound } from '#shared/errors.ts';
 import { boundedInteger } from '#shared/http/query-params.ts';
 import { baseUrl, json } from '#shared/http/types.ts';
+import { illFormedPath } from '#shared/http/well-formed.ts';
 
 const query = z.object({
   page: boundedInteger(1, 1_000_000_000, 1),
@@ -25,7 +26,9 @@ const query = z.object({
       z.transform((text, context) => {
         try {
           const value: unknown = JSON.parse(text);
-          if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+          // A lone surrogate (a \ud800 escape) could not be part of an index key: refused like any bad value.
+          if (illFormedPath(value) === undefined && value !== null && typeof value === 'object' && !Array.isArray(value))
+            return value as Record<string, unknown>;
         } catch {
           // answered below
         }
