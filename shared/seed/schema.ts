@@ -126,7 +126,7 @@ const tenant = z
           .array(
             z.strictObject({
               projetId: z.int().positive(),
-              apiKey: z.string().min(8),
+              apiKey: z.string().regex(/^[A-Za-z0-9]{8,20}$/, 'must be 8 to 20 letters or digits (what Apidae clients accept)'),
               access: z.enum(['full', 'limited']),
               rateLimit: rateLimit.optional(),
             }),

@@ -97,6 +97,8 @@ describe('credentials', () => {
       (await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'apidae', '--projet-id', '4242', '--access', 'full', '--json'))
         .stdout,
     );
+    // The shape the Apidae PHP client (pierre-granger/apidae-membres) checks before it sends a key.
+    expect(apidae.secret).toMatch(/^[a-zA-Z0-9]{1,20}$/);
     expect((await call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=${apidae.secret}`)).status).toBe(200);
     const engagement = await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'engagement', '--publisher', 'no-such-publisher');
     expect(engagement.code).toBe(1);
@@ -148,7 +150,7 @@ describe('organizations, hierarchy and member data', () => {
         (await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'member.json'))).code,
       ).toBe(0);
       const search = await call(
-        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`,
+        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`,
       );
       const member = (search.body as { id: number; utilisateurs?: { id: number }[]; tags?: string[] }[]).find((m) => m.id === branch.intId);
       expect(member).toMatchObject({ utilisateurs: [{ id: 9001 }], tags: ['ops'] });

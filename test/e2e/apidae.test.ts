@@ -5,8 +5,8 @@ import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
-const FULL = { projetId: 1234, apiKey: 'demo-apidae-key' };
-const LIMITED = { projetId: 5678, apiKey: 'demo-apidae-limited' };
+const FULL = { projetId: 1234, apiKey: 'demoApidaeKey1' };
+const LIMITED = { projetId: 5678, apiKey: 'demoApidaeLimited' };
 let server: TestServer;
 
 const search = (query: unknown, extra: Record<string, string> = {}, path = '/get-membres') => {
@@ -58,14 +58,14 @@ describe('get-membres transport', () => {
 
   it("accepts the seed document's example query (straight quotes) and answers a JSON array", async () => {
     const example =
-      '{"projetId":1234,"apiKey":"demo-apidae-key","responseFields":["UTILISATEURS","OBJETS_GERES","PROJETS","RELATIONS","TRADUCTIONS","COMMUNES"],"filter":{"nom":"nom","idParrain":12,"communeCodePostal":"69000","communeCode":"69001","types":["type1","type2"],"idProjet":1234,"typeProjet":"type","statutProjet":"DEVELOPPEMENT","idSecteur":123,"nomSecteur":"secteur"}}';
+      '{"projetId":1234,"apiKey":"demoApidaeKey1","responseFields":["UTILISATEURS","OBJETS_GERES","PROJETS","RELATIONS","TRADUCTIONS","COMMUNES"],"filter":{"nom":"nom","idParrain":12,"communeCodePostal":"69000","communeCode":"69001","types":["type1","type2"],"idProjet":1234,"typeProjet":"type","statutProjet":"DEVELOPPEMENT","idSecteur":123,"nomSecteur":"secteur"}}';
     const reply = await search(example);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual([]);
   });
 
   it('answers 400 plain text naming the problem for typographic quotes, invalid JSON, wrong types, unknown response fields', async () => {
-    const typographic = await search('{"projetId":1234,"apiKey":"demo-apidae-key","filter":{"communeCodePostal":"69000″}}');
+    const typographic = await search('{"projetId":1234,"apiKey":"demoApidaeKey1","filter":{"communeCodePostal":"69000″}}');
     expect(typographic.status).toBe(400);
     expect(typographic.text).toContain('guillemets typographiques');
     expect((await search('{not json')).text).toContain("n'est pas du JSON valide");
@@ -85,8 +85,8 @@ describe('authentication', () => {
       {},
       { projetId: 1234 },
       { projetId: 1234, apiKey: 'wrong' },
-      { projetId: 5678, apiKey: 'demo-apidae-key' },
-      { projetId: 'x', apiKey: 'demo-apidae-key' },
+      { projetId: 5678, apiKey: 'demoApidaeKey1' },
+      { projetId: 'x', apiKey: 'demoApidaeKey1' },
     ]) {
       const reply = await search(query);
       expect(reply.status, JSON.stringify(query)).toBe(403);
@@ -211,7 +211,7 @@ describe('paging and the 5 MB rule', () => {
           {
             id: 'big',
             name: 'Big answers',
-            credentials: { apidae: [{ projetId: 424242, apiKey: 'big-answers-key', access: 'full' }] },
+            credentials: { apidae: [{ projetId: 424242, apiKey: 'bigAnswersKey', access: 'full' }] },
             organizations: Array.from({ length: 60 }, (_, i) => ({
               id: `b${String(i).padStart(19, '0')}`,
               intId: i + 1,
@@ -223,7 +223,7 @@ describe('paging and the 5 MB rule', () => {
         ],
       }),
     );
-    const credentials = { projetId: 424242, apiKey: 'big-answers-key' };
+    const credentials = { projetId: 424242, apiKey: 'bigAnswersKey' };
     const whole = await search(credentials);
     expect(whole.status).toBe(400);
     expect(whole.text).toContain('first');
@@ -281,7 +281,7 @@ describe('consistency with the other dialects', () => {
 
 describe('rate limit', () => {
   it('answers 429 plain text with Retry-After beyond the limit', async () => {
-    const query = { projetId: 9001, apiKey: 'test-apidae-rate-limited' };
+    const query = { projetId: 9001, apiKey: 'testApidaeRateLimit' };
     const replies = await Promise.all([1, 2, 3].map(() => search(query)));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 429]);
     const limited = replies.find((r) => r.status === 429)!;

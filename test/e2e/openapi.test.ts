@@ -81,7 +81,7 @@ function credentials(route: Route): { headers: Record<string, string>; query: Re
     case 'netux':
       return { headers: { 'x-auth-token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' }, query: {} };
     case 'apidae':
-      return { headers: {}, query: route.path.includes('get-by-id') ? { apiKey: 'demo-apidae-key', projetId: '1234' } : {} };
+      return { headers: {}, query: route.path.includes('get-by-id') ? { apiKey: 'demoApidaeKey1', projetId: '1234' } : {} };
     case 'responsys':
       return { headers: route.name === 'ResponsysLogin' ? {} : { authorization: responsysToken }, query: {} };
   }

@@ -46,14 +46,14 @@ const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string)
   ApidaeGetMembres: {
     refs: ['4000007', '9999999'],
     build: (ref) => ({
-      query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}`,
+      query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'otherTenantApidae1', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}`,
     }),
   },
   ApidaePostMembres: {
     refs: ['7', '9999999'],
     build: (ref) => ({
       body: new URLSearchParams({
-        query: JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) } }),
+        query: JSON.stringify({ projetId: 7777, apiKey: 'otherTenantApidae1', filter: { idParrain: Number(ref) } }),
       }).toString(),
     }),
   },
@@ -102,7 +102,7 @@ async function send(route: Route, ref: string): Promise<Reply> {
   const built = special ? special.build(ref === 'A' ? special.refs[0] : special.refs[1]) : {};
   const query = new URLSearchParams(built.query ?? '');
   if (route.dialect === 'apidae' && route.path.includes('get-by-id')) {
-    query.set('apiKey', 'other-tenant-apidae');
+    query.set('apiKey', 'otherTenantApidae1');
     query.set('projetId', '7777');
   }
   const body = built.body ?? defaultBodies[route.name];

@@ -57,7 +57,7 @@ const members = (description: string): ResponseDoc => ({
 
 const searchExample = {
   projetId: 1234,
-  apiKey: 'demo-apidae-key',
+  apiKey: 'demoApidaeKey1',
   responseFields: ['UTILISATEURS', 'PROJETS', 'COMMUNES'],
   filter: { idParrain: 7 },
 };
@@ -75,7 +75,7 @@ const doc: DialectDoc = {
       type: 'apiKey',
       in: 'query',
       name: 'apiKey',
-      description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demo-apidae-key` (full access).",
+      description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demoApidaeKey1` (full access).",
     },
   },
   security: [{ apiKey: [] }],
