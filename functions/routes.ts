@@ -84,6 +84,8 @@ export const routes: Route[] = [
   responsys('GetCampaignAccess', 'GET', '/attributes/campaigns/{campaignName}', 'get-campaign-access', ['Query']),
   responsys('ListPrograms', 'GET', '/programs', 'list-programs', ['Query']),
   responsys('GetProgram', 'GET', '/programs/{programName}', 'get-program', []),
+  responsys('ListCampaigns', 'GET', '/campaigns', 'list-campaigns', ['Query']),
+  responsys('GetCampaign', 'GET', '/campaigns/{campaignName}', 'get-campaign', []),
   responsys('GetRateLimits', 'GET', '/rest/api/ratelimit', 'get-rate-limits', []),
   netux('ListOrganizations', 'GET', '/organizations', 'list-organizations', ['Query']),
   netux('CreateOrganization', 'POST', '/organizations', 'create-organization', organizationWrite),

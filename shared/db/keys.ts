@@ -3,6 +3,7 @@
  * Tenant data lives in the tenant's partition (`T#<tenant>`), so every query is tenant-scoped by
  * construction; credentials are keyed globally by their own lookup identifier.
  */
+import { sha256 } from '#shared/crypto.ts';
 import type { MemberIndexField } from '#shared/domain/ports.ts';
 
 /** The `entity` attribute of each kind of item (what a Scan or a table snapshot tells apart). */
@@ -19,6 +20,7 @@ export const entity = {
   mappingRef: 'REF',
   program: 'PROG',
   campaign: 'CAMP',
+  accessListing: 'ALIST',
   task: 'TASK',
   chunk: 'CHUNK',
   chunkItems: 'CHUNK_ITEMS',
@@ -71,6 +73,15 @@ export const keys = {
   programPrefix: 'PROG#',
   campaign: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CAMP#${name}` }),
   campaignPrefix: 'CAMP#',
+  /**
+   * Listing entries of programs and campaigns (`ALIST#<kind>#<facet>#<id>#<name hash>`, facet `all`,
+   * `status=…` or `type=…`): the list without its access set, in id order, so a page reads only entries.
+   */
+  accessListing: (tenantId: string, kind: string, facet: string, id: number, name: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `ALIST#${kind}#${facet}#${String(id).padStart(16, '0')}#${sha256(name).slice(0, 16)}`,
+  }),
+  accessListingPrefix: (kind: string, facet: string) => `ALIST#${kind}#${facet}#`,
   task: (tenantId: string, taskId: string) => ({ PK: tenantPk(tenantId), SK: `TASK#${taskId}` }),
   taskChunk: (tenantId: string, taskId: string, chunk: number) => ({
     PK: tenantPk(tenantId),

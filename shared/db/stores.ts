@@ -45,7 +45,8 @@ export const dynamoDbStores: Stores = {
     listMappingsOfOrganization: directory.listMappingsOfOrganization,
     getAccessList: accessLists.getAccessList,
     listAccessLists: accessLists.listAccessLists,
-    putAccessList: async (...args) => void (await directory.putAccessList(...args)),
+    pageAccessLists: accessLists.pageAccessLists,
+    putAccessList: accessLists.putAccessList,
     replaceAccess: accessLists.replaceAccess,
   },
   credentials: {

@@ -6,7 +6,7 @@
  * goes through the same domain functions and no path can skip a guard or an index item.
  */
 import type { Credential, CredentialKind } from './credential.ts';
-import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type { AccessList, AccessListFilter, AccessListKind, AccessListSummary, ClientMapping, Publisher, Tenant } from './directory.ts';
 import type { App, Organization } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
@@ -93,8 +93,18 @@ export interface DirectoryStore {
   listMappings(tenantId: string, publisherId: string): Promise<ClientMapping[]>;
   listMappingsOfOrganization(tenantId: string, organizationId: string): Promise<ClientMapping[]>;
   getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined>;
+  /** Every list of a kind with its access set (admin listings, the delete clean-up). */
   listAccessLists(tenantId: string, kind: AccessListKind): Promise<AccessList[]>;
-  putAccessList(tenantId: string, list: AccessList): Promise<void>;
+  /**
+   * A page of the lists `filter` selects, in id order (then name), without access sets; strongly
+   * consistent; reads at most offset + limit small listing entries per status or type selected.
+   */
+  pageAccessLists(tenantId: string, filter: AccessListFilter, offset: number, limit: number): Promise<AccessListSummary[]>;
+  /**
+   * Writes a list and its listing entries, all or nothing: new when `previous` is undefined, else only
+   * while the stored access set is still `previous`'s (otherwise a retryable `conflict`).
+   */
+  putAccessList(tenantId: string, list: AccessList, previous: AccessList | undefined): Promise<void>;
   /** Replaces the access set while the list still exists. */
   replaceAccess(tenantId: string, list: AccessList, organizationIds: string[]): Promise<void>;
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '#functions/routes.ts';
 import { config } from '#shared/config.ts';
 import { sha256 } from '#shared/crypto.ts';
-import { dropListingKeys } from '#test/support/directory.ts';
+import { dropListingKeys, putLegacyProgram } from '#test/support/directory.ts';
 import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';
 
@@ -199,24 +199,45 @@ describe('directory', () => {
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');
-    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, {
-      headers: { authorization: await responsysLogin(server.url) },
-    });
+    const responsys = await responsysLogin(server.url);
+    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: responsys } });
     expect(access.body.attributes.organizations.attributeValues.map((o: { name: string }) => o.name)).toEqual(['USA', 'APAC']);
-    await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign');
+    // An update gives what changes; the rest (the access set too) is kept.
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--status', 'RUNNING', '--folder', 'Ops');
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--list-name', 'OPS', '--list-id', '5');
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--channels', 'EMAIL,SMS');
+    const program = await call(`${server.url}/rest/api/v1.3/programs/Ops%20Program`, { headers: { authorization: responsys } });
+    expect(program.body).toMatchObject({ status: 'RUNNING', folderName: 'Ops', list: { id: 5, name: 'OPS' }, channels: ['EMAIL', 'SMS'] });
+    expect(
+      (await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: responsys } })).body,
+    ).toEqual(access.body);
+    expect((await admin('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--status', 'ACTIVE')).code).toBe(
+      1,
+    );
+    await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign', '--type', 'push', '--status', 'DRAFT');
     expect((await run('campaigns', 'list', '--tenant', 'demo')).stdout).toContain('Ops Campaign');
+    const push = await call(`${server.url}/rest/api/v1.3/campaigns?type=push`, { headers: { authorization: responsys } });
+    expect(push.body.campaigns.map((c: { name: string }) => c.name)).toContain('Ops Campaign');
     expect((await admin('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~nope')).code).toBe(1);
   });
 
-  it('migrates credentials written before the admin listings so they are listed', { timeout: 60_000 }, async () => {
+  it('migrates credentials, programs and campaigns written before their listings so they are listed', { timeout: 60_000 }, async () => {
     await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
+    await putLegacyProgram('demo', 88, 'Legacy Program');
     const hidden = await admin('credentials', 'list', '--tenant', 'demo');
     expect(hidden.stdout).not.toContain('publisher mon_annonceur');
     const migrated = await admin('migrate', 'listings');
     expect(migrated.code).toBe(0);
     expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
     expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
-    expect((await admin('migrate', 'listings')).stdout).toMatch(/Added listing keys to 0 item/);
+    expect(migrated.stdout).toMatch(/Rewrote 1 program/);
+    const programs = await call(`${server.url}/rest/api/v1.3/programs?status=RUNNING`, {
+      headers: { authorization: await responsysLogin(server.url) },
+    });
+    expect(programs.body.programs.map((p: { name: string }) => p.name)).toContain('Legacy Program');
+    const again = await admin('migrate', 'listings');
+    expect(again.stdout).toMatch(/Added listing keys to 0 item/);
+    expect(again.stdout).toMatch(/Rewrote 0 program/);
   });
 
   it('imports a seed file with progress, then lists the new tenant', { timeout: 60_000 }, async () => {

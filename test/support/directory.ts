@@ -1,5 +1,5 @@
 /** Direct reads of directory items for assertions (through the repositories, never raw keys). */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -21,5 +21,24 @@ export async function getAccessListForTest(tenantId: string, kind: 'program' | '
 export async function dropListingKeys(kind: string, lookupId: string) {
   await db().send(
     new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+  );
+}
+
+/** A program as it was stored before its documented fields and listing entries existed. */
+export async function putLegacyProgram(tenantId: string, id: number, name: string) {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.program(tenantId, name),
+        entity: 'PROG',
+        kind: 'program',
+        id,
+        name,
+        status: 'ACTIVE',
+        description: null,
+        organizationIds: [],
+      },
+    }),
   );
 }

@@ -1,5 +1,6 @@
 /** `migrate listings` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
+import { migrateAccessLists } from '#shared/domain/directory-admin.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
 import { type Command, readJson, str } from './common.ts';
@@ -8,10 +9,12 @@ export const maintenanceCommands: Command[] = [
   {
     group: 'migrate',
     action: 'listings',
-    summary: 'Make tenants and credentials written before the admin listings listable (one table scan; idempotent)',
+    summary:
+      'Make tenants, credentials, programs and campaigns written before their listings listable (one table scan, then each list; idempotent)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
+      out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
     },
   },
   {
