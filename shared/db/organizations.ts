@@ -9,6 +9,7 @@ import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import type { DeleteCleanups, InPlaceFields, InPlaceResult, MemberIndexField } from '#shared/domain/ports.ts';
 import { AppError, validationError } from '#shared/errors.ts';
+import { mailLookupValue } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
@@ -32,6 +33,11 @@ export function memberIndexKeys(tenantId: string, organization: Organization): {
   if (member.secteur) entries.push(['secteur', member.secteur.id]);
   for (const commune of member.communes) entries.push(['commune', commune.code], ['cp', commune.codePostal]);
   for (const project of member.projects) entries.push(['projet', project.id]);
+  for (const user of member.users) {
+    entries.push(['utilisateur', user.id]);
+    const mail = user.eMail === null ? undefined : mailLookupValue(user.eMail);
+    if (mail !== undefined) entries.push(['mail', mail]);
+  }
   const unique = new Map(
     entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]),
   );
@@ -243,8 +249,8 @@ export async function saveOrganization(
   if (items.length > 100) {
     throw validationError(
       'body',
-      [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
-      'Too many member index entries (communes, projects) to write atomically.',
+      [{ path: ['member'], message: 'An organization may have at most about 40 communes, projects and users together.' }],
+      'Too many member index entries (communes, projects, users) to write atomically.',
     );
   }
   try {

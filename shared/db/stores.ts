@@ -6,6 +6,7 @@ import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
+import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
 import * as tasks from './tasks.ts';
@@ -24,6 +25,7 @@ export const dynamoDbStores: Stores = {
     updateInPlace: organizations.updateFieldsInPlace,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
+    backfillMemberIndex,
   },
   directory: {
     getTenant: directory.getTenant,

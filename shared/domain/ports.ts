@@ -10,8 +10,11 @@ import type { AccessList, AccessListFilter, AccessListKind, AccessListSummary, C
 import type { App, Organization } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
-/** Member fields with an index (Apidae filters that read only the matching members). */
-export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
+/**
+ * Member fields with an index (Apidae filters that read only the matching members), and the users stored
+ * with members, by id and by e-mail (`mailLookupValue`): the utilisateur services' lookups.
+ */
+export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet' | 'utilisateur' | 'mail';
 
 /** Fields a partial update may set in place (no guard, parent or member index changes). */
 export type InPlaceFields = Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>;
@@ -68,6 +71,8 @@ export interface OrganizationStore {
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
   remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;
+  /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
+  backfillMemberIndex(): Promise<number>;
 }
 
 export interface DirectoryStore {

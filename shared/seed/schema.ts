@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { CAMPAIGN_PROPERTIES, CAMPAIGN_PURPOSES, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, PROGRAM_STATUSES } from '#shared/domain/directory.ts';
 import { LABEL_PATTERN, LABEL_RULE } from '#shared/labels.ts';
 import { unstorableJsonReason } from '#shared/storable-json.ts';
+import { mailLookupValue } from '#shared/text.ts';
 
 const rateLimit = z.strictObject({
   limit: z.int().positive(),
@@ -37,8 +38,13 @@ export const memberSchema = z.strictObject({
         id: z.int(),
         prenom: z.string(),
         nom: z.string(),
-        eMail: z.string().nullable().default(null),
+        eMail: z
+          .string()
+          .refine((value) => mailLookupValue(value) !== undefined, 'must be well-formed and at most 254 bytes (an e-mail address)')
+          .nullable()
+          .default(null),
         active: z.boolean().default(true),
+        permissions: z.array(z.string()).default([]).describe('Apidae permissions (the utilisateur services answer them)'),
       }),
     )
     .default([]),
@@ -233,6 +239,15 @@ const tenant = z
       const sponsor = o.member?.sponsor;
       if (sponsor != null) missing(intIds.has(sponsor), ['organizations', i, 'member', 'sponsor'], `unknown sponsor member ${sponsor}`);
     });
+    // A user is one account (the utilisateur services find it by id): at most one member holds an id.
+    const userIds = new Set<number>();
+    t.organizations.forEach((o, i) =>
+      o.member?.users.forEach((u, j) => {
+        if (userIds.has(u.id))
+          ctx.addIssue({ code: 'custom', path: ['organizations', i, 'member', 'users', j, 'id'], message: `duplicate user id ${u.id}` });
+        userIds.add(u.id);
+      }),
+    );
     t.publishers.forEach((p, i) =>
       p.diffuseurs.forEach((d, j) => missing(publisherIds.has(d), ['publishers', i, 'diffuseurs', j], `unknown publisher ${d}`)),
     );

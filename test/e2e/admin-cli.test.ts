@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '#functions/routes.ts';
 import { config } from '#shared/config.ts';
 import { sha256 } from '#shared/crypto.ts';
-import { dropListingKeys, putLegacyProgram } from '#test/support/directory.ts';
+import { dropListingKeys, dropUserIndexItems, putLegacyProgram } from '#test/support/directory.ts';
 import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';
 
@@ -154,6 +154,9 @@ describe('organizations, hierarchy and member data', () => {
       );
       const member = (search.body as { id: number; utilisateurs?: { id: number }[]; tags?: string[] }[]).find((m) => m.id === branch.intId);
       expect(member).toMatchObject({ utilisateurs: [{ id: 9001 }], tags: ['ops'] });
+      // The CLI writes through the same domain write as every path: the user is indexed for the utilisateur services.
+      const user = await call(`${server.url}/api/v002/utilisateur/get-by-mail/OPS@example.org?projetId=1234&apiKey=demoApidaeKey1`);
+      expect(user.body).toMatchObject({ id: 9001, firstName: 'Ops', membre: { id: branch.intId } });
 
       await writeFile(join(dir, 'bad.json'), JSON.stringify({ users: [{ id: 'x' }] }));
       const bad = await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'bad.json'));
@@ -221,24 +224,34 @@ describe('directory', () => {
     expect((await admin('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~nope')).code).toBe(1);
   });
 
-  it('migrates credentials, programs and campaigns written before their listings so they are listed', { timeout: 60_000 }, async () => {
-    await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
-    await putLegacyProgram('demo', 88, 'Legacy Program');
-    const hidden = await admin('credentials', 'list', '--tenant', 'demo');
-    expect(hidden.stdout).not.toContain('publisher mon_annonceur');
-    const migrated = await admin('migrate', 'listings');
-    expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
-    expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
-    expect(migrated.stdout).toMatch(/Rewrote 1 program/);
-    const programs = await call(`${server.url}/rest/api/v1.3/programs?status=RUNNING`, {
-      headers: { authorization: await responsysLogin(server.url) },
-    });
-    expect(programs.body.programs.map((p: { name: string }) => p.name)).toContain('Legacy Program');
-    const again = await admin('migrate', 'listings');
-    expect(again.stdout).toMatch(/Added listing keys to 0 item/);
-    expect(again.stdout).toMatch(/Rewrote 0 program/);
-  });
+  it(
+    'migrates credentials, programs, campaigns and member users written before their listings and indexes',
+    { timeout: 60_000 },
+    async () => {
+      await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
+      await putLegacyProgram('demo', 88, 'Legacy Program');
+      await dropUserIndexItems('demo', '00000000000000004000007', 201, 'grace@example.org');
+      const grace = () => call(`${server.url}/api/v002/utilisateur/get-by-id/201?projetId=1234&apiKey=demoApidaeKey1`);
+      expect((await grace()).status).toBe(404);
+      const hidden = await admin('credentials', 'list', '--tenant', 'demo');
+      expect(hidden.stdout).not.toContain('publisher mon_annonceur');
+      const migrated = await admin('migrate', 'listings');
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
+      expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
+      expect(migrated.stdout).toMatch(/Rewrote 1 program/);
+      expect(migrated.stdout).toMatch(/Wrote 2 member index item/);
+      expect((await grace()).body).toMatchObject({ id: 201, firstName: 'Grace' });
+      const programs = await call(`${server.url}/rest/api/v1.3/programs?status=RUNNING`, {
+        headers: { authorization: await responsysLogin(server.url) },
+      });
+      expect(programs.body.programs.map((p: { name: string }) => p.name)).toContain('Legacy Program');
+      const again = await admin('migrate', 'listings');
+      expect(again.stdout).toMatch(/Added listing keys to 0 item/);
+      expect(again.stdout).toMatch(/Rewrote 0 program/);
+      expect(again.stdout).toMatch(/Wrote 0 member index item/);
+    },
+  );
 
   it('imports a seed file with progress, then lists the new tenant', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orgbridge-admin-'));

@@ -1,5 +1,5 @@
 /** Direct reads of directory items for assertions (through the repositories, never raw keys). */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -41,4 +41,11 @@ export async function putLegacyProgram(tenantId: string, id: number, name: strin
       },
     }),
   );
+}
+
+/** Makes a member look as it was stored before its users were indexed (no utilisateur/mail items). */
+export async function dropUserIndexItems(tenantId: string, orgId: string, userId: number, eMail: string) {
+  for (const key of [keys.memberIndex(tenantId, 'utilisateur', userId, orgId), keys.memberIndex(tenantId, 'mail', eMail, orgId)]) {
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: key }));
+  }
 }

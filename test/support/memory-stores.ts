@@ -10,6 +10,7 @@ import type { App, Organization } from '#shared/domain/organization.ts';
 import type { MemberIndexField, Stores } from '#shared/domain/ports.ts';
 import type { Chunk, Task } from '#shared/domain/task.ts';
 import { AppError } from '#shared/errors.ts';
+import { mailLookupValue } from '#shared/text.ts';
 
 const conflict = (message: string, field: string) => new AppError('conflict', message, { detail: { field } });
 const copy = <T>(value: T): T => structuredClone(value);
@@ -30,6 +31,10 @@ function memberValues(org: Organization, field: MemberIndexField): (string | num
       return member.communes.map((c) => c.codePostal);
     case 'projet':
       return member.projects.map((p) => p.id);
+    case 'utilisateur':
+      return member.users.map((u) => u.id);
+    case 'mail':
+      return member.users.flatMap((u) => (u.eMail === null ? [] : (mailLookupValue(u.eMail) ?? [])));
   }
 }
 
@@ -68,6 +73,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
         return next - count + 1;
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
+      backfillMemberIndex: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));
         if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');
