@@ -125,6 +125,10 @@ function checkCampaignProperties(properties: CampaignProperties | undefined): vo
 /** The stored record: the input over what is stored (or the defaults), checked. */
 function merged(input: AccessListInput, existing: AccessList | undefined): AccessList {
   if (!Number.isSafeInteger(input.id) || input.id < 1) throw invalidList('id', 'is a positive integer');
+  // What a path can name (GET /programs/{name} takes 1 to 200 characters): a longer name could never be read.
+  if (input.name.length < 1 || input.name.length > 200 || !input.name.isWellFormed()) {
+    throw invalidList('name', 'is 1 to 200 characters of well-formed text');
+  }
   const common = {
     id: input.id,
     name: input.name,
