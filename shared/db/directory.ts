@@ -136,6 +136,6 @@ export const listClientMappings = (tenantId: string, publisherId: string) =>
 
 /** The mappings that point at an organization (through their reverse references). */
 export const listMappingsOfOrganization = (tenantId: string, organizationId: string) =>
-  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.mappingRefPrefix(organizationId)).then((items) =>
+  queryPrefix<Record<string, unknown>>(keys.organization(tenantId, organizationId).PK, keys.mappingRefPrefix).then((items) =>
     items.map((item) => stripKeys<ClientMapping>(item)),
   );

@@ -230,7 +230,7 @@ describe('directory', () => {
     async () => {
       await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
       await putLegacyProgram('demo', 88, 'Legacy Program');
-      await dropUserIndexItems('demo', '00000000000000004000007', 201, 'grace@example.org');
+      await dropUserIndexItems('demo', { id: '00000000000000004000007', intId: 4000007 }, 201, 'grace@example.org');
       const grace = () => call(`${server.url}/api/v002/utilisateur/get-by-id/201?projetId=1234&apiKey=demoApidaeKey1`);
       expect((await grace()).status).toBe(404);
       const hidden = await admin('credentials', 'list', '--tenant', 'demo');

@@ -44,8 +44,11 @@ export async function putLegacyProgram(tenantId: string, id: number, name: strin
 }
 
 /** Makes a member look as it was stored before its users were indexed (no utilisateur/mail items). */
-export async function dropUserIndexItems(tenantId: string, orgId: string, userId: number, eMail: string) {
-  for (const key of [keys.memberIndex(tenantId, 'utilisateur', userId, orgId), keys.memberIndex(tenantId, 'mail', eMail, orgId)]) {
+export async function dropUserIndexItems(tenantId: string, member: { id: string; intId: number }, userId: number, eMail: string) {
+  for (const key of [
+    keys.memberIndex(tenantId, 'utilisateur', userId, member.intId, member.id),
+    keys.memberIndex(tenantId, 'mail', eMail, member.intId, member.id),
+  ]) {
     await db().send(new DeleteCommand({ TableName: tableName(), Key: key }));
   }
 }

@@ -230,7 +230,7 @@ describe('Engagement', () => {
     ]);
     await setPartnerSettings(T, 'caller', 'client-1', ['p2'], 'Another name');
     expect((await getPartnerSettings(T, 'caller', 'client-1')).map((s) => s.excluded)).toEqual([true, false]);
-    const organizations = await stores.organizations.list(T);
+    const organizations = await stores.organizations.getMany(T, await stores.organizations.page(T, 'intId', false, 0, Infinity));
     expect(organizations.map((o) => o.name)).toEqual(['Mon organisation']);
   });
 
