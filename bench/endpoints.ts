@@ -118,7 +118,7 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: '/api/v002/membre/get-by-id/4000007?apiKey=demo-apidae-key&projetId=1234&responseFields=COMMUNES',
+      path: '/api/v002/membre/get-by-id/4000007?apiKey=demoApidaeKey1&projetId=1234&responseFields=COMMUNES',
       headers: {},
     }),
     direct: async () => {
@@ -135,7 +135,7 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { communeCodePostal: '69000' } }))}`,
       headers: {},
     }),
     direct: async () => {
@@ -150,7 +150,7 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { nom: 'apac' } }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { nom: 'apac' } }))}`,
       headers: {},
     }),
     direct: async () => {
@@ -166,7 +166,7 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1' }))}`,
       headers: {},
     }),
     direct: async () => {

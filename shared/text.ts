@@ -7,6 +7,18 @@ export const foldText = (value: string) =>
 
 export const containsFolded = (haystack: string, needle: string) => foldText(haystack).includes(foldText(needle));
 
+/** RFC 5321's limit on an address (octets): a longer one names nobody (and would make too long a key). */
+const MAX_MAIL_BYTES = 254;
+
+/**
+ * The form an e-mail address is looked up by (Apidae get-by-mail): lower case, so `Ada@Example.org`
+ * finds `ada@example.org`; undefined for text that can be no address we index.
+ */
+export function mailLookupValue(eMail: string): string | undefined {
+  if (!eMail.isWellFormed() || Buffer.byteLength(eMail) > MAX_MAIL_BYTES) return undefined;
+  return eMail.normalize('NFC').toLowerCase();
+}
+
 /**
  * Compares strings by Unicode code point, the order DynamoDB keeps sort keys in (UTF-8 bytes):
  * UTF-16 code units agree with it except that surrogates (astral characters) sort above U+E000–U+FFFF.

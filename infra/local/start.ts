@@ -57,7 +57,7 @@ ${runtime.seeded ? `Loaded ${values.seed ?? 'the demo seed (seeds/demo.json)'}.`
 
   Engagement  ${url}/v0                 x-api-key: demo-engagement-key-0001
   Netux       ${url}/api/v2.0           X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73
-  Apidae      ${url}/api/v002           projetId 1234, apiKey demo-apidae-key (limited: 5678 / demo-apidae-limited)
+  Apidae      ${url}/api/v002           projetId 1234, apiKey demoApidaeKey1 (limited: 5678 / demoApidaeLimited)
   Responsys   ${url}/rest/api/v1.3      user_name demo-user, password demo-password-1
 
   Docs        ${url}/docs               OpenAPI: ${url}/openapi/<engagement|netux|apidae|responsys>.json

@@ -1,7 +1,7 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
 import { entity, keys, tenantPk } from './keys.ts';
@@ -109,13 +109,6 @@ export async function getPublisher(tenantId: string, id: string): Promise<Publis
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.publisher(tenantId, id), ConsistentRead: true }));
   return Item ? stripKeys<Publisher>(Item) : undefined;
 }
-
-export const putAccessList = (tenantId: string, list: AccessList) =>
-  put({
-    ...(list.kind === 'program' ? keys.program(tenantId, list.name) : keys.campaign(tenantId, list.name)),
-    entity: list.kind === 'program' ? entity.program : entity.campaign,
-    ...list,
-  });
 
 export async function getTenant(tenantId: string): Promise<Tenant | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));

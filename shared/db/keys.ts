@@ -5,6 +5,7 @@
  * one per organization, label, integer id, indexed member value and search trigram, and a few listing
  * shards. Credentials are keyed globally by their own lookup identifier.
  */
+import { sha256 } from '#shared/crypto.ts';
 import type { IndexedField } from '#shared/domain/ports.ts';
 
 /** Search postings: `name` (every dialect's name search) and `other` (Netux also searches label and description). */
@@ -28,6 +29,7 @@ export const entity = {
   mappingRef: 'REF',
   program: 'PROG',
   campaign: 'CAMP',
+  accessListing: 'ALIST',
   task: 'TASK',
   chunk: 'CHUNK',
   chunkItems: 'CHUNK_ITEMS',
@@ -101,6 +103,15 @@ export const keys = {
   programPrefix: 'PROG#',
   campaign: (tenantId: string, name: string) => ({ PK: tenantPk(tenantId), SK: `CAMP#${name}` }),
   campaignPrefix: 'CAMP#',
+  /**
+   * Listing entries of programs and campaigns (`ALIST#<kind>#<facet>#<id>#<name hash>`, facet `all`,
+   * `status=…` or `type=…`): the list without its access set, in id order, so a page reads only entries.
+   */
+  accessListing: (tenantId: string, kind: string, facet: string, id: number, name: string) => ({
+    PK: tenantPk(tenantId),
+    SK: `ALIST#${kind}#${facet}#${String(id).padStart(16, '0')}#${sha256(name).slice(0, 16)}`,
+  }),
+  accessListingPrefix: (kind: string, facet: string) => `ALIST#${kind}#${facet}#`,
   task: (tenantId: string, taskId: string) => ({ PK: tenantPk(tenantId), SK: `TASK#${taskId}` }),
   taskChunk: (tenantId: string, taskId: string, chunk: number) => ({
     PK: tenantPk(tenantId),

@@ -216,8 +216,8 @@ export async function saveOrganization(
   if (items.length > 100) {
     throw validationError(
       'body',
-      [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
-      'Too many member index entries (communes, projects) to write atomically.',
+      [{ path: ['member'], message: 'An organization may have at most about 40 communes, projects and users together.' }],
+      'Too many member index entries (communes, projects, users) to write atomically.',
     );
   }
   await postNewTrigrams(tenantId, organization, previous);

@@ -5,6 +5,7 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -32,6 +33,28 @@ async function queryAll<T>(input: Partial<QueryCommandInput>): Promise<T[]> {
   const items: T[] = [];
   const pages = paginateQuery({ client: db(), pageSize: 1000 }, { TableName: tableName(), ConsistentRead: true, ...input });
   for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+/** The first `max` items of a tenant-partition prefix (strongly consistent): reads no more than it returns. */
+export async function queryPrefixUpTo<T>(pk: string, skPrefix: string, max: number): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  while (items.length < max) {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ConsistentRead: true,
+        Limit: Math.min(max - items.length, 1000),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    start = page.LastEvaluatedKey;
+    if (!start) break;
+  }
   return items;
 }
 

@@ -6,6 +6,7 @@ import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
+import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
@@ -32,6 +33,7 @@ export const dynamoDbStores: Stores = {
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,
+    backfillMemberIndex,
   },
   directory: {
     getTenant: directory.getTenant,
@@ -53,7 +55,8 @@ export const dynamoDbStores: Stores = {
     listMappingsOfOrganization: directory.listMappingsOfOrganization,
     getAccessList: accessLists.getAccessList,
     listAccessLists: accessLists.listAccessLists,
-    putAccessList: async (...args) => void (await directory.putAccessList(...args)),
+    pageAccessLists: accessLists.pageAccessLists,
+    putAccessList: accessLists.putAccessList,
     replaceAccess: accessLists.replaceAccess,
   },
   credentials: {

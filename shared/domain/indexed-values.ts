@@ -1,4 +1,6 @@
 /** Which exact values of an organization are indexed (a domain decision; shared/db keys the entries). */
+import { mailLookupValue } from '#shared/text.ts';
+
 import { type Organization, textProperty } from './organization.ts';
 import type { IndexedField } from './ports.ts';
 
@@ -24,6 +26,12 @@ export function indexedValues(organization: Organization): [IndexedField, string
   for (const project of member.projects) {
     entries.push(['projet', project.id], ['statutProjet', project.statut]);
     if (project.type !== null) entries.push(['typeProjet', project.type]);
+  }
+  // The users stored with the member, for the Apidae utilisateur services (by id, by lower-cased e-mail).
+  for (const user of member.users) {
+    entries.push(['utilisateur', user.id]);
+    const mail = user.eMail === null ? undefined : mailLookupValue(user.eMail);
+    if (mail !== undefined) entries.push(['mail', mail]);
   }
   return entries;
 }

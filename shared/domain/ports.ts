@@ -6,12 +6,16 @@
  * goes through the same domain functions and no path can skip a guard or an index item.
  */
 import type { Credential, CredentialKind } from './credential.ts';
-import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type { AccessList, AccessListFilter, AccessListKind, AccessListSummary, ClientMapping, Publisher, Tenant } from './directory.ts';
 import type { App, Organization } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
-/** Member fields with an index (Apidae filters: each reads only the matching members). */
-export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'nomSecteur' | 'projet' | 'typeProjet' | 'statutProjet';
+/**
+ * Member fields with an index (Apidae filters: each reads only the matching members), and the users stored
+ * with members, by id and by e-mail (`mailLookupValue`): the utilisateur services' lookups.
+ */
+export type MemberIndexField =
+  'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'nomSecteur' | 'projet' | 'typeProjet' | 'statutProjet' | 'utilisateur' | 'mail';
 
 /**
  * Every exact-value index: member fields (Apidae), the name (Responsys, Netux), Engagement's `rna`/`siret`,
@@ -120,6 +124,8 @@ export interface OrganizationStore {
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;
   /** Moves organizations stored in an earlier layout to the current one (idempotent; safe while serving). */
   migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
+  /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
+  backfillMemberIndex(): Promise<number>;
 }
 
 export interface DirectoryStore {
@@ -145,8 +151,18 @@ export interface DirectoryStore {
   listMappings(tenantId: string, publisherId: string): Promise<ClientMapping[]>;
   listMappingsOfOrganization(tenantId: string, organizationId: string): Promise<ClientMapping[]>;
   getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined>;
+  /** Every list of a kind with its access set (admin listings, the delete clean-up). */
   listAccessLists(tenantId: string, kind: AccessListKind): Promise<AccessList[]>;
-  putAccessList(tenantId: string, list: AccessList): Promise<void>;
+  /**
+   * A page of the lists `filter` selects, in id order (then name), without access sets; strongly
+   * consistent; reads at most offset + limit small listing entries per status or type selected.
+   */
+  pageAccessLists(tenantId: string, filter: AccessListFilter, offset: number, limit: number): Promise<AccessListSummary[]>;
+  /**
+   * Writes a list and its listing entries, all or nothing: new when `previous` is undefined, else only
+   * while the stored access set is still `previous`'s (otherwise a retryable `conflict`).
+   */
+  putAccessList(tenantId: string, list: AccessList, previous: AccessList | undefined): Promise<void>;
   /** Replaces the access set while the list still exists. */
   replaceAccess(tenantId: string, list: AccessList, organizationIds: string[]): Promise<void>;
 }

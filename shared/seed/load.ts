@@ -137,13 +137,11 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
         allowedPublisherIds: m.publisherIds,
       });
     }
-    for (const [kind, lists] of [
-      ['program', t.programs],
-      ['campaign', t.campaigns],
-    ] as const) {
-      for (const { organizations, ...list } of lists) {
-        await putAccessList(t.id, { kind, ...list, organizationIds: organizations });
-      }
+    for (const { organizations, ...list } of t.programs) {
+      await putAccessList(t.id, { kind: 'program', ...list, organizationIds: organizations });
+    }
+    for (const { organizations, ...list } of t.campaigns) {
+      await putAccessList(t.id, { kind: 'campaign', ...list, organizationIds: organizations });
     }
   }
 }

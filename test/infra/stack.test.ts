@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { routeFunctions, routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { buildApp } from '#infra/app.ts';
 import { LOGIN_ROUTE, OrgbridgeStack } from '#infra/stack.ts';
 import { readDefinition } from '#infra/state-machine/definition.ts';
@@ -76,17 +76,18 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route and per worker, Node.js 24 on arm64, traced', () => {
+  it('has one function per handler module (routes that share one share it) and per worker, Node.js 24 on arm64, traced', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + workers.length + scheduledJobs.length);
+    expect(functions).toHaveLength(routeFunctions.length + workers.length + scheduledJobs.length);
+    expect(routeFunctions.length).toBeLessThan(routes.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
     }
   });
 
-  it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
-    for (const entry of [...routes, ...workers, ...scheduledJobs]) {
+  it('gives each function exactly the table actions its routes declare, on the table ARN only', () => {
+    for (const entry of [...routeFunctions, ...workers, ...scheduledJobs]) {
       const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
@@ -257,7 +258,7 @@ describe('operations', () => {
         .filter((a) => a.MetricName === metricName && a.Namespace === 'AWS/Lambda')
         .map((a) => a.Dimensions[0].Value.Ref);
       expect(watched.sort(), metricName).toEqual(functionIds.filter((id) => watched.includes(id)).sort());
-      expect(watched.length, metricName).toBe(routes.length + workers.length + scheduledJobs.length);
+      expect(watched.length, metricName).toBe(routeFunctions.length + workers.length + scheduledJobs.length);
     }
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicRef() }]);
@@ -314,7 +315,7 @@ describe('operations', () => {
 
   it('keeps every log group for a bounded time and traces functions, API and state machine', () => {
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(routes.length + workers.length + scheduledJobs.length + 2);
+    expect(logGroups.length).toBe(routeFunctions.length + workers.length + scheduledJobs.length + 2);
     for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });

@@ -3,6 +3,7 @@
  * every condition before it changes anything, so a refused write changes nothing, as a DynamoDB
  * transaction would; the conflicts carry the same kinds and fields as shared/db's.
  */
+import { sha256 } from '#shared/crypto.ts';
 import type { Credential } from '#shared/domain/credential.ts';
 import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 import { indexedValues } from '#shared/domain/indexed-values.ts';
@@ -71,6 +72,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
         return next - count + 1;
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
+      backfillMemberIndex: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));
         if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');
@@ -175,7 +177,22 @@ export function memoryStores(): Stores & { snapshot(): string } {
       listMappingsOfOrganization: async (t, orgId) => listOf<ClientMapping>(k(t, 'map', '')).filter((m) => m.organizationId === orgId),
       getAccessList: async (t, kind, name) => copy(rows.get(k(t, kind, name)) as AccessList | undefined),
       listAccessLists: async (t, kind) => listOf<AccessList>(k(t, kind, '')),
-      putAccessList: async (t, list) => void rows.set(k(t, list.kind, list.name), copy(list)),
+      pageAccessLists: async (t, filter, offset, limit) =>
+        listOf<AccessList>(k(t, filter.kind, ''))
+          .filter((l) =>
+            l.kind === 'program' && filter.kind === 'program'
+              ? (filter.statuses ?? [l.status]).includes(l.status)
+              : l.kind === 'campaign' && filter.kind === 'campaign' && l.type === filter.type,
+          )
+          .sort((a, b) => a.id - b.id || sha256(a.name).localeCompare(sha256(b.name)))
+          .slice(offset, offset + limit)
+          .map(({ organizationIds: _ids, ...summary }) => summary),
+      async putAccessList(t, list, previous) {
+        const current = rows.get(k(t, list.kind, list.name)) as AccessList | undefined;
+        const unchanged = previous ? JSON.stringify(current?.organizationIds) === JSON.stringify(previous.organizationIds) : !current;
+        if (!unchanged) throw new AppError('conflict', 'changed concurrently', { detail: { retryable: true } });
+        rows.set(k(t, list.kind, list.name), copy(list));
+      },
       async replaceAccess(t, list, organizationIds) {
         if (!rows.has(k(t, list.kind, list.name))) throw new Error('ConditionalCheckFailed: the list was removed');
         rows.set(k(t, list.kind, list.name), {

@@ -1,5 +1,7 @@
 /** `migrate listings`, `migrate data-model` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
+import { migrateAccessLists } from '#shared/domain/directory-admin.ts';
+import { migrateMemberIndex } from '#shared/domain/member-users.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
 import { type Command, readJson, str } from './common.ts';
@@ -8,10 +10,13 @@ export const maintenanceCommands: Command[] = [
   {
     group: 'migrate',
     action: 'listings',
-    summary: 'Make tenants and credentials written before the admin listings listable (one table scan; idempotent)',
+    summary:
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items (table scans; idempotent)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
+      out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
+      out.result(`Wrote ${await migrateMemberIndex()} member index item(s) (users by id and e-mail).`);
     },
   },
   {
