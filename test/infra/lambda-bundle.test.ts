@@ -2,7 +2,8 @@
  * The Lambda bundles themselves (not the TypeScript source the other tests run): CDK builds them exactly
  * as infra/bundling.ts says (the bytes the benchmark measures), they carry only what runs in Lambda, and
  * a built bundle, run in its own Node process with credentials only in environment variables, reads and
- * writes DynamoDB Local and starts a Step Functions execution, signing with those credentials.
+ * writes DynamoDB Local and starts a Step Functions execution, signing with those credentials (every request's
+ * signature checked independently, test/support/sigv4.ts).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ import { buildEvent } from '#infra/local/api-gateway.ts';
 import { startBulkTaskRunner } from '#infra/local/runtime.ts';
 import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
 import { config } from '#shared/config.ts';
+import { checkSignature, type SignatureCheck } from '#test/support/sigv4.ts';
 import { createTable, seedTestData } from '#test/support/table.ts';
 
 const run = promisify(execFile);
@@ -75,14 +77,27 @@ describe('what the bundles carry', () => {
     );
   }, 120_000);
 
-  it('has the Step Functions client only in the functions that start executions', () => {
+  it('starts executions without the Step Functions client, and only in the functions that start them', () => {
     for (const { name, startsExecutions, files } of inputs) {
       expect(
-        files.some((f) => f.includes('/@aws-sdk/client-sfn/')),
+        files.filter((f) => f.includes('/@aws-sdk/client-sfn/')),
+        name,
+      ).toEqual([]);
+      expect(
+        files.some((f) => f.endsWith('shared/workflow.ts')),
         name,
       ).toBe(startsExecutions);
     }
     expect(inputs.filter((i) => i.startsExecutions).length).toBeGreaterThan(0);
+  });
+
+  it('has one copy of each package (a second version of an SDK package would carry it twice)', () => {
+    for (const { name, files } of inputs) {
+      expect(
+        [...new Set(files.filter((f) => /node_modules\/.*node_modules\//.test(f)).map((f) => f.replace(/\/dist-.*$/, '')))],
+        name,
+      ).toEqual([]);
+    }
   });
 
   it('has no credential chain, event-stream codec, endpoint discovery or Powertools: only their Lambda replacements', () => {
@@ -118,7 +133,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
   };
   const region = 'eu-west-3';
   /** What reached DynamoDB Local and the Step Functions runner, through the recording proxies. */
-  const seen: { service: string; target: string; authorization: string; token: string | undefined }[] = [];
+  const seen: { service: string; target: string; token: string | undefined; signature: SignatureCheck; body: string }[] = [];
   const proxies: Server[] = [];
   let stepFunctions: LocalStepFunctions;
   let dynamodbProxy: string;
@@ -126,15 +141,19 @@ describe('a built bundle in its own process, with credentials only in the enviro
   const bundles = new Map<string, string>();
   const emptyHome = join(out, 'home');
 
-  /** A pass-through HTTP proxy that records the signing headers of every request. */
+  /** A pass-through HTTP proxy that records every request: its target, token, body and whether its signature verifies. */
   async function recordingProxy(service: string, target: string): Promise<string> {
     const upstream = new URL(target);
-    const proxy = createServer((req, res) => {
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
       seen.push({
         service,
         target: String(req.headers['x-amz-target']),
-        authorization: String(req.headers.authorization),
         token: req.headers['x-amz-security-token'] as string | undefined,
+        signature: checkSignature({ method: req.method!, url: req.url!, headers: req.headers, body }, credentials.AWS_SECRET_ACCESS_KEY),
+        body: body.toString('utf8'),
       });
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
@@ -143,7 +162,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
           reply.pipe(res);
         },
       );
-      req.pipe(forward);
+      forward.end(body);
     });
     await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
     proxies.push(proxy);
@@ -238,13 +257,22 @@ describe('a built bundle in its own process, with credentials only in the enviro
     // Reads, writes and the execution start all went out signed with exactly the environment's credentials.
     const targets = seen.map((s) => s.target);
     expect(targets).toEqual(expect.arrayContaining(['DynamoDB_20120810.GetItem', 'DynamoDB_20120810.TransactWriteItems']));
-    expect(targets).toContain('AWSStepFunctions.StartExecution');
     for (const request of seen) {
-      expect(request.authorization).toMatch(
-        new RegExp(`^AWS4-HMAC-SHA256 Credential=${credentials.AWS_ACCESS_KEY_ID}/\\d{8}/${region}/${request.service}/aws4_request,`),
-      );
+      expect(request.signature, `${request.target}: ${request.signature.problem}`).toMatchObject({
+        valid: true,
+        accessKeyId: credentials.AWS_ACCESS_KEY_ID,
+        region,
+        service: request.service,
+      });
       expect(request.token).toBe(credentials.AWS_SESSION_TOKEN);
     }
+    // The one StartExecution of the bulk task (shared/workflow.ts, no Step Functions client): its machine, name and input.
+    const starts = seen.filter((s) => s.target === 'AWSStepFunctions.StartExecution');
+    expect(starts).toHaveLength(1);
+    const { task } = JSON.parse(bulk.results[0]!.body) as { task: { id: string } };
+    const start = JSON.parse(starts[0]!.body) as { stateMachineArn: string; name: string; input: string };
+    expect(start).toMatchObject({ stateMachineArn: stepFunctions.stateMachineArn, name: task.id });
+    expect(JSON.parse(start.input)).toEqual({ tenantId: expect.any(String), taskId: task.id });
   }, 60_000);
 
   it('has no other credential source: without the variables the env provider itself refuses', async () => {
