@@ -15,9 +15,13 @@ export const bundling = {
   target: 'node24',
   platform: 'node',
   minify: true,
+  /**
+   * A map beside each bundle, read by the logger at the first logged error to give stack frames their source
+   * lines (shared/logger.ts). Not through Node's --enable-source-maps: Node then parses the map as the bundle
+   * loads, ~15 ms of every cold start (a quarter of a function's init, BENCHMARKS.md). Mappings only, without
+   * the sources: 0.4 MB instead of 1.5 MB.
+   */
   sourcemap: true,
-  // Stack traces need the mappings only; without the sources the map is 0.4 MB instead of 1.5 MB, which
-  // Node parses at every cold start under --enable-source-maps (BENCHMARKS.md).
   sourcesContent: false,
   mainFields: ['module', 'main'],
   // CommonJS dependencies inside an ESM bundle still call require().
@@ -31,8 +35,6 @@ export const bundling = {
     '@smithy/core/event-streams': lambdaOnly('no-event-streams.ts'),
     '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
   },
-  /** NODE_OPTIONS of every function: source-mapped stack traces in the logs. */
-  nodeOptions: '--enable-source-maps',
 } as const;
 
 /**
@@ -40,7 +42,7 @@ export const bundling = {
  * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
  */
 export function esbuildOptions(entry: string, outfile: string, alias: Record<string, string> = bundling.alias): BuildOptions {
-  const { banner, nodeOptions: _, ...options } = bundling;
+  const { banner, ...options } = bundling;
   return {
     ...options,
     mainFields: [...bundling.mainFields],

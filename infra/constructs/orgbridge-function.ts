@@ -1,7 +1,7 @@
 /**
  * The defaults every Orgbridge Lambda shares: Node.js 24 on arm64, an ESM bundle that is minified,
- * source-mapped and carries its own AWS SDK (bundled as infra/bundling.ts says, Lambda-only replacements
- * included), X-Ray tracing, Lambda's JSON log format (shared/logger.ts writes JSON lines), a log group with
+ * source-mapped (the map beside it, read by the logger when it logs an error, no NODE_OPTIONS) and carries its
+ * own AWS SDK (bundled as infra/bundling.ts says, Lambda-only replacements included), X-Ray tracing, Lambda's JSON log format (shared/logger.ts writes JSON lines), a log group with
  * retention, and an IAM policy with exactly the table actions the handler performs.
  */
 import { resolve } from 'node:path';
@@ -51,7 +51,6 @@ export class OrgbridgeFunction extends Construct {
       depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
       environment: {
         TABLE_NAME: props.table.tableName,
-        NODE_OPTIONS: bundling.nodeOptions,
         ...props.environment,
       },
       bundling: {

@@ -20,7 +20,7 @@ import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
-import { bundling, esbuildOptions } from '#infra/bundling.ts';
+import { esbuildOptions } from '#infra/bundling.ts';
 import { OrgbridgeFunction } from '#infra/constructs/orgbridge-function.ts';
 import { buildEvent } from '#infra/local/api-gateway.ts';
 import { startBulkTaskRunner } from '#infra/local/runtime.ts';
@@ -171,7 +171,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
 
   /**
    * Invokes a bundle's handler in a fresh Node process whose environment is only this: no AWS profile, no
-   * credential files (an empty HOME), the functions' NODE_OPTIONS.
+   * credential files (an empty HOME), no NODE_OPTIONS (the functions have none).
    */
   async function invoke(name: string, events: unknown[], env: Record<string, string>) {
     const script = `const { handler } = await import(${JSON.stringify(`file://${bundles.get(name)}`)});
@@ -179,7 +179,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
       for (const event of JSON.parse(process.argv[1])) results.push(await handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 29000 }));
       process.stdout.write('\\n' + JSON.stringify(results));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(events)], {
-      env: { PATH: process.env.PATH!, HOME: emptyHome, NODE_OPTIONS: bundling.nodeOptions, ...env },
+      env: { PATH: process.env.PATH!, HOME: emptyHome, ...env },
     });
     const lines = stdout.trim().split('\n');
     return { results: JSON.parse(lines.pop()!) as { statusCode: number; body: string }[], logs: lines.filter(Boolean) };
@@ -284,12 +284,18 @@ describe('a built bundle in its own process, with credentials only in the enviro
       { AWS_REGION: region, TABLE_NAME: config.tableName, LOG_LEVEL: 'ERROR' },
     );
     expect(results[0]!.statusCode).toBe(500);
-    const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string } });
+    const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string; stack: string } });
     expect(errors).toContainEqual(
       expect.objectContaining({
         message: 'unhandled error',
         error: expect.objectContaining({ name: 'CredentialsProviderError', message: 'Unable to find environment variable credentials.' }),
       }),
     );
+    // Without --enable-source-maps, the logger maps the stack through the bundle's map: source files and lines.
+    const { stack } = errors.find((e) => e.error?.name === 'CredentialsProviderError')!.error!;
+    expect(stack).not.toContain('index.mjs');
+    expect(stack).toContain('at async before (shared/http/handler.ts:');
+    expect(stack).toMatch(/shared\/domain\/authentication\.ts:\d+:\d+/);
+    expect(stack).toMatch(/node_modules\/@aws-sdk\/credential-provider-env\/dist-es\/fromEnv\.js:\d+:\d+/);
   }, 60_000);
 });
