@@ -152,8 +152,8 @@ export function coldStartSection(cold: ColdStarts, runs: number, measuredOn: str
   return `## Cold start
 
 ${measuredOn}. Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK
-bundled, Lambda-only replacements of the SDK's credential chain, event-stream codec and endpoint discovery),
-then imported in a fresh Node process without \`NODE_OPTIONS\`, as the functions run (no \`--enable-source-maps\`:
+bundled, Lambda-only replacements of the SDK's credential chain, event-stream codec, endpoint discovery and
+pure-JS SHA-256 fallback), then imported in a fresh Node process without \`NODE_OPTIONS\`, as the functions run (no \`--enable-source-maps\`:
 the logger maps a logged error's stack through the bundle's map); init = the main-thread CPU time to evaluate the bundle
 (wall time beside it: on this shared machine it can be waiting for a core), interquartile mean of ${runs} interleaved runs
 (this machine at times counts thread CPU in 4 ms ticks, which a median would round to); ratios are of init. Two floors hold only the DynamoDB client and one GetItem

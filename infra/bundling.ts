@@ -34,6 +34,7 @@ export const bundling = {
     '@aws-sdk/credential-provider-node': lambdaOnly('credential-provider-env.ts'),
     '@smithy/core/event-streams': lambdaOnly('no-event-streams.ts'),
     '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
+    '@smithy/core/checksum': lambdaOnly('sha256-node.ts'),
   },
 } as const;
 

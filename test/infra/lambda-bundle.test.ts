@@ -100,7 +100,7 @@ describe('what the bundles carry', () => {
     }
   });
 
-  it('has no credential chain, event-stream codec, endpoint discovery or Powertools: only their Lambda replacements', () => {
+  it('has no credential chain, event-stream codec, endpoint discovery, pure-JS SHA-256 or Powertools: only their Lambda replacements', () => {
     const never = [
       '/@aws-sdk/credential-provider-node/',
       '/@aws-sdk/credential-provider-ini/',
@@ -108,6 +108,7 @@ describe('what the bundles carry', () => {
       '/@aws-sdk/nested-clients/',
       '/@smithy/credential-provider-imds/',
       '/@smithy/core/dist-es/submodules/event-streams/',
+      '/@smithy/core/dist-es/submodules/checksum/',
       '/@aws-sdk/middleware-endpoint-discovery/',
       '/mnemonist/',
       '/@aws-lambda-powertools/',
