@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 
 import type { BuildOptions } from 'esbuild';
 
+import { lambdaWiring } from './lambda-wiring.ts';
+
 const lambdaOnly = (file: string) => resolve(import.meta.dirname, 'lambda', file);
 
 export const bundling = {
@@ -35,17 +37,14 @@ export const bundling = {
     '@smithy/core/event-streams': lambdaOnly('no-event-streams.ts'),
     '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
     '@smithy/core/checksum': lambdaOnly('sha256-node.ts'),
+    '@aws/lambda-invoke-store': lambdaOnly('invoke-store.ts'),
   },
 } as const;
 
-/**
- * esbuild API options for one function, equivalent to what CDK passes on the esbuild command line.
- * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
- */
-export function esbuildOptions(entry: string, outfile: string, alias: Record<string, string> = bundling.alias): BuildOptions {
-  const { banner, ...options } = bundling;
+const options = (entry: string, outfile: string, alias: Record<string, string>): BuildOptions => {
+  const { banner, ...shared } = bundling;
   return {
-    ...options,
+    ...shared,
     mainFields: [...bundling.mainFields],
     banner: { js: banner },
     alias,
@@ -54,4 +53,21 @@ export function esbuildOptions(entry: string, outfile: string, alias: Record<str
     outfile,
     logLevel: 'silent',
   };
+};
+
+/**
+ * The aliases of one function's bundle: the replacements above, and `#shared/wiring.ts` → a module installing only the
+ * store methods that function calls (infra/lambda-wiring.ts, which bundles the function once to find them).
+ */
+export const functionAlias = (entry: string): Record<string, string> => ({
+  ...bundling.alias,
+  '#shared/wiring.ts': lambdaWiring(options(entry, 'index.mjs', bundling.alias)),
+});
+
+/**
+ * esbuild API options for one function, equivalent to what CDK passes on the esbuild command line.
+ * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
+ */
+export function esbuildOptions(entry: string, outfile: string, alias?: Record<string, string>): BuildOptions {
+  return options(entry, outfile, alias ?? functionAlias(entry));
 }

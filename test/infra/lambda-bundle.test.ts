@@ -65,17 +65,39 @@ describe('what is measured is what is deployed', () => {
 });
 
 describe('what the bundles carry', () => {
-  let inputs: { name: string; startsExecutions: boolean; files: string[] }[];
+  let inputs: { name: string; startsExecutions: boolean; files: string[]; bytes: Record<string, number> }[];
   beforeAll(async () => {
     const entries = [...routes, ...workers, ...scheduledJobs];
     inputs = await Promise.all(
       entries.map(async (entry) => {
         const { metafile } = await bundle(entry);
         const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
-        return { name: entry.name, startsExecutions: (entry as Route).startsExecutions === true, files: Object.keys(output.inputs) };
+        const bytes = Object.fromEntries(Object.entries(output.inputs).map(([file, { bytesInOutput }]) => [file, bytesInOutput]));
+        return { name: entry.name, startsExecutions: (entry as Route).startsExecutions === true, files: Object.keys(bytes), bytes };
       }),
     );
-  }, 120_000);
+  }, 600_000);
+
+  it('installs only the store methods each function calls (infra/lambda-wiring.ts), so shared/db carries no other', () => {
+    const dbBytes = (bytes: Record<string, number>, module: string) =>
+      Object.entries(bytes).find(([file]) => file.endsWith(`shared/db/${module}.ts`))?.[1] ?? 0;
+    for (const { name, files, bytes } of inputs) {
+      expect(
+        files.filter((f) => f.endsWith('shared/wiring.ts')),
+        name,
+      ).toEqual([]);
+      expect(
+        files.some((f) => f.includes('.build/lambda-wiring/')),
+        name,
+      ).toBe(true);
+      // Bulk tasks are stored and read by the bulk endpoints, the task endpoints and the workers only.
+      const usesTasks = /^(NetuxBulk|NetuxGetTask|Task)/.test(name);
+      expect(dbBytes(bytes, 'tasks') > 100, `${name}: shared/db/tasks.ts`).toBe(usesTasks);
+      if (/^(Responsys(GetRateLimits|ListPrograms|GetProgram)$|NetuxBulk)/.test(name))
+        expect(dbBytes(bytes, 'organizations'), `${name}: shared/db/organizations.ts`).toBe(0);
+      if (name !== 'ResponsysLogin') expect(dbBytes(bytes, 'login-attempts'), `${name}: shared/db/login-attempts.ts`).toBe(0);
+    }
+  });
 
   it('starts executions without the Step Functions client, and only in the functions that start them', () => {
     for (const { name, startsExecutions, files } of inputs) {
@@ -133,8 +155,16 @@ describe('a built bundle in its own process, with credentials only in the enviro
     AWS_SESSION_TOKEN: randomBytes(24).toString('base64'),
   };
   const region = 'eu-west-3';
+  const traceHeader = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
   /** What reached DynamoDB Local and the Step Functions runner, through the recording proxies. */
-  const seen: { service: string; target: string; token: string | undefined; signature: SignatureCheck; body: string }[] = [];
+  const seen: {
+    service: string;
+    target: string;
+    token: string | undefined;
+    traceId: string | undefined;
+    signature: SignatureCheck;
+    body: string;
+  }[] = [];
   const proxies: Server[] = [];
   let stepFunctions: LocalStepFunctions;
   let dynamodbProxy: string;
@@ -153,6 +183,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
         service,
         target: String(req.headers['x-amz-target']),
         token: req.headers['x-amz-security-token'] as string | undefined,
+        traceId: req.headers['x-amzn-trace-id'] as string | undefined,
         signature: checkSignature({ method: req.method!, url: req.url!, headers: req.headers, body }, credentials.AWS_SECRET_ACCESS_KEY),
         body: body.toString('utf8'),
       });
@@ -229,6 +260,9 @@ describe('a built bundle in its own process, with credentials only in the enviro
       SFN_ENDPOINT: stepFunctionsProxy,
       STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
       LOG_LEVEL: 'SILENT',
+      // As Lambda sets them: the SDK forwards the trace header (through its invoke store, infra/lambda/invoke-store.ts).
+      AWS_LAMBDA_FUNCTION_NAME: 'orgbridge-bundle-test',
+      _X_AMZN_TRACE_ID: traceHeader,
     };
     const label = `bundle-${randomBytes(4).toString('hex')}`;
     const created = await invoke(
@@ -266,6 +300,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
         service: request.service,
       });
       expect(request.token).toBe(credentials.AWS_SESSION_TOKEN);
+      if (request.service === 'dynamodb') expect(request.traceId, request.target).toBe(traceHeader);
     }
     // The one StartExecution of the bulk task (shared/workflow.ts, no Step Functions client): its machine, name and input.
     const starts = seen.filter((s) => s.target === 'AWSStepFunctions.StartExecution');
