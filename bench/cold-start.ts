@@ -141,7 +141,7 @@ export const BUNDLE_GOAL_KB = 230;
 export const INIT_GOAL_VS_NAIVE = 0.75;
 
 /** The "Cold start" section of BENCHMARKS.md (written by a full run, or alone with BENCH_ONLY=cold-start). */
-export function coldStartSection(cold: ColdStarts, runs: number, measuredOn: string): string {
+export function coldStartSection(cold: ColdStarts, runs: number, measuredOn: string, command = 'npm run bench'): string {
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   const f = (n: number, digits = 2) => n.toFixed(digits);
   const row = (c: ColdStart, name = c.name) =>
@@ -151,9 +151,10 @@ export function coldStartSection(cold: ColdStarts, runs: number, measuredOn: str
   const met = (ok: boolean) => (ok ? 'met' : 'not met');
   return `## Cold start
 
-${measuredOn}. Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK
-bundled, Lambda-only replacements of the SDK's credential chain, event-stream codec, endpoint discovery and
-pure-JS SHA-256 fallback), then imported in a fresh Node process without \`NODE_OPTIONS\`, as the functions run (no \`--enable-source-maps\`:
+${measuredOn} (\`${command}\`). Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK
+bundled, Lambda-only replacements of the SDK's credential chain, event-stream codec, endpoint discovery, pure-JS
+SHA-256 fallback and invoke-store package, and only the store methods the function calls: \`infra/lambda-wiring.ts\`),
+then imported in a fresh Node process without \`NODE_OPTIONS\`, as the functions run (no \`--enable-source-maps\`:
 the logger maps a logged error's stack through the bundle's map); init = the main-thread CPU time to evaluate the bundle
 (wall time beside it: on this shared machine it can be waiting for a core), interquartile mean of ${runs} interleaved runs
 (this machine at times counts thread CPU in 4 ms ticks, which a median would round to); ratios are of init. Two floors hold only the DynamoDB client and one GetItem
