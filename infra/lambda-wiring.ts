@@ -87,6 +87,7 @@ export function reducedStoresSource(calls: StoreCalls, folder: string, source = 
     return held !== undefined && (method === undefined || held === 'all' || held.has(method));
   };
   const nameOf = (property: TypeScript.ObjectLiteralElementLike) => {
+    if (ts.isShorthandPropertyAssignment(property)) return property.name.text;
     if (!ts.isPropertyAssignment(property) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)))
       throw new Error(`shared/db/stores.ts: dynamoDbStores must be an object of objects of named properties (${property.getText()})`);
     return property.name.text;

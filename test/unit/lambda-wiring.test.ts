@@ -3,6 +3,8 @@
  * `ports()`, read from its code, and shared/db/stores.ts reduced to them. (test/infra/lambda-bundle.test.ts runs
  * built bundles wired this way against DynamoDB Local.)
  */
+import { resolve } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { reducedStoresSource, storeCalls } from '#infra/lambda-wiring.ts';
@@ -56,7 +58,7 @@ describe('shared/db/stores.ts reduced to those methods', () => {
   it('makes its relative imports work from the folder it is written to', () => {
     const source = reducedStoresSource(
       new Map(),
-      '/work/wt20/.build/lambda-wiring/x',
+      resolve(import.meta.dirname, '../../.build/lambda-wiring/x'),
       "import * as tasks from './tasks.ts';\nexport const dynamoDbStores = { tasks: { get: tasks.getTask } };\n",
     );
     expect(source).toMatch(/from "..\/..\/..\/shared\/db\/tasks.ts"/);
