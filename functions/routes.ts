@@ -62,6 +62,8 @@ const responsys = routesOf('responsys', 'Responsys', basePaths.responsys);
 
 /** Organization writes: read-modify-write transactions over the organization and its guard items. */
 const organizationWrite: TableAction[] = ['Query', 'PutItem', 'DeleteItem', 'ConditionCheckItem'];
+/** The Apidae utilisateur services: member index query + batch read, or the member by integer id. */
+const utilisateurs: TableAction[] = ['Query', 'BatchGetItem'];
 /** Submitting stores the task; an Idempotency-Key retry of a stuck task reads its chunk records and reopens it. */
 const bulkSubmit: TableAction[] = ['PutItem', 'BatchWriteItem', 'DeleteItem', 'Query'];
 
@@ -75,9 +77,13 @@ export const routes: Route[] = [
   engagement('ListPublishers', 'GET', '/publisher', 'list-publishers', ['Query', 'BatchGetItem']),
   engagement('GetPublisher', 'GET', '/publisher/{id}', 'get-publisher', []),
   engagement('SearchOrganizations', 'GET', '/organization', 'search-organizations', ['Query']),
-  apidae('GetMembres', 'GET', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
-  apidae('PostMembres', 'POST', '/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
-  apidae('GetById', 'GET', '/get-by-id/{id}', 'get-by-id', []),
+  apidae('GetMembres', 'GET', '/membre/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
+  apidae('PostMembres', 'POST', '/membre/get-membres', 'get-membres', ['Query', 'BatchGetItem']),
+  apidae('GetById', 'GET', '/membre/get-by-id/{id}', 'get-by-id', []),
+  // The three utilisateur services are one handler (one function): a user index query or a member read.
+  apidae('GetUtilisateurById', 'GET', '/utilisateur/get-by-id/{id}', 'get-utilisateurs', utilisateurs),
+  apidae('GetUtilisateurByMail', 'GET', '/utilisateur/get-by-mail/{eMail}', 'get-utilisateurs', utilisateurs),
+  apidae('GetUtilisateursByMembre', 'GET', '/utilisateur/get-by-membre/{membreId}', 'get-utilisateurs', utilisateurs),
   // Login is anonymous: it reads the user, counts the attempt (login throttle), stores the new token and,
   // on refresh, deletes the old one (and, on success, the user's attempt counter).
   responsys('Login', 'POST', '/auth/token', 'login', [], { tableActions: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'] }),
@@ -88,6 +94,8 @@ export const routes: Route[] = [
   responsys('GetCampaignAccess', 'GET', '/attributes/campaigns/{campaignName}', 'get-campaign-access', ['Query']),
   responsys('ListPrograms', 'GET', '/programs', 'list-programs', ['Query']),
   responsys('GetProgram', 'GET', '/programs/{programName}', 'get-program', []),
+  responsys('ListCampaigns', 'GET', '/campaigns', 'list-campaigns', ['Query']),
+  responsys('GetCampaign', 'GET', '/campaigns/{campaignName}', 'get-campaign', []),
   responsys('GetRateLimits', 'GET', '/rest/api/ratelimit', 'get-rate-limits', []),
   netux('ListOrganizations', 'GET', '/organizations', 'list-organizations', ['Query']),
   netux('CreateOrganization', 'POST', '/organizations', 'create-organization', organizationWrite),
@@ -143,6 +151,31 @@ export const notFoundRoutes: Route[] = (() => {
     ...(Object.entries(basePaths) as [DialectName, string][]).map(([dialect, base]) => notFoundRoute(dialect, `${base}/{proxy+}`)),
   ];
 })();
+
+/**
+ * One Lambda function per handler module (CDK): the routes a module serves share it, with the union of
+ * their table actions, so a resource served under several paths or methods costs one function, one
+ * role and one log group (the CloudFormation stack stays well under its 500 resources). Named after
+ * the module's first route.
+ */
+export interface RouteFunction {
+  name: string;
+  handler: string;
+  routes: Route[];
+  tableActions: TableAction[];
+  startsExecutions: boolean;
+}
+
+export const routeFunctions: RouteFunction[] = [...new Set(routes.map((route) => route.handler))].map((handler) => {
+  const served = routes.filter((route) => route.handler === handler);
+  return {
+    name: served[0]!.name,
+    handler,
+    routes: served,
+    tableActions: [...new Set(served.flatMap((route) => route.tableActions))],
+    startsExecutions: served.some((route) => route.startsExecutions === true),
+  };
+});
 
 /** Bulk-task workers the state machine invokes (not behind API Gateway). */
 export interface Worker {

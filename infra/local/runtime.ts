@@ -88,9 +88,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await ensureTable(client, tableName);
     client.destroy();
 
+    await import('#shared/wiring.ts');
+    if (!isNew) {
+      // A .data/ folder written before the current layout: moved now (one query per tenant when there is nothing to move).
+      const moved = await (await import('#shared/domain/organization-writes.ts')).migrateDataModel();
+      if (moved.organizations > 0) console.log(`Moved ${moved.organizations} organization(s) to the current storage layout.`);
+    }
     let seed: SeedFile | undefined;
     if (isNew || options.seedFile) {
-      await import('#shared/wiring.ts');
       const { parseSeedFile } = await import('#shared/seed/schema.ts');
       const { loadSeed } = await import('#shared/seed/load.ts');
       seed = parseSeedFile(JSON.parse(await readFile(options.seedFile ?? demoSeedPath, 'utf8')));

@@ -9,8 +9,8 @@ import { newHexId, sha256 } from '#shared/crypto.ts';
 import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
-import { resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, ports } from './ports.ts';
+import { findAppId, resolveOrganizationId } from './organizations.ts';
+import { type DeleteCleanups, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -37,10 +37,9 @@ const MAX_ATTEMPTS = 10;
 /** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
 async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
   if (key === undefined || key === null) return key;
-  const apps = await ports().directory.listApps(tenantId);
-  const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
-  if (!app) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
-  return app.id;
+  const appId = await findAppId(tenantId, key);
+  if (!appId) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
+  return appId;
 }
 
 function withFields(
@@ -157,7 +156,7 @@ async function createLabelled(
   const base = newOrganization({ id, intId: intId ?? (await ports().organizations.allocateIntIds(tenantId, 1)), label: fields.label });
   const organization = { ...withFields(base, fields, appId, 'full'), parentId, appliedOps: recordOperation(base, op) };
   try {
-    await ports().organizations.save(tenantId, organization, undefined);
+    await saveNew(tenantId, organization);
     return organization;
   } catch (error) {
     if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
@@ -167,6 +166,21 @@ async function createLabelled(
     throw error;
   }
 }
+
+/** Writes a new organization, re-running a write that lost a race on a shared item (a count shard, a parent). */
+async function saveNew(tenantId: string, organization: Organization): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ports().organizations.save(tenantId, organization, undefined);
+    } catch (error) {
+      if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+const isLostRace = (error: unknown) =>
+  error instanceof AppError && (error.options.detail as { retryable?: boolean } | undefined)?.retryable === true;
 
 /**
  * Applies `change` to the current state of an organization and writes it conditionally, re-running
@@ -204,6 +218,9 @@ export async function changeOrganization(
   }
 }
 
+/** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
+const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
+
 export async function updateOrganization(
   tenantId: string,
   key: OrganizationKey,
@@ -212,11 +229,11 @@ export async function updateOrganization(
   op?: OperationId,
 ): Promise<Organization> {
   const appId = await resolveApp(tenantId, fields.app);
-  // A partial change that keeps the label touches no guard item: one UpdateItem, no read first.
-  if (mode === 'partial' && fields.label === undefined) {
+  // A partial change of fields no index depends on: one UpdateItem, no read first.
+  if (mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field))) {
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
-    const { label: _label, app: _app, ...plain } = fields;
+    const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
     const result = await ports().organizations.updateInPlace(
       tenantId,
       id,
@@ -293,11 +310,11 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
       // The conditional delete also fails while children exist (their count lives on the parent).
-      const children = (await ports().organizations.list(tenantId)).filter((org) => org.parentId === current.id);
+      const children = await ports().organizations.childIds(tenantId, current.id);
       if (children.length > 0) {
         throw validationError(
           'body',
-          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.join(', ')}.` }],
           'Organization has children.',
         );
       }
@@ -339,15 +356,15 @@ export async function setMemberData(tenantId: string, key: OrganizationKey, memb
   return changeOrganization(tenantId, key, (current) => ({ ...current, member }));
 }
 
+/** An organization as a seed file gives it (the domain fills in version and applied operations). */
+export type ImportRecord = Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string };
+
 /**
  * Writes an organization record as given (seed import): created when new, rewritten only when it
  * differs from what is stored (so a re-run changes nothing), through the same guarded write as every
  * other path. Returns whether anything was written.
  */
-export async function importOrganization(
-  tenantId: string,
-  record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string },
-): Promise<boolean> {
+export async function importOrganization(tenantId: string, record: ImportRecord): Promise<boolean> {
   const previous = await ports().organizations.get(tenantId, record.id);
   const now = new Date().toISOString();
   const next: Organization = {
@@ -362,3 +379,37 @@ export async function importOrganization(
   await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
   return true;
 }
+
+/**
+ * Imports many organizations (a seed file's): those not stored yet are created together in a few
+ * batched writes, each organization still whole or not at all; stored ones go through
+ * importOrganization (rewritten only when they changed). Parents must be stored or in an earlier call.
+ */
+export async function importOrganizations(
+  tenantId: string,
+  records: ImportRecord[],
+): Promise<{ written: number; unchanged: number; refused: { id: string; error: unknown }[] }> {
+  const stored = new Set(
+    (
+      await ports().organizations.getMany(
+        tenantId,
+        records.map((r) => r.id),
+      )
+    ).map((o) => o.id),
+  );
+  const now = new Date().toISOString();
+  const fresh = records
+    .filter((record) => !stored.has(record.id))
+    .map((record): Organization => ({ ...record, createdAt: record.createdAt ?? now, updatedAt: now, version: 1, appliedOps: {} }));
+  const refused = fresh.length > 0 ? await ports().organizations.createMany(tenantId, fresh) : [];
+  let written = fresh.length - refused.length;
+  let unchanged = 0;
+  for (const record of records.filter((r) => stored.has(r.id))) {
+    if (await importOrganization(tenantId, record)) written += 1;
+    else unchanged += 1;
+  }
+  return { written, unchanged, refused };
+}
+
+/** Moves organizations written in an earlier storage layout to the current one (docs/data-model.md#migration). */
+export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void) => ports().organizations.migrateLayout(onProgress);

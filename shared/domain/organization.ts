@@ -5,6 +5,8 @@ export interface MemberUser {
   nom: string;
   eMail: string | null;
   active: boolean;
+  /** Apidae permissions of the user (e.g. ADMIN_DEPARTEMENTAL), as the utilisateur services answer them. */
+  permissions?: string[];
 }
 
 export interface MemberProject {

@@ -160,10 +160,8 @@ const envelope = (dialect: Dialect, answerBoundedBy?: string): middy.MiddlewareO
         logger.error('unhandled error', {
           requestId: request.event.requestContext?.requestId,
           route: request.event.resource,
-          error:
-            request.error instanceof Error
-              ? { name: request.error.name, message: request.error.message, stack: request.error.stack }
-              : String(request.error),
+          // The logger writes an Error's name, message and stack, its frames mapped to the sources.
+          error: request.error instanceof Error ? request.error : String(request.error),
         });
       }
       request.response = dialect.formatError(appError, request.event);

@@ -6,7 +6,7 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
 import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant, setClicks } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
-import { importOrganization } from '#shared/domain/organization-writes.ts';
+import { importOrganizations, type ImportRecord } from '#shared/domain/organization-writes.ts';
 import { ports } from '#shared/domain/ports.ts';
 import { AppError } from '#shared/errors.ts';
 
@@ -58,7 +58,7 @@ async function loadCredentials(t: SeedTenant): Promise<void> {
 }
 
 /** A seed organization as a domain record (the domain fills in version and applied operations). */
-function toRecord(o: SeedTenant['organizations'][number]): Parameters<typeof importOrganization>[1] {
+function toRecord(o: SeedTenant['organizations'][number]): ImportRecord {
   const { sponsor, ...member } = o.member ?? { ...emptyMemberData(), sponsor: null };
   const record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> = {
     id: o.id,
@@ -93,15 +93,24 @@ function depths(organizations: SeedTenant['organizations']): Map<string, number>
   return depth;
 }
 
+/** Organizations per batched write of the import (several transactions of up to 100 items each). */
+const IMPORT_BATCH = 100;
+
 async function loadOrganizations(t: SeedTenant, options: LoadOptions): Promise<void> {
   let done = 0;
   const depth = depths(t.organizations);
   const levels: SeedTenant['organizations'][] = [];
   for (const o of t.organizations) (levels[depth.get(o.id)!] ??= []).push(o);
   for (const level of levels) {
-    await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (o) => {
-      await importOrganization(t.id, toRecord(o));
-      done += 1;
+    const batches: SeedTenant['organizations'][] = [];
+    for (let i = 0; i < (level ?? []).length; i += IMPORT_BATCH) batches.push(level!.slice(i, i + IMPORT_BATCH));
+    await mapWithConcurrency(batches, options.concurrency ?? 4, async (batch) => {
+      const { refused } = await importOrganizations(t.id, batch.map(toRecord));
+      if (refused.length > 0) {
+        const [{ id, error }] = refused as [{ id: string; error: unknown }];
+        throw new SeedFileError(`tenants.${t.id}.organizations (id ${id}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+      done += batch.length;
       options.onProgress?.({ tenantId: t.id, organizationsDone: done, organizationsTotal: t.organizations.length });
     });
   }
@@ -131,13 +140,11 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
     for (const c of t.engagementClicks) {
       await setClicks(t.id, { organization: { id: c.organization }, partnerId: c.publisher, clicks: c.clicks });
     }
-    for (const [kind, lists] of [
-      ['program', t.programs],
-      ['campaign', t.campaigns],
-    ] as const) {
-      for (const { organizations, ...list } of lists) {
-        await putAccessList(t.id, { kind, ...list, organizationIds: organizations });
-      }
+    for (const { organizations, ...list } of t.programs) {
+      await putAccessList(t.id, { kind: 'program', ...list, organizationIds: organizations });
+    }
+    for (const { organizations, ...list } of t.campaigns) {
+      await putAccessList(t.id, { kind: 'campaign', ...list, organizationIds: organizations });
     }
   }
 }

@@ -174,7 +174,8 @@ describe('POST bulk create, full update and delete', () => {
     expect((await bulk('DELETE', 'delete', { id: 'x' })).body.code).toBe(400001);
   });
 
-  it('spreads large requests over several chunks', async () => {
+  // 600 creates, each a transaction of about ten items on DynamoDB Local: give it more than the default 30 s.
+  it('spreads large requests over several chunks', { timeout: 120_000 }, async () => {
     const items = Array.from({ length: 600 }, (_, i) => ({ label: `many-${i}` }));
     const report = await runTask('POST', 'create', items);
     expect(report).toMatchObject({ status: 'SUCCEEDED', total: 600, succeeded: 600 });

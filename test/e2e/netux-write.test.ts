@@ -304,3 +304,37 @@ describe('PATCH with nothing to change', () => {
     expect(reply.body.label).toBe('apac');
   });
 });
+
+describe('GET /organizations/ with the get-all page’s filters', () => {
+  it('filters by id, description, createdAt, properties and app, ANDed, and refuses properties that are not a JSON object', async () => {
+    const create = async (label: string, fields: Record<string, unknown>) =>
+      (await send('POST', '/organizations/', { label, ...fields })).body;
+    const a = await create('filter-a', { description: 'Filtered on purpose', properties: { city: 'Lyon', size: 3 }, app: '~field-app' });
+    const b = await create('filter-b', { description: 'Filtered on purpose', properties: { city: 'Lyon', size: '3' } });
+    await create('filter-c', { description: 'Another one', properties: { city: 'Annecy' } });
+    const labels = async (query: string) => {
+      const reply = await send('GET', `/organizations/?${query}&sort_by=label`);
+      expect(reply.status, query).toBe(200);
+      expect(reply.body.count).toBe(reply.body.results.length);
+      return reply.body.results.map((o: { label: string }) => o.label);
+    };
+    expect(await labels(`id=${a.id}`)).toEqual(['filter-a']);
+    expect(await labels(`id=${a.id}&label=filter-b`)).toEqual([]);
+    expect(await labels(`description=${encodeURIComponent('Filtered on purpose')}`)).toEqual(['filter-a', 'filter-b']);
+    expect(await labels(`createdAt=${encodeURIComponent(b.createdAt)}`)).toEqual(['filter-b']);
+    expect(await labels(`properties=${encodeURIComponent('{"city":"Lyon"}')}`)).toEqual(['filter-a', 'filter-b']);
+    // JSON equality: 3 is not "3".
+    expect(await labels(`properties=${encodeURIComponent('{"city":"Lyon","size":3}')}`)).toEqual(['filter-a']);
+    expect(await labels('app=~field-app&description=Filtered%20on%20purpose')).toEqual(['filter-a']);
+    expect(await labels('app=~no-such-app')).toEqual([]);
+    // The docs' "list with a filter, then bulk-delete" flow: an unknown id lists nothing, never everything.
+    expect(await labels('id=409dba9c67d3bb19f554ffff')).toEqual([]);
+    // Query parameters no filter names stay ignored, as the vendor's framework ignores them.
+    expect((await labels('format=json&_=12345')).length).toBeGreaterThan(3);
+    for (const text of ['[1]', '{"city":"\\ud800"}', '{bad']) {
+      const bad = await send('GET', `/organizations/?properties=${encodeURIComponent(text)}`);
+      expect(bad.status, text).toBe(400);
+      expect(bad.body).toMatchObject({ code: 400001, detail: { properties: [expect.stringContaining('JSON object')] } });
+    }
+  });
+});

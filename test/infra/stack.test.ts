@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { notFoundRoutes, routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { notFoundRoutes, routeFunctions, routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { buildApp } from '#infra/app.ts';
 import { LOGIN_ROUTE, OrgbridgeStack } from '#infra/stack.ts';
 import { readDefinition } from '#infra/state-machine/definition.ts';
@@ -37,8 +37,8 @@ beforeAll(() => {
 });
 
 /** Routes naming one handler module share its function; the not-found routes share one. */
-const functionCount = () =>
-  new Set([...routes, ...notFoundRoutes].map((route) => route.handler)).size + workers.length + scheduledJobs.length;
+/** One function per handler module of the routes, one for the not-found routes, one per worker and job. */
+const functionCount = () => routeFunctions.length + 1 + workers.length + scheduledJobs.length;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('table', () => {
@@ -79,27 +79,30 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per handler module of the routes (the not-found routes share one) and per worker, Node.js 24 on arm64, traced', () => {
+  it('has one function per handler module (routes that share one share it; the not-found routes share one) and per worker, Node.js 24 on arm64, traced', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions).toHaveLength(functionCount());
+    expect(routeFunctions.length).toBeLessThan(routes.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything() });
+      // No --enable-source-maps: Node would parse each bundle's source map at every cold start (~15 ms, a quarter
+      // of a function's init, BENCHMARKS.md); the logger maps the stack of a logged error instead, reading the map
+      // then (shared/logger.ts, checked on a built bundle by test/infra/lambda-bundle.test.ts).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
   });
 
   it('gives each function exactly the table actions its routes declare, on the table ARN only', () => {
-    // A function shared by routes (one handler module) is named after the first and holds what they all declare.
-    const sharing = (entry: { handler: string }) => routes.filter((route) => route.handler === entry.handler);
-    const functionOf = (entry: { name: string; handler: string }) => sharing(entry)[0]?.name ?? entry.name;
-    expect(ofType('AWS::IAM::Policy').some(([id]) => id.startsWith('NotFoundFunctionServiceRole'))).toBe(true);
-    for (const entry of [...routes, ...workers, ...scheduledJobs]) {
-      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${functionOf(entry)}FunctionServiceRole`));
+    expect(ofType('AWS::IAM::Policy').some(([id]) => id.startsWith(`${notFoundRoutes[0]!.name}FunctionServiceRole`))).toBe(true);
+    for (const entry of [...routeFunctions, ...workers, ...scheduledJobs]) {
+      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
       const tableStatement = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))!;
-      const declared = sharing(entry).length > 0 ? sharing(entry).flatMap((route) => route.tableActions) : entry.tableActions;
-      expect([tableStatement.Action].flat().sort(), entry.name).toEqual([...new Set(declared)].map((a) => `dynamodb:${a}`).sort());
+      expect([tableStatement.Action].flat().sort(), entry.name).toEqual(
+        [...new Set(entry.tableActions)].map((a) => `dynamodb:${a}`).sort(),
+      );
       expect(JSON.stringify(tableStatement.Resource)).not.toContain('*');
       expect(JSON.stringify(tableStatement.Resource).includes('/index/'), entry.name).toBe('indexes' in entry);
       const startsExecutions = statements.some((s) => [s.Action].flat().includes('states:StartExecution'));

@@ -215,7 +215,8 @@ export async function openApiDocument(doc: DialectDoc): Promise<JsonObject> {
     if (!operation) throw new Error(`No OpenAPI description for route ${route.name}`);
     const contract = await contractOf(route);
     const parameters = [
-      ...parametersOf(contract.params, 'path', operation.example?.params),
+      // A handler serving several routes declares every route's path parameter: each route documents its own.
+      ...parametersOf(contract.params, 'path', operation.example?.params).filter((p) => route.path.includes(`{${String(p.name)}}`)),
       ...parametersOf(contract.query, 'query', operation.example?.query),
       ...(operation.parameters ?? []),
     ];

@@ -146,7 +146,7 @@ const doc: DialectDoc = {
     NetuxListOrganizations: {
       summary: 'List organizations',
       description:
-        'Filtered (`search`, `label`, `name`), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result.',
+        'Filtered by the get-all page’s filters, ANDed (`search`: folded substring of label, name or description; exact `id`, `label`, `name`, `description`, `createdAt`, `app` key, and `properties`: a JSON object whose top-level entries must all equal the organization’s), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result. Every read follows the page or the matches of the most selective filter, not the tenant.',
       example: { query: { page_size: '2', sort_by: 'label' } },
       responses: {
         200: {
