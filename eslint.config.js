@@ -2,7 +2,7 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'bench/out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'bench/out/', 'coverage/', '.build/'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'simple-import-sort': simpleImportSort },

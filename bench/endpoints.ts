@@ -7,9 +7,10 @@ import { sha256 } from '#shared/crypto.ts';
 import { getAccessList, replaceAccess } from '#shared/db/access-lists.ts';
 import { getCredential } from '#shared/db/credentials.ts';
 import { getClientMapping, listDiffuseurs, setAllowedPublishers } from '#shared/db/directory.ts';
-import { getOrganizations, memberIdsBy } from '#shared/db/organizations.ts';
-import { findOrganizationIdByIntId, getOrganization, listOrganizations, updateFieldsInPlace } from '#shared/db/organizations.ts';
+import { idsByIndexedValue, listingPage } from '#shared/db/organization-listing.ts';
+import { findOrganizationIdByIntId, getOrganization, getOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { countRequest } from '#shared/db/rate-limit.ts';
+import { searchCandidates } from '#shared/db/search-index.ts';
 import type { CredentialKind } from '#shared/domain/credential.ts';
 import { login } from '#shared/domain/sessions.ts';
 
@@ -105,9 +106,11 @@ export const endpoints: Endpoint[] = [
     }),
     direct: async () => {
       await authenticate('netux', sha256(NETUX));
-      await updateFieldsInPlace('demo', '4923b1670068c9c54b06', { description: `direct ${patchCounter++}` });
+      const current = (await getOrganization('demo', '4923b1670068c9c54b06'))!;
+      await saveOrganization('demo', { ...current, description: `direct ${patchCounter++}`, version: current.version + 1 }, current);
     },
-    minimum: { roundTrips: 3 },
+    // Credential, rate window, read, the new trigrams' postings, the transaction, the old postings' removal.
+    minimum: { roundTrips: 6 },
   },
   {
     name: 'Apidae get-by-id',
@@ -115,7 +118,7 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: '/api/v002/membre/get-by-id/4000007?apiKey=demo-apidae-key&projetId=1234&responseFields=COMMUNES',
+      path: '/api/v002/membre/get-by-id/4000007?apiKey=demoApidaeKey1&projetId=1234&responseFields=COMMUNES',
       headers: {},
     }),
     direct: async () => {
@@ -132,12 +135,12 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { communeCodePostal: '69000' } }))}`,
       headers: {},
     }),
     direct: async () => {
       await authenticate('apidae', '1234');
-      await getOrganizations('demo', await memberIdsBy('demo', 'cp', '69000'));
+      await getOrganizations('demo', await idsByIndexedValue('demo', 'cp', '69000'));
     },
     minimum: { roundTrips: 4 },
   },
@@ -147,14 +150,15 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { nom: 'apac' } }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { nom: 'apac' } }))}`,
       headers: {},
     }),
     direct: async () => {
       await authenticate('apidae', '1234');
-      await listOrganizations('demo');
+      await getOrganizations('demo', (await searchCandidates('demo', 'name', 'apac'))!);
     },
-    minimum: { roundTrips: 3 },
+    // Credential, rate window, the postings of the needle's trigrams, the candidates.
+    minimum: { roundTrips: 4 },
   },
   {
     name: 'Apidae get-membres (no filter)',
@@ -162,14 +166,15 @@ export const endpoints: Endpoint[] = [
     kind: 'read',
     request: () => ({
       method: 'GET',
-      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`,
+      path: `/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1' }))}`,
       headers: {},
     }),
     direct: async () => {
       await authenticate('apidae', '1234');
-      await listOrganizations('demo');
+      await getOrganizations('demo', await listingPage('demo', 'intId', false, 0, Infinity));
     },
-    minimum: { roundTrips: 3 },
+    // Credential, rate window, the listing shards (in parallel), the organizations.
+    minimum: { roundTrips: 4 },
   },
   {
     name: 'Responsys login',
@@ -203,8 +208,10 @@ export const endpoints: Endpoint[] = [
     }),
     direct: async ({ responsysToken }) => {
       await authenticate('responsys-token', sha256(responsysToken));
-      await Promise.all([getAccessList('demo', 'program', 'Welcome'), listOrganizations('demo')]);
+      const list = await getAccessList('demo', 'program', 'Welcome');
+      await getOrganizations('demo', list!.organizationIds);
     },
+    // Token, rate window, program, its organizations (+ one batched read per level of ancestors not among them).
     minimum: { roundTrips: 4 },
   },
   {
@@ -219,10 +226,15 @@ export const endpoints: Endpoint[] = [
     }),
     direct: async ({ responsysToken }) => {
       await authenticate('responsys-token', sha256(responsysToken));
-      const [list, organizations] = await Promise.all([getAccessList('demo', 'program', 'Welcome'), listOrganizations('demo')]);
-      const ids = ['USA', 'APAC', 'Global'].map((name) => organizations.find((o) => o.name === name)!.id);
-      await replaceAccess('demo', list!, ids);
+      const [list, ...named] = await Promise.all([
+        getAccessList('demo', 'program', 'Welcome'),
+        ...['USA', 'APAC', 'Global'].map((name) => idsByIndexedValue('demo', 'name', name)),
+      ]);
+      const ids = named.map((found) => (found as string[])[0]!);
+      await getOrganizations('demo', ids);
+      await replaceAccess('demo', list as NonNullable<typeof list>, ids);
     },
+    // Token, rate window, program ‖ name index, the named organizations, the update.
     minimum: { roundTrips: 5 },
   },
 ];

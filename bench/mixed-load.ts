@@ -22,7 +22,7 @@ export function mixedWorkload(responsysToken: string): Step[] {
   const netux = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'content-type': 'application/json' };
   const engagement = { 'x-api-key': 'demo-engagement-key-0001', 'content-type': 'application/json' };
   const apidaeQuery = encodeURIComponent(
-    JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', filter: { communeCodePostal: '69000' } }),
+    JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { communeCodePostal: '69000' } }),
   );
   let n = 0;
   return [
@@ -43,7 +43,7 @@ export function mixedWorkload(responsysToken: string): Step[] {
       body: JSON.stringify({ publisherIds: ['partenaire_id_1'] }),
     },
     { method: 'GET', path: `/api/v002/membre/get-membres?query=${apidaeQuery}`, headers: {} },
-    { method: 'GET', path: '/api/v002/membre/get-by-id/7?apiKey=demo-apidae-key&projetId=1234', headers: {} },
+    { method: 'GET', path: '/api/v002/membre/get-by-id/7?apiKey=demoApidaeKey1&projetId=1234', headers: {} },
     { method: 'GET', path: '/rest/api/v1.3/attributes/programs/Welcome', headers: { Authorization: responsysToken } },
     {
       method: 'POST',

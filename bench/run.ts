@@ -13,7 +13,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
 import { freePort } from '#infra/local/dynamodb.ts';
@@ -63,7 +63,19 @@ let coldMarkdown = '';
 if (only !== 'scale') {
   console.log('Cold start…');
   cold = await measureColdStarts(settings.runs);
-  coldMarkdown = coldStartSection(cold, settings.runs, `Measured on ${machine}, ${date}`);
+  // The load this shared machine was under while the cold starts ran (other processes than this one).
+  coldMarkdown = coldStartSection(
+    cold,
+    settings.runs,
+    `Measured on ${machine}, ${date}, load average ${loadavg()[0]!.toFixed(1)}`,
+    [
+      process.env.BENCH_ONLY && `BENCH_ONLY=${process.env.BENCH_ONLY}`,
+      process.env.BENCH_RUNS && `BENCH_RUNS=${process.env.BENCH_RUNS}`,
+      'npm run bench',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
 }
 
 if (only === 'cold-start') {

@@ -101,7 +101,10 @@ export async function writeScaleSeed(path: string, tenants: ScaleTenant[], optio
   for (const t of tenants) {
     for (const line of headerLines(t)) await write(line);
     for (let i = 0; i < t.organizations; i++) await write({ organization: scaleOrganization(t.id, i) });
-    if (options.withProgram ?? true) await write({ program: scaleProgram(t) });
+    if (options.withProgram ?? true) {
+      await write({ program: scaleProgram(t) });
+      await write({ engagementClick: { organization: scaleOrgId(t.id, 0), publisher: `pub-${t.id}`, clicks: 42 } });
+    }
   }
   out.end();
   await once(out, 'finish');

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 
 import type { BuildOptions } from 'esbuild';
 
+import { lambdaWiring } from './lambda-wiring.ts';
+
 const lambdaOnly = (file: string) => resolve(import.meta.dirname, 'lambda', file);
 
 export const bundling = {
@@ -15,9 +17,13 @@ export const bundling = {
   target: 'node24',
   platform: 'node',
   minify: true,
+  /**
+   * A map beside each bundle, read by the logger at the first logged error to give stack frames their source
+   * lines (shared/logger.ts). Not through Node's --enable-source-maps: Node then parses the map as the bundle
+   * loads, ~15 ms of every cold start (a quarter of a function's init, BENCHMARKS.md). Mappings only, without
+   * the sources: 0.4 MB instead of 1.5 MB.
+   */
   sourcemap: true,
-  // Stack traces need the mappings only; without the sources the map is 0.4 MB instead of 1.5 MB, which
-  // Node parses at every cold start under --enable-source-maps (BENCHMARKS.md).
   sourcesContent: false,
   mainFields: ['module', 'main'],
   // CommonJS dependencies inside an ESM bundle still call require().
@@ -30,19 +36,15 @@ export const bundling = {
     '@aws-sdk/credential-provider-node': lambdaOnly('credential-provider-env.ts'),
     '@smithy/core/event-streams': lambdaOnly('no-event-streams.ts'),
     '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
+    '@smithy/core/checksum': lambdaOnly('sha256-node.ts'),
+    '@aws/lambda-invoke-store': lambdaOnly('invoke-store.ts'),
   },
-  /** NODE_OPTIONS of every function: source-mapped stack traces in the logs. */
-  nodeOptions: '--enable-source-maps',
 } as const;
 
-/**
- * esbuild API options for one function, equivalent to what CDK passes on the esbuild command line.
- * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
- */
-export function esbuildOptions(entry: string, outfile: string, alias: Record<string, string> = bundling.alias): BuildOptions {
-  const { banner, nodeOptions: _, ...options } = bundling;
+const options = (entry: string, outfile: string, alias: Record<string, string>): BuildOptions => {
+  const { banner, ...shared } = bundling;
   return {
-    ...options,
+    ...shared,
     mainFields: [...bundling.mainFields],
     banner: { js: banner },
     alias,
@@ -51,4 +53,21 @@ export function esbuildOptions(entry: string, outfile: string, alias: Record<str
     outfile,
     logLevel: 'silent',
   };
+};
+
+/**
+ * The aliases of one function's bundle: the replacements above, and `#shared/wiring.ts` → a module installing only the
+ * store methods that function calls (infra/lambda-wiring.ts, which bundles the function once to find them).
+ */
+export const functionAlias = (entry: string): Record<string, string> => ({
+  ...bundling.alias,
+  '#shared/wiring.ts': lambdaWiring(options(entry, 'index.mjs', bundling.alias)),
+});
+
+/**
+ * esbuild API options for one function, equivalent to what CDK passes on the esbuild command line.
+ * `alias` is replaceable only for the benchmark's floors (bundles built without these replacements).
+ */
+export function esbuildOptions(entry: string, outfile: string, alias?: Record<string, string>): BuildOptions {
+  return options(entry, outfile, alias ?? functionAlias(entry));
 }

@@ -21,7 +21,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
-import { routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
+import { notFoundRoutes, type Route, routeFunctions, routes, scheduledJobs, type TableAction, workers } from '#functions/routes.ts';
 import { ApiFirewall } from '#infra/constructs/api-firewall.ts';
 import { Operations } from '#infra/constructs/operations.ts';
 import { OrgbridgeFunction, type OrgbridgeFunctionProps } from '#infra/constructs/orgbridge-function.ts';
@@ -158,14 +158,21 @@ export class OrgbridgeStack extends Stack {
       return created;
     };
 
-    for (const route of routes) {
-      const created = fn(route.name, route.handler, route.tableActions, {
-        environment: route.startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
+    for (const served of routeFunctions) {
+      const created = fn(served.name, served.handler, served.tableActions, {
+        environment: served.startsExecutions ? { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn } : {},
       });
-      if (route.startsExecutions) this.stateMachine.grantStartExecution(created.function);
+      if (served.startsExecutions) this.stateMachine.grantStartExecution(created.function);
       // Authentication is the dialect's own (four credential kinds, each answered in its format).
-      resourceFor(route.path).addMethod(route.method, new LambdaIntegration(created.function, { allowTestInvoke: false }));
+      const integration = new LambdaIntegration(created.function, { allowTestInvoke: false });
+      for (const route of served.routes) resourceFor(route.path).addMethod(route.method, integration);
     }
+
+    // The dialects' own 404: one anonymous function with no table access takes dozens of ANY methods, so
+    // one invoke permission for the whole API, not one per method.
+    const [notFound] = notFoundRoutes as [Route];
+    const notFoundIntegration = new LambdaIntegration(fn(notFound.name, notFound.handler, []).function, { scopePermissionToMethod: false });
+    for (const route of notFoundRoutes) resourceFor(route.path).addMethod(route.method, notFoundIntegration);
 
     for (const job of scheduledJobs) {
       const created = fn(job.name, job.handler, job.tableActions, {

@@ -5,6 +5,6 @@
 export const basePaths = {
   engagement: '/v0',
   netux: '/api/v2.0',
-  apidae: '/api/v002/membre',
+  apidae: '/api/v002',
   responsys: '/rest/api/v1.3',
 } as const;

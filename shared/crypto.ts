@@ -34,6 +34,17 @@ export const decoyPasswordHash = `scrypt$${'00'.repeat(16)}$${'00'.repeat(32)}`;
 
 export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Letters and digits only (Apidae clients refuse keys outside `^[a-zA-Z0-9]{1,20}$`); unbiased: bytes ≥ 248 are redrawn. */
+export function randomAlphanumeric(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
+  }
+  return out;
+}
+
 /** Netux-style ids: 24 lowercase hex characters, time-prefixed so they sort roughly by creation. */
 export function newHexId(): string {
   const time = Math.floor(Date.now() / 1000)

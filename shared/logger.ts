@@ -9,6 +9,9 @@
  * dropped fields named like its reserved keys (the failure `message` of every bulk-task step). Here
  * nothing is dropped: the types refuse a reserved name, and one passed anyway is kept as `field_<key>`.
  */
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 
 const levels = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as const;
@@ -19,10 +22,42 @@ export type LogFields = Record<string, unknown> & { [K in (typeof reserved)[numb
 
 const service = 'orgbridge';
 
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+function sourceMapOf(file: string): SourceMap | undefined {
+  if (!sourceMaps.has(file)) {
+    let map: SourceMap | undefined;
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+    } catch {
+      // No map beside this file (the TypeScript source, run by tsx, which maps its own stacks): frames stay as they are.
+    }
+    sourceMaps.set(file, map);
+  }
+  return sourceMaps.get(file);
+}
+
+/**
+ * A stack's frames in a bundle (`file:///var/task/index.mjs:1:23456`) mapped to their source files and lines
+ * through the `.map` file beside the bundle. Node would do it with `--enable-source-maps`, but it then parses
+ * the map when the bundle loads, at every cold start (~15 ms of a ~60 ms init, BENCHMARKS.md), whereas errors
+ * are rare: here the map is read at the first logged error only, once per process.
+ */
+export function sourceMappedStack(stack: string): string {
+  if (process.sourceMapsEnabled) return stack;
+  return stack.replace(/((?:file:\/\/)?\/[^\s():]+\.[cm]?js):(\d+):(\d+)/g, (frame, file: string, line: string, column: string) => {
+    const entry = sourceMapOf(file.startsWith('file:') ? fileURLToPath(file) : file)?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry)) return frame;
+    // Sources are relative to the bundle's build folder: shown from the repository's folders or node_modules.
+    const source = entry.originalSource.replace(/^(?:\.\.\/)+/, '').replace(/^.*?\/(?=(?:node_modules|functions|shared|infra)\/)/, '');
+    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+}
+
 /** Errors keep their name, message and stack (JSON.stringify alone gives `{}`); bigints become strings. */
 const replacer = (_key: string, value: unknown) =>
   value instanceof Error
-    ? { name: value.name, message: value.message, stack: value.stack }
+    ? { name: value.name, message: value.message, stack: value.stack && sourceMappedStack(value.stack) }
     : typeof value === 'bigint'
       ? value.toString()
       : value;

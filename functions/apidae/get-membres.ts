@@ -12,9 +12,8 @@ export const handler = apidaeEndpoint({
   async handle({ query: params, principal, event }) {
     const query = parseSearchQuery(event);
     const { userStatus = 'ACTIFS', ...filter } = query.filter ?? {};
-    const found = await searchMembers(principal.tenantId, filter);
     const paged = query.first !== undefined || query.count !== undefined;
-    const page = paged ? found.slice(query.first ?? 0, (query.first ?? 0) + (query.count ?? found.length)) : found;
+    const page = await searchMembers(principal.tenantId, filter, query.first ?? 0, query.count ?? Infinity);
     const options = { responseFields: query.responseFields ?? [], userStatus, access: principal.credential.access ?? 'limited' };
     return membersResponse(
       page.map((org) => memberView(org, options)),

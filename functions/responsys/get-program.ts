@@ -1,14 +1,13 @@
-/** GET /rest/api/v1.3/programs/{programName} — one program, or 404 PROGRAM_NOT_FOUND. */
-import * as z from 'zod/mini';
-
+/** GET /rest/api/v1.3/programs/{programName} — one program with its list and links, or 404 PROGRAM_NOT_FOUND. */
+import { listParams } from '#shared/dialects/responsys/access.ts';
 import { responsysEndpoint } from '#shared/dialects/responsys/dialect.ts';
-import { programView } from '#shared/dialects/responsys/views.ts';
-import { getAccessList } from '#shared/domain/access-lists.ts';
+import { programDetailView } from '#shared/dialects/responsys/views.ts';
+import { getProgram } from '#shared/domain/access-list-pages.ts';
 import { json } from '#shared/http/types.ts';
 
 export const handler = responsysEndpoint({
-  params: z.object({ programName: z.string().check(z.minLength(1), z.maxLength(200)) }),
+  params: listParams.program,
   async handle({ params, principal }) {
-    return json(200, programView(await getAccessList(principal.tenantId, 'program', params.programName)));
+    return json(200, programDetailView(await getProgram(principal.tenantId, params.programName)));
   },
 });

@@ -63,9 +63,15 @@ export function decodePathParameter(raw: string): string {
   }
 }
 
-/** API Gateway prefers static segments over parameters: sort so static paths match first. */
+/**
+ * API Gateway prefers static segments over parameters, and parameters over a greedy `{proxy+}`: sort so
+ * the most specific path matches first. A method of its own beats `ANY`, whatever the paths.
+ */
 function specificity(route: Route): number[] {
-  return route.path.split('/').map((segment) => (segment.startsWith('{') ? 0 : 1));
+  return [
+    route.method === 'ANY' ? 0 : 1,
+    ...route.path.split('/').map((segment) => (segment.endsWith('+}') ? -0.5 : segment.startsWith('{') ? 0 : 1)),
+  ];
 }
 
 export function createRouter(routes: Route[]) {
@@ -81,7 +87,7 @@ export function createRouter(routes: Route[]) {
     .map(compile);
   return (method: string, path: string) => {
     for (const { route, pattern, paramNames } of compiled) {
-      if (route.method !== method) continue;
+      if (route.method !== method && route.method !== 'ANY') continue;
       const match = pattern.exec(path);
       if (!match) continue;
       const params = Object.fromEntries(paramNames.map((name, i) => [name, decodePathParameter(match[i + 1]!)]));

@@ -7,9 +7,10 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
+import { notFoundRoutes, repoRoot, routes, scheduledJobs } from '#functions/routes.ts';
 import { configure } from '#shared/config.ts';
 import type { SeedProgress } from '#shared/seed/load.ts';
+import type { SeedCredentials } from '#shared/seed/stream.ts';
 
 import { createGateway, type LambdaHandler, urlHost } from './api-gateway.ts';
 import { docsSite } from './docs-site.ts';
@@ -38,6 +39,8 @@ export interface LocalRuntime {
   dynamodbEndpoint: string;
   tableName: string;
   seeded: boolean;
+  /** The credentials of the seed this run loaded (the demo seed into a new table, or `seedFile`). */
+  seedCredentials?: SeedCredentials[];
   stop(): Promise<void>;
 }
 
@@ -50,8 +53,8 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
   return (input: unknown) => handler(input, { functionName: worker.name, awsRequestId: crypto.randomUUID() });
 };
 
-/** The local API Gateway over the route table, with the documentation pages beside it. */
-export const createLocalGateway = () => createGateway({ routes, loadHandler, extra: docsSite() });
+/** The local API Gateway over the route table (and the dialects' not-found routes), with the documentation pages beside it. */
+export const createLocalGateway = () => createGateway({ routes: [...routes, ...notFoundRoutes], loadHandler, extra: docsSite() });
 
 /** The local Step Functions endpoint, configured as the one the bulk handlers start executions on. */
 export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {
@@ -87,13 +90,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await ensureTable(client, tableName);
     client.destroy();
 
-    let seeded = false;
+    await import('#shared/wiring.ts');
+    if (!isNew) {
+      // A .data/ folder written before the current layout: moved now (one query per tenant when there is nothing to move).
+      const moved = await (await import('#shared/domain/organization-writes.ts')).migrateDataModel();
+      if (moved.organizations > 0) console.log(`Moved ${moved.organizations} organization(s) to the current storage layout.`);
+    }
+    let seedCredentials: SeedCredentials[] | undefined;
     if (isNew || options.seedFile) {
-      await import('#shared/wiring.ts');
       const { importSeedFile } = await import('#shared/seed/stream.ts');
       // Either form of seed file; a JSON Lines file is streamed (bounded memory whatever its size).
-      await importSeedFile(options.seedFile ?? demoSeedPath, { onProgress: options.onSeedProgress });
-      seeded = true;
+      ({ credentials: seedCredentials } = await importSeedFile(options.seedFile ?? demoSeedPath, { onProgress: options.onSeedProgress }));
     }
 
     const stepFunctions = await startBulkTaskRunner();
@@ -113,7 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       baseUrl: `http://${urlHost(host, port)}`,
       dynamodbEndpoint: endpoint,
       tableName,
-      seeded,
+      seeded: seedCredentials !== undefined,
+      seedCredentials,
       stop: async () => {
         timers.forEach(clearInterval);
         server.closeAllConnections();

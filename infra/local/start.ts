@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '#functions/routes.ts';
 import { progressPrinter } from '#shared/seed/progress.ts';
 
+import { banner } from './banner.ts';
 import { LocalRuntimeError } from './dynamodb.ts';
 import { startLocalRuntime } from './runtime.ts';
 
@@ -39,7 +40,7 @@ if (values.help) {
 
 const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(values.host);
 if (!loopback) {
-  console.error(`orgbridge: warning: --host ${values.host} serves the local API beyond this machine, with the demo credentials
+  console.error(`orgbridge: warning: --host ${values.host} serves the local API beyond this machine, with the seed's credentials
 printed below (anyone who can reach it can read and change the data). DynamoDB Local stays on 127.0.0.1.`);
 }
 
@@ -57,20 +58,14 @@ try {
     tableName: values.table,
   });
   seedProgress?.done();
-  const url = runtime.baseUrl;
-  console.log(`Orgbridge is running on ${url} (DynamoDB Local at ${runtime.dynamodbEndpoint}, table ${runtime.tableName})
-${runtime.seeded ? `Loaded ${values.seed ?? 'the demo seed (seeds/demo.json)'}.` : 'Using the data kept in .data/dynamodb.'}
-
-  Engagement  ${url}/v0                 x-api-key: demo-engagement-key-0001
-  Netux       ${url}/api/v2.0           X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73
-  Apidae      ${url}/api/v002           projetId 1234, apiKey demo-apidae-key (limited: 5678 / demo-apidae-limited)
-  Responsys   ${url}/rest/api/v1.3      user_name demo-user, password demo-password-1
-
-  Docs        ${url}/docs               OpenAPI: ${url}/openapi/<engagement|netux|apidae|responsys>.json
-
-  curl -H 'X-Auth-Token: oaXBo6ODhIjPsusNRPUGIK4d72bc73' ${url}/api/v2.0/organizations/
-
-Ctrl-C to stop.`);
+  console.log(
+    banner({
+      url: runtime.baseUrl,
+      dynamodbEndpoint: runtime.dynamodbEndpoint,
+      tableName: runtime.tableName,
+      seed: runtime.seedCredentials && { name: values.seed ?? 'the demo seed (seeds/demo.json)', credentials: runtime.seedCredentials },
+    }),
+  );
 
   let stopping = false;
   const stop = async () => {

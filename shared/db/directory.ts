@@ -1,7 +1,7 @@
 /** Writes and reads of tenants, publishers, diffusion links, client mappings and access lists. */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
 import { entity, keys, tenantPk } from './keys.ts';
@@ -110,13 +110,6 @@ export async function getPublisher(tenantId: string, id: string): Promise<Publis
   return Item ? stripKeys<Publisher>(Item) : undefined;
 }
 
-export const putAccessList = (tenantId: string, list: AccessList) =>
-  put({
-    ...(list.kind === 'program' ? keys.program(tenantId, list.name) : keys.campaign(tenantId, list.name)),
-    entity: list.kind === 'program' ? entity.program : entity.campaign,
-    ...list,
-  });
-
 export async function getTenant(tenantId: string): Promise<Tenant | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));
   return Item ? { id: Item.id as string, name: Item.name as string } : undefined;
@@ -143,6 +136,18 @@ export const listClientMappings = (tenantId: string, publisherId: string) =>
 
 /** The mappings that point at an organization (through their reverse references). */
 export const listMappingsOfOrganization = (tenantId: string, organizationId: string) =>
-  queryPrefix<Record<string, unknown>>(tenantPk(tenantId), keys.mappingRefPrefix(organizationId)).then((items) =>
+  queryPrefix<Record<string, unknown>>(keys.organization(tenantId, organizationId).PK, keys.mappingRefPrefix).then((items) =>
     items.map((item) => stripKeys<ClientMapping>(item)),
   );
+
+/** An organization's click counts from the partners named: one batched read of exactly those items. */
+export const getClicks = (tenantId: string, organizationId: string, partnerIds: string[]) =>
+  batchGet<ClickCount>([...new Set(partnerIds)].map((partnerId) => keys.clicks(tenantId, organizationId, partnerId)));
+
+export const listClicks = (tenantId: string, organizationId: string) =>
+  queryPrefix<Record<string, unknown>>(keys.organization(tenantId, organizationId).PK, keys.clicksPrefix).then((items) =>
+    items.map((item) => stripKeys<ClickCount>(item)),
+  );
+
+export const putClicks = (tenantId: string, count: ClickCount) =>
+  put({ ...keys.clicks(tenantId, count.organizationId, count.partnerId), entity: entity.clicks, ...count });

@@ -1,42 +1,25 @@
 /**
  * Organizations in the single table, with their guard items: one per label and per integer id
  * (uniqueness by conditional write), a child counter on the parent (a delete is refused atomically
- * while children exist), and a short-lived tombstone per bulk delete (exactly-once bulk deletes).
+ * while children exist), their listing and index entries (organization-index.ts) in the same
+ * transaction, their search postings around it (search-index.ts), and a short-lived tombstone per
+ * bulk delete (exactly-once bulk deletes).
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
-import type { DeleteCleanups, InPlaceFields, InPlaceResult, MemberIndexField } from '#shared/domain/ports.ts';
+import type { DeleteCleanups, InPlaceFields, InPlaceResult, LayoutProgress } from '#shared/domain/ports.ts';
 import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
-import { entity, keys, tenantPk } from './keys.ts';
-import {
-  batchGet,
-  cancellationCodes,
-  ignoringConditionFailure,
-  isConditionFailure,
-  queryPrefix,
-  stripKeys,
-  type TransactItem,
-} from './query.ts';
-
-/** The member index items an organization has (see keys.memberIndex). */
-export function memberIndexKeys(tenantId: string, organization: Organization): { PK: string; SK: string }[] {
-  const { member, id } = organization;
-  const entries: [MemberIndexField, string | number][] = [];
-  if (member.sponsorIntId !== null) entries.push(['parrain', member.sponsorIntId]);
-  if (member.type) entries.push(['type', member.type.nom]);
-  if (member.secteur) entries.push(['secteur', member.secteur.id]);
-  for (const commune of member.communes) entries.push(['commune', commune.code], ['cp', commune.codePostal]);
-  for (const project of member.projects) entries.push(['projet', project.id]);
-  const unique = new Map(
-    entries.map(([field, value]) => [keys.memberIndex(tenantId, field, value, id).SK, keys.memberIndex(tenantId, field, value, id)]),
-  );
-  return [...unique.values()];
-}
+import { entity, keys } from './keys.ts';
+import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
+import { countChange, derivedChanges } from './organization-index.ts';
+import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
+import { postNewTrigrams, unpostOldTrigrams, withdrawNewTrigrams } from './search-index.ts';
 
 /** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
 function toOrganization(item: Record<string, unknown>): Organization {
@@ -44,37 +27,35 @@ function toOrganization(item: Record<string, unknown>): Organization {
   return organization;
 }
 
-export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
+async function getCurrent(tenantId: string, id: string): Promise<Organization | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.organization(tenantId, id), ConsistentRead: true }));
   return Item ? toOrganization(Item) : undefined;
 }
 
+/** How the legacy layout's migration writes (the same save as every new organization). */
+const layoutWriter: LayoutWriter = { getCurrent, saveNew: (tenantId, organization) => saveOrganization(tenantId, organization, undefined) };
+
+/** Strongly consistent; an organization still in the legacy layout is migrated on the way (one more read on a miss). */
+export async function getOrganization(tenantId: string, id: string): Promise<Organization | undefined> {
+  return (await getCurrent(tenantId, id)) ?? migrateOne(tenantId, id, layoutWriter);
+}
+
+export const migrateLayout = (onProgress?: (progress: LayoutProgress) => void) => migrateLegacyLayout(layoutWriter, onProgress);
+
 /** Strongly consistent batched reads; unknown ids are skipped and order is not kept. */
 export const getOrganizations = (tenantId: string, ids: string[]) =>
   batchGet<Record<string, unknown>>(ids.map((id) => keys.organization(tenantId, id))).then((items) => items.map(toOrganization));
-
-/** Organization ids whose member `field` equals `value`: reads only the matching index items. */
-export async function memberIdsBy(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]> {
-  const items = await queryPrefix<{ orgId: string }>(tenantPk(tenantId), keys.memberIndexPrefix(field, value), {
-    ProjectionExpression: 'orgId',
-  });
-  return items.map((item) => item.orgId);
-}
 
 async function getGuardTarget(key: { PK: string; SK: string }): Promise<string | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item?.orgId as string | undefined;
 }
 
-export const findOrganizationIdByLabel = (tenantId: string, label: string) => getGuardTarget(keys.label(tenantId, label));
+export const findOrganizationIdByLabel = async (tenantId: string, label: string) =>
+  (await getGuardTarget(keys.label(tenantId, label))) ?? legacyGuardTarget(tenantId, `LABEL#${label}`, layoutWriter);
 
-export const findOrganizationIdByIntId = (tenantId: string, intId: number) => getGuardTarget(keys.intId(tenantId, intId));
-
-/** Every organization of a tenant, strongly consistent (base-table query over the tenant partition). */
-export const listOrganizations = (tenantId: string) =>
-  queryPrefix<Record<string, unknown>>(keys.organization(tenantId, '').PK, keys.organizationPrefix).then((items) =>
-    items.map(toOrganization),
-  );
+export const findOrganizationIdByIntId = async (tenantId: string, intId: number) =>
+  (await getGuardTarget(keys.intId(tenantId, intId))) ?? legacyGuardTarget(tenantId, `INTID#${intId}`, layoutWriter);
 
 /** Reserves `count` consecutive integer ids from the tenant's counter (one atomic ADD); returns the first. */
 export async function allocateIntId(tenantId: string, count = 1): Promise<number> {
@@ -207,16 +188,8 @@ export async function saveOrganization(
       },
     });
   }
-  const [oldIndex, newIndex] = [previous ? memberIndexKeys(tenantId, previous) : [], memberIndexKeys(tenantId, organization)];
-  const oldSks = new Set(oldIndex.map((k) => k.SK));
-  const newSks = new Set(newIndex.map((k) => k.SK));
-  for (const key of newIndex) {
-    if (!oldSks.has(key.SK))
-      add('index', { Put: { TableName: tableName(), Item: { ...key, entity: entity.memberIndex, orgId: organization.id } } });
-  }
-  for (const key of oldIndex) {
-    if (!newSks.has(key.SK)) add('oldIndex', { Delete: { TableName: tableName(), Key: key } });
-  }
+  derivedChanges(tenantId, organization, previous).forEach((item) => add('index', item));
+  if (!previous) add('count', countChange(tenantId, 1));
   // An item may appear once per transaction: a version check on a parent rides on its child-count update.
   const unchanged = new Map(mustBeUnchanged.map((o) => [o.id, o.version]));
   if (previous?.parentId !== organization.parentId) {
@@ -243,15 +216,107 @@ export async function saveOrganization(
   if (items.length > 100) {
     throw validationError(
       'body',
-      [{ path: ['member'], message: 'An organization may have at most about 40 communes and projects together.' }],
-      'Too many member index entries (communes, projects) to write atomically.',
+      [{ path: ['member'], message: 'An organization may have at most about 40 communes, projects and users together.' }],
+      'Too many member index entries (communes, projects, users) to write atomically.',
     );
   }
+  await postNewTrigrams(tenantId, organization, previous);
   try {
     await writeAtomically(items);
   } catch (error) {
+    await withdrawNewTrigrams(tenantId, organization, previous);
     conflictFrom(error, roles);
   }
+  if (previous) await unpostOldTrigrams(tenantId, organization.id, organization.version, organization, previous);
+}
+
+/**
+ * Creates many new organizations in few round trips (the seed import): their postings in batches of
+ * 25, then transactions of up to 100 items, each holding several organizations whole with their guards
+ * and index entries, one count change and one child-count change per parent outside the group. A
+ * group that is refused (a label or id taken, a parent missing) is retried one organization at a time,
+ * so the refusal is that organization's alone; returns the refusals.
+ */
+export async function saveNewOrganizations(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]> {
+  await mapWithConcurrency(organizations, 4, (organization) => postNewTrigrams(tenantId, organization, undefined));
+  const refusals: { id: string; error: unknown }[] = [];
+  for (const group of groupsOfTransactions(tenantId, organizations)) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+      for (const organization of group) {
+        await saveOrganization(tenantId, organization, undefined).catch((refused: unknown) =>
+          refusals.push({ id: organization.id, error: refused }),
+        );
+      }
+    }
+  }
+  return refusals;
+}
+
+/** Items of one organization's creation that belong to it alone (not the count or its parent's child count). */
+function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.organization(tenantId, organization.id),
+          entity: entity.organization,
+          ...organization,
+          ...(childCount > 0 ? { childCount } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    guardPut(keys.label(tenantId, organization.label), organization.id),
+    guardPut(keys.intId(tenantId, organization.intId), organization.id),
+    ...derivedChanges(tenantId, organization, undefined),
+  ];
+}
+
+/** Splits organizations into groups whose transaction stays within 100 items (each group's shared items included). */
+function groupsOfTransactions(tenantId: string, organizations: Organization[]): Organization[][] {
+  const groups: Organization[][] = [];
+  let group: Organization[] = [];
+  let size = 1; // the count change
+  for (const organization of organizations) {
+    // Own items (the child count of a parent in the group rides on its Put), plus its parent's update.
+    const own = ownCreationItems(tenantId, organization, 0).length + (organization.parentId ? 1 : 0);
+    if (group.length > 0 && size + own > 100) {
+      groups.push(group);
+      group = [];
+      size = 1;
+    }
+    group.push(organization);
+    size += own;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+function groupItems(tenantId: string, group: Organization[]): TransactItem[] {
+  const inGroup = new Set(group.map((o) => o.id));
+  const children = new Map<string, number>();
+  for (const { parentId } of group) if (parentId) children.set(parentId, (children.get(parentId) ?? 0) + 1);
+  const items = group.flatMap((organization) =>
+    ownCreationItems(tenantId, organization, inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0),
+  );
+  for (const [parentId, count] of children) {
+    if (inGroup.has(parentId)) continue;
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: keys.organization(tenantId, parentId),
+        UpdateExpression: 'ADD childCount :delta',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':delta': count },
+      },
+    });
+  }
+  items.push(countChange(tenantId, group.length));
+  return items;
 }
 
 /**
@@ -302,8 +367,8 @@ export async function deleteOrganization(
     { Delete: { TableName: tableName(), Key: keys.intId(tenantId, organization.intId) } },
   ];
   const roles = ['delete', 'label', 'intId'];
-  for (const key of memberIndexKeys(tenantId, organization)) {
-    items.push({ Delete: { TableName: tableName(), Key: key } });
+  for (const item of [...derivedChanges(tenantId, undefined, organization), countChange(tenantId, -1)]) {
+    items.push(item);
     roles.push('index');
   }
   if (organization.parentId) {
@@ -337,6 +402,8 @@ export async function deleteOrganization(
   } catch (error) {
     conflictFrom(error, roles);
   }
+  await unpostOldTrigrams(tenantId, organization.id, organization.version, undefined, organization);
+  for (const { previous, next } of cleanups.rewrites) await unpostOldTrigrams(tenantId, next.id, next.version, next, previous);
 }
 
 /** Whether a bulk delete operation was already applied (its marker lives 8 days). */
@@ -371,12 +438,11 @@ function cleanupItems(tenantId: string, cleanups: DeleteCleanups): TransactItem[
       Delete: { TableName: tableName(), Key: keys.mappingRef(tenantId, mapping.organizationId, mapping.publisherId, mapping.clientId) },
     });
   }
+  for (const { organizationId, partnerId } of cleanups.clicks) {
+    items.push({ Delete: { TableName: tableName(), Key: keys.clicks(tenantId, organizationId, partnerId) } });
+  }
   for (const { previous, next } of cleanups.rewrites) {
-    items.push(replaceFields(tenantId, next, previous.version));
-    const kept = new Set(memberIndexKeys(tenantId, next).map((key) => key.SK));
-    for (const key of memberIndexKeys(tenantId, previous)) {
-      if (!kept.has(key.SK)) items.push({ Delete: { TableName: tableName(), Key: key } });
-    }
+    items.push(replaceFields(tenantId, next, previous.version), ...derivedChanges(tenantId, next, previous));
   }
   return items;
 }

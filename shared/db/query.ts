@@ -1,12 +1,16 @@
-/** Reads every page of a tenant-partition query (the SDK paginator does the LastEvaluatedKey loop). */
+/** Reads every page of a partition query (the SDK paginator does the LastEvaluatedKey loop), batched reads and transaction helpers. */
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
+import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
@@ -14,19 +18,43 @@ import { db, tableName } from './client.ts';
 /** One item of a DynamoDB transaction. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export async function queryPrefix<T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> {
+export const queryPrefix = <T>(pk: string, skPrefix: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> =>
+  queryAll<T>({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    ...options,
+  });
+
+/** Every item of one partition (strongly consistent). */
+export const queryPartition = <T>(pk: string, options: Partial<QueryCommandInput> = {}): Promise<T[]> =>
+  queryAll<T>({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ...options });
+
+async function queryAll<T>(input: Partial<QueryCommandInput>): Promise<T[]> {
   const items: T[] = [];
-  const pages = paginateQuery(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ConsistentRead: true,
-      ...options,
-    },
-  );
+  const pages = paginateQuery({ client: db(), pageSize: 1000 }, { TableName: tableName(), ConsistentRead: true, ...input });
   for await (const page of pages) items.push(...((page.Items ?? []) as T[]));
+  return items;
+}
+
+/** The first `max` items of a tenant-partition prefix (strongly consistent): reads no more than it returns. */
+export async function queryPrefixUpTo<T>(pk: string, skPrefix: string, max: number): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  while (items.length < max) {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ConsistentRead: true,
+        Limit: Math.min(max - items.length, 1000),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    start = page.LastEvaluatedKey;
+    if (!start) break;
+  }
   return items;
 }
 
@@ -83,4 +111,22 @@ export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T
     }
   }
   return items;
+}
+
+/** One request of a BatchWriteItem. */
+export type WriteRequest = { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } };
+
+/** Unconditional puts and deletes, 25 per BatchWriteItem, a few calls in flight, unprocessed requests re-sent. */
+export async function batchWrite(requests: WriteRequest[]): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
+  await mapWithConcurrency(batches, 4, async (batch) => {
+    let pending: WriteRequest[] | undefined = batch;
+    while (pending && pending.length > 0) {
+      const { UnprocessedItems }: BatchWriteCommandOutput = await db().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+      );
+      pending = UnprocessedItems?.[tableName()] as WriteRequest[] | undefined;
+    }
+  });
 }

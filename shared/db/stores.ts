@@ -6,8 +6,11 @@ import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
+import { backfillMemberIndex } from './member-index-backfill.ts';
+import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
+import { searchCandidates } from './search-index.ts';
 import * as tasks from './tasks.ts';
 
 export const dynamoDbStores: Stores = {
@@ -16,14 +19,21 @@ export const dynamoDbStores: Stores = {
     getMany: organizations.getOrganizations,
     idByLabel: organizations.findOrganizationIdByLabel,
     idByIntId: organizations.findOrganizationIdByIntId,
-    list: organizations.listOrganizations,
-    idsByMember: organizations.memberIdsBy,
+    count: listing.countOrganizations,
+    page: listing.listingPage,
+    idsByMember: listing.idsByIndexedValue,
+    searchCandidates,
+    childIds: listing.childIds,
+    treeEntries: listing.treeEntries,
     allocateIntIds: organizations.allocateIntId,
     raiseIntIdFloor: organizations.raiseIntIdCounter,
     save: organizations.saveOrganization,
+    createMany: organizations.saveNewOrganizations,
     updateInPlace: organizations.updateFieldsInPlace,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
+    migrateLayout: organizations.migrateLayout,
+    backfillMemberIndex,
   },
   directory: {
     getTenant: directory.getTenant,
@@ -43,9 +53,13 @@ export const dynamoDbStores: Stores = {
     setAllowedPublishers: directory.setAllowedPublishers,
     listMappings: directory.listClientMappings,
     listMappingsOfOrganization: directory.listMappingsOfOrganization,
+    getClicks: directory.getClicks,
+    listClicks: directory.listClicks,
+    putClicks: async (...args) => void (await directory.putClicks(...args)),
     getAccessList: accessLists.getAccessList,
     listAccessLists: accessLists.listAccessLists,
-    putAccessList: async (...args) => void (await directory.putAccessList(...args)),
+    pageAccessLists: accessLists.pageAccessLists,
+    putAccessList: accessLists.putAccessList,
     replaceAccess: accessLists.replaceAccess,
   },
   credentials: {

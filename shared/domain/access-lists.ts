@@ -2,7 +2,9 @@
 import { AppError } from '#shared/errors.ts';
 
 import type { AccessList, AccessListKind } from './directory.ts';
-import { organizationTree, type TreeNode } from './organization-tree.ts';
+import type { Organization } from './organization.ts';
+import { type TreeNode, withLineage } from './organization-tree.ts';
+import { organizationsInOrder } from './organizations.ts';
 import { ports } from './ports.ts';
 
 /** What an access-list error is about; the dialect turns it into its own wording. */
@@ -21,8 +23,8 @@ export async function getAccessList(tenantId: string, kind: AccessListKind, name
 
 /** The organizations with access, in the order last set; ids of organizations deleted since are skipped. */
 export async function accessOf(tenantId: string, kind: AccessListKind, name: string): Promise<TreeNode[]> {
-  const [list, tree] = await Promise.all([getAccessList(tenantId, kind, name), organizationTree(tenantId)]);
-  return list.organizationIds.map((id) => tree.byId.get(id)).filter((node): node is TreeNode => node !== undefined);
+  const list = await getAccessList(tenantId, kind, name);
+  return withLineage(tenantId, await organizationsInOrder(tenantId, list.organizationIds));
 }
 
 /**
@@ -31,12 +33,15 @@ export async function accessOf(tenantId: string, kind: AccessListKind, name: str
  * the request order is kept.
  */
 export async function setAccess(tenantId: string, kind: AccessListKind, name: string, organizationNames: string[]): Promise<TreeNode[]> {
-  const [list, tree] = await Promise.all([getAccessList(tenantId, kind, name), organizationTree(tenantId)]);
-  const byName = new Map<string, TreeNode[]>();
-  for (const node of tree.byId.values()) byName.set(node.organization.name, [...(byName.get(node.organization.name) ?? []), node]);
-  const chosen: TreeNode[] = [];
-  for (const wanted of new Set(organizationNames)) {
-    const matches = byName.get(wanted) ?? [];
+  const wantedNames = [...new Set(organizationNames)];
+  const [list, named] = await Promise.all([
+    getAccessList(tenantId, kind, name),
+    // Exact names through the name index (strongly consistent: a rename is matched on the next request).
+    Promise.all(wantedNames.map((wanted) => organizationsNamed(tenantId, wanted))),
+  ]);
+  const chosen: Organization[] = [];
+  for (const [i, wanted] of wantedNames.entries()) {
+    const matches = named[i]!;
     if (matches.length !== 1) {
       throw new AppError('validation', `Organization name ${wanted} matches ${matches.length} organizations.`, {
         location: 'body',
@@ -48,9 +53,15 @@ export async function setAccess(tenantId: string, kind: AccessListKind, name: st
   await ports().directory.replaceAccess(
     tenantId,
     list,
-    chosen.map((node) => node.organization.id),
+    chosen.map((org) => org.id),
   );
-  return chosen;
+  return withLineage(tenantId, chosen);
+}
+
+/** Organizations whose name is exactly `name` (the index is keyed by value; each match is checked). */
+async function organizationsNamed(tenantId: string, name: string): Promise<Organization[]> {
+  const ids = await ports().organizations.idsByMember(tenantId, 'name', name);
+  return (await ports().organizations.getMany(tenantId, ids)).filter((org) => org.name === name);
 }
 
 export async function listAccessLists(tenantId: string, kind: AccessListKind, offset: number, limit: number): Promise<AccessList[]> {

@@ -2,7 +2,7 @@
  * Issuing, listing and revoking credentials (the admin CLI's operations). A secret is generated here,
  * returned once to the operator and stored only as a hash; listings never carry one.
  */
-import { hashPassword, randomToken, sha256, verifyPassword } from '#shared/crypto.ts';
+import { hashPassword, randomAlphanumeric, randomToken, sha256, verifyPassword } from '#shared/crypto.ts';
 import { AppError, notFound } from '#shared/errors.ts';
 
 import type { Credential, NetuxScope, RateLimit } from './credential.ts';
@@ -97,7 +97,8 @@ export async function issueCredential(request: CredentialRequest): Promise<{ sec
   if (request.kind === 'responsys' && (await credentials.get('responsys', request.userName))) {
     throw invalid(`User ${request.userName} already exists: revoke it first.`);
   }
-  const secret = randomToken(24);
+  // Apidae keys are what its clients accept (20 letters and digits, ~119 bits); the others 32 base64url characters.
+  const secret = request.kind === 'apidae' ? randomAlphanumeric(20) : randomToken(24);
   const credential = await credentialRecord(request, secret);
   await store(credential);
   return { secret, credential: summaryOf(credential) };

@@ -4,15 +4,18 @@
  */
 import { sha256 } from '#shared/crypto.ts';
 import { AppError, notFound } from '#shared/errors.ts';
-import { containsFolded } from '#shared/text.ts';
+import { containsFolded, foldText } from '#shared/text.ts';
 
 import type { ClientMapping, Publisher } from './directory.ts';
 import { newOrganization, type Organization, textProperty } from './organization.ts';
+import { listingOrder, organizationsInOrder, scanListing } from './organizations.ts';
 import { ports } from './ports.ts';
 
 export interface PartnerSetting {
   publisher: Publisher;
   excluded: boolean;
+  /** The organization's 30-day click count from this partner (0 when none is known); only on reads. */
+  clicks?: number;
 }
 
 const byName = (a: Publisher, b: Publisher) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
@@ -94,7 +97,14 @@ export async function setPartnerSettings(
 export async function getPartnerSettings(tenantId: string, publisherId: string, clientId: string): Promise<PartnerSetting[]> {
   const mapping = await ports().directory.getMapping(tenantId, publisherId, clientId);
   if (!mapping) throw notFound('Publisher organization not found');
-  return settingsFor(await partnersOf(tenantId, publisherId), mapping.allowedPublisherIds);
+  const partners = await partnersOf(tenantId, publisherId);
+  const counts = await ports().directory.getClicks(
+    tenantId,
+    mapping.organizationId,
+    partners.map((p) => p.id),
+  );
+  const clicksOf = new Map(counts.map((c) => [c.partnerId, c.clicks]));
+  return settingsFor(partners, mapping.allowedPublisherIds).map((s) => ({ ...s, clicks: clicksOf.get(s.publisher.id) ?? 0 }));
 }
 
 export interface OrganizationSearch {
@@ -105,14 +115,27 @@ export interface OrganizationSearch {
   skip: number;
 }
 
+/**
+ * Organizations by name (`q`: folded substring) and legal identifiers, by name. Unfiltered: the name
+ * listing and the maintained count (reads follow skip + limit); filtered: the candidates of the most
+ * selective filter (an identifier's index entries, else `q`'s search postings).
+ */
 export async function searchOrganizations(tenantId: string, search: OrganizationSearch): Promise<{ total: number; page: Organization[] }> {
-  const matches = (await ports().organizations.list(tenantId))
-    .filter(
-      (org) =>
-        (search.q === undefined || containsFolded(org.name, search.q)) &&
-        (search.rna === undefined || textProperty(org, 'rna') === search.rna) &&
-        (search.siret === undefined || textProperty(org, 'siret') === search.siret),
-    )
-    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const store = ports().organizations;
+  const keep = (org: Organization) =>
+    (search.q === undefined || containsFolded(org.name, search.q)) &&
+    (search.rna === undefined || textProperty(org, 'rna') === search.rna) &&
+    (search.siret === undefined || textProperty(org, 'siret') === search.siret);
+  let ids: string[] | undefined;
+  if (search.rna !== undefined) ids = await store.idsByMember(tenantId, 'rna', search.rna);
+  else if (search.siret !== undefined) ids = await store.idsByMember(tenantId, 'siret', search.siret);
+  else if (search.q !== undefined) ids = await store.searchCandidates(tenantId, 'name', foldText(search.q));
+  else {
+    const total = await store.count(tenantId);
+    return { total, page: await organizationsInOrder(tenantId, await store.page(tenantId, 'name', false, search.skip, search.limit)) };
+  }
+  // A `q` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
+  const matches = ids ? (await store.getMany(tenantId, ids)).filter(keep) : await scanListing(tenantId, 'name', false, keep);
+  matches.sort(listingOrder('name'));
   return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };
 }

@@ -1,11 +1,11 @@
 /**
- * Member search (Apidae): every organization is a member. Filters are ANDed. When a filter on an
- * indexed field is present, only the members matching it are read (member index items, strongly
- * consistent); otherwise the tenant's organizations are read with one paged query.
+ * Member search (Apidae): every organization is a member. Filters are ANDed. Every filter but `nom` has
+ * an index (member index items, strongly consistent); `nom` is served by the search postings.
  */
-import { containsFolded } from '#shared/text.ts';
+import { containsFolded, foldText } from '#shared/text.ts';
 
 import type { MemberProject, Organization } from './organization.ts';
+import { organizationsInOrder, scanListing } from './organizations.ts';
 import { type MemberIndexField, ports } from './ports.ts';
 
 export interface MemberFilter {
@@ -44,7 +44,10 @@ const indexed: [keyof MemberFilter, MemberIndexField][] = [
   ['communeCode', 'commune'],
   ['communeCodePostal', 'cp'],
   ['idSecteur', 'secteur'],
+  ['nomSecteur', 'nomSecteur'],
   ['types', 'type'],
+  ['typeProjet', 'typeProjet'],
+  ['statutProjet', 'statutProjet'],
 ];
 
 /** Which read serves a filter (also reported by the benchmark and docs/data-model.md). */
@@ -52,23 +55,46 @@ export function plan(filter: MemberFilter): { field: MemberIndexField; values: (
   for (const [name, field] of indexed) {
     const value = filter[name];
     if (value === undefined) continue;
-    return { field, values: Array.isArray(value) ? value : [value as string | number] };
+    const values = Array.isArray(value) ? value : [value as string | number];
+    return { field, values: field === 'nomSecteur' ? values.map((v) => String(v).toLowerCase()) : values };
   }
   return undefined;
 }
 
-async function candidates(tenantId: string, filter: MemberFilter): Promise<Organization[]> {
-  const chosen = plan(filter);
-  if (!chosen) return ports().organizations.list(tenantId);
-  const ids = new Set(
-    (await Promise.all(chosen.values.map((value) => ports().organizations.idsByMember(tenantId, chosen.field, value)))).flat(),
-  );
-  return ports().organizations.getMany(tenantId, [...ids]);
-}
+const PAGE_READ = 100;
 
-/** Matching members, by integer id. */
-export async function searchMembers(tenantId: string, filter: MemberFilter): Promise<Organization[]> {
-  return (await candidates(tenantId, filter)).filter((org) => matches(org, filter)).sort((a, b) => a.intId - b.intId);
+/**
+ * Matching members by integer id, from `first`, at most `count` (all of them without `count`).
+ * - No filter: the integer-id listing, reading only the page.
+ * - An indexed filter drives (one value): its index entries, already by integer id, then organizations
+ *   a batch at a time until the page is full (the filter alone reads only the page's organizations).
+ * - Several values of `types`, or only `nom`: the union of the entries, or the search postings of
+ *   `nom`'s rarest trigram; those candidates are read, checked and sorted.
+ */
+export async function searchMembers(tenantId: string, filter: MemberFilter, first = 0, count = Infinity): Promise<Organization[]> {
+  const store = ports().organizations;
+  const chosen = plan(filter);
+  if (chosen?.values.length === 1) {
+    const ids = await store.idsByMember(tenantId, chosen.field, chosen.values[0]!);
+    const found: Organization[] = [];
+    let skipped = 0;
+    for (let at = 0; at < ids.length && found.length < count; at += PAGE_READ) {
+      for (const org of (await organizationsInOrder(tenantId, ids.slice(at, at + PAGE_READ))).filter((o) => matches(o, filter))) {
+        if (skipped < first) skipped += 1;
+        else if (found.length < count) found.push(org);
+      }
+    }
+    return found;
+  }
+  let ids: string[] | undefined;
+  if (chosen) ids = [...new Set((await Promise.all(chosen.values.map((v) => store.idsByMember(tenantId, chosen.field, v)))).flat())];
+  else if (filter.nom !== undefined) ids = await store.searchCandidates(tenantId, 'name', foldText(filter.nom));
+  else return organizationsInOrder(tenantId, await store.page(tenantId, 'intId', false, first, count));
+  // `nom` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
+  const all = ids
+    ? (await store.getMany(tenantId, ids)).filter((org) => matches(org, filter))
+    : await scanListing(tenantId, 'intId', false, (org) => matches(org, filter));
+  return all.sort((a, b) => a.intId - b.intId).slice(first, first + count);
 }
 
 export async function getMember(tenantId: string, intId: number): Promise<Organization | undefined> {

@@ -1,8 +1,8 @@
 /**
  * The one entry point for bulk imports of organization records (the seed import, streamed or not):
- * `importOrganizations(tenantId, records)`. Today it maps the single-record `importOrganization`
- * (organization-writes.ts: the same guarded write as every other path) with bounded concurrency; its
- * internals are meant to become one batched port call, behind this same signature and contract:
+ * `importOrganizations(tenantId, records)`. Records not stored yet are created in batched port calls
+ * (`createMany`: several whole organizations per transaction); stored ones go one by one through
+ * `importOrganization` (organization-writes.ts: the same guarded write as every other path). Contract:
  *
  * - Idempotent upsert: a record equal to what is stored is left alone (`unchanged`), a new or different
  *   one is written (`written`); re-running a call after a crash finishes the work without duplicates.
@@ -25,11 +25,10 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { AppError } from '#shared/errors.ts';
 
 import type { Organization } from './organization.ts';
-import { importOrganization } from './organization-writes.ts';
+import { importOrganization,type ImportRecord } from './organization-writes.ts';
 import { ports } from './ports.ts';
 
-/** One organization as an import gives it: the domain fills in version and applied operations. */
-export type ImportRecord = Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string };
+export type { ImportRecord };
 
 export interface ImportCounts {
   written: number;
@@ -58,9 +57,12 @@ export class OrganizationImportError extends Error {
 }
 
 export interface ImportOptions {
-  /** Records in flight at once (default 16). */
+  /** Batched creations (or single rewrites) in flight at once (default 16). */
   concurrency?: number;
 }
+
+/** New organizations per `createMany` call (it splits them into transactions of up to 100 items). */
+const CREATE_BATCH = 50;
 
 const MAX_ATTEMPTS = 10;
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
@@ -103,29 +105,65 @@ export async function importOrganizations(
     failedIds.add(records[index]!.id);
   };
 
-  for (const level of levels) {
-    await mapWithConcurrency(level ?? [], options.concurrency ?? 16, async (index) => {
-      const record = records[index]!;
-      if (record.parentId !== null && failedIds.has(record.parentId)) {
-        return fail(index, 'parent', `parent organization ${record.parentId} was not imported`);
-      }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          if (await importOrganization(tenantId, record)) counts.written += 1;
-          else counts.unchanged += 1;
-          return;
-        } catch (error) {
-          // The transaction's parent condition failed: is the parent there at all?
-          if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
-            return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
-          }
-          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) {
-            return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
-          }
-          await backoff(attempt);
+  /** One record through the single-record path, retried when it lost a race on a shared item. */
+  const importOne = async (index: number) => {
+    const record = records[index]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (await importOrganization(tenantId, record)) counts.written += 1;
+        else counts.unchanged += 1;
+        return;
+      } catch (error) {
+        // The transaction's parent condition failed: is the parent there at all?
+        if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
+          return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
         }
+        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) {
+          return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
+        }
+        await backoff(attempt);
       }
+    }
+  };
+
+  for (const level of levels) {
+    const ready: number[] = [];
+    for (const index of level ?? []) {
+      const parent = records[index]!.parentId;
+      if (parent !== null && failedIds.has(parent)) fail(index, 'parent', `parent organization ${parent} was not imported`);
+      else ready.push(index);
+    }
+    const stored = new Set(
+      (
+        await ports().organizations.getMany(
+          tenantId,
+          ready.map((index) => records[index]!.id),
+        )
+      ).map((o) => o.id),
+    );
+    const fresh = ready.filter((index) => !stored.has(records[index]!.id));
+    const batches: number[][] = [];
+    for (let i = 0; i < fresh.length; i += CREATE_BATCH) batches.push(fresh.slice(i, i + CREATE_BATCH));
+    const now = new Date().toISOString();
+    await mapWithConcurrency(batches, options.concurrency ?? 16, async (batch) => {
+      const refused = await ports().organizations.createMany(
+        tenantId,
+        batch.map((index): Organization => {
+          const record = records[index]!;
+          return { ...record, createdAt: record.createdAt ?? now, updatedAt: now, version: 1, appliedOps: {} };
+        }),
+      );
+      counts.written += batch.length - refused.length;
+      // A refusal is that record's alone (createMany retried it by itself): its own path says why, or
+      // writes it when the refusal was a lost race.
+      const refusedIds = new Set(refused.map((r) => r.id));
+      for (const index of batch) if (refusedIds.has(records[index]!.id)) await importOne(index);
     });
+    await mapWithConcurrency(
+      ready.filter((index) => stored.has(records[index]!.id)),
+      options.concurrency ?? 16,
+      importOne,
+    );
   }
   if (failures.length > 0) throw new OrganizationImportError(failures, counts);
   return counts;

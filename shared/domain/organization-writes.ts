@@ -9,8 +9,8 @@ import { newHexId, sha256 } from '#shared/crypto.ts';
 import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
-import { resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, ports } from './ports.ts';
+import { findAppId, resolveOrganizationId } from './organizations.ts';
+import { type DeleteCleanups, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -37,10 +37,9 @@ const MAX_ATTEMPTS = 10;
 /** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
 async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
   if (key === undefined || key === null) return key;
-  const apps = await ports().directory.listApps(tenantId);
-  const app = key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key);
-  if (!app) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
-  return app.id;
+  const appId = await findAppId(tenantId, key);
+  if (!appId) throw validationError('body', [{ path: ['app'], message: `App "${key}" does not exist.` }], 'Invalid app.');
+  return appId;
 }
 
 function withFields(
@@ -157,7 +156,7 @@ async function createLabelled(
   const base = newOrganization({ id, intId: intId ?? (await ports().organizations.allocateIntIds(tenantId, 1)), label: fields.label });
   const organization = { ...withFields(base, fields, appId, 'full'), parentId, appliedOps: recordOperation(base, op) };
   try {
-    await ports().organizations.save(tenantId, organization, undefined);
+    await saveNew(tenantId, organization);
     return organization;
   } catch (error) {
     if (op && error instanceof AppError && (error.options.detail as { field?: string } | undefined)?.field === 'id') {
@@ -167,6 +166,21 @@ async function createLabelled(
     throw error;
   }
 }
+
+/** Writes a new organization, re-running a write that lost a race on a shared item (a count shard, a parent). */
+async function saveNew(tenantId: string, organization: Organization): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ports().organizations.save(tenantId, organization, undefined);
+    } catch (error) {
+      if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+const isLostRace = (error: unknown) =>
+  error instanceof AppError && (error.options.detail as { retryable?: boolean } | undefined)?.retryable === true;
 
 /**
  * Applies `change` to the current state of an organization and writes it conditionally, re-running
@@ -190,6 +204,7 @@ export async function changeOrganization(
       id: current.id,
       intId: current.intId,
       createdAt: current.createdAt,
+      updatedAt: new Date().toISOString(),
       version: current.version + 1,
       appliedOps: recordOperation(current, op),
     };
@@ -203,6 +218,9 @@ export async function changeOrganization(
   }
 }
 
+/** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
+const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
+
 export async function updateOrganization(
   tenantId: string,
   key: OrganizationKey,
@@ -211,12 +229,17 @@ export async function updateOrganization(
   op?: OperationId,
 ): Promise<Organization> {
   const appId = await resolveApp(tenantId, fields.app);
-  // A partial change that keeps the label touches no guard item: one UpdateItem, no read first.
-  if (mode === 'partial' && fields.label === undefined) {
+  // A partial change of fields no index depends on: one UpdateItem, no read first.
+  if (mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field))) {
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
-    const { label: _label, app: _app, ...plain } = fields;
-    const result = await ports().organizations.updateInPlace(tenantId, id, { ...plain, ...(appId !== undefined ? { appId } : {}) }, op);
+    const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
+    const result = await ports().organizations.updateInPlace(
+      tenantId,
+      id,
+      { ...plain, ...(appId !== undefined ? { appId } : {}), updatedAt: new Date().toISOString() },
+      op,
+    );
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
       if (Object.keys(result.organization.appliedOps ?? {}).length > 20) await pruneAppliedOps(tenantId, { id });
@@ -235,14 +258,15 @@ async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<
 
 /**
  * The delete rule's clean-ups: the organization leaves every program and campaign access set, its
- * Engagement mappings go, and the members it sponsors lose their sponsor.
+ * Engagement mappings and click counts go, and the members it sponsors lose their sponsor.
  */
 async function deleteCleanups(tenantId: string, organization: Organization): Promise<DeleteCleanups> {
   const { directory, organizations } = ports();
-  const [programs, campaigns, mappings, sponsoredIds] = await Promise.all([
+  const [programs, campaigns, mappings, clicks, sponsoredIds] = await Promise.all([
     directory.listAccessLists(tenantId, 'program'),
     directory.listAccessLists(tenantId, 'campaign'),
     directory.listMappingsOfOrganization(tenantId, organization.id),
+    directory.listClicks(tenantId, organization.id),
     organizations.idsByMember(tenantId, 'parrain', organization.intId),
   ]);
   const sponsored = await organizations.getMany(
@@ -254,9 +278,15 @@ async function deleteCleanups(tenantId: string, organization: Organization): Pro
       .filter((list) => list.organizationIds.includes(organization.id))
       .map((list) => ({ list, organizationIds: list.organizationIds.filter((id) => id !== organization.id) })),
     mappings,
+    clicks,
     rewrites: sponsored.map((previous) => ({
       previous,
-      next: { ...previous, member: { ...previous.member, sponsorIntId: null }, version: previous.version + 1 },
+      next: {
+        ...previous,
+        member: { ...previous.member, sponsorIntId: null },
+        updatedAt: new Date().toISOString(),
+        version: previous.version + 1,
+      },
     })),
   };
 }
@@ -280,11 +310,11 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
     } catch (error) {
       if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
       // The conditional delete also fails while children exist (their count lives on the parent).
-      const children = (await ports().organizations.list(tenantId)).filter((org) => org.parentId === current.id);
+      const children = await ports().organizations.childIds(tenantId, current.id);
       if (children.length > 0) {
         throw validationError(
           'body',
-          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.map((c) => c.id).join(', ')}.` }],
+          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.join(', ')}.` }],
           'Organization has children.',
         );
       }
@@ -326,23 +356,29 @@ export async function setMemberData(tenantId: string, key: OrganizationKey, memb
   return changeOrganization(tenantId, key, (current) => ({ ...current, member }));
 }
 
+/** An organization as a seed file gives it (the domain fills in version and applied operations). */
+export type ImportRecord = Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string };
+
 /**
  * Writes an organization record as given (seed import): created when new, rewritten only when it
  * differs from what is stored (so a re-run changes nothing), through the same guarded write as every
  * other path. Returns whether anything was written.
  */
-export async function importOrganization(
-  tenantId: string,
-  record: Omit<Organization, 'version' | 'appliedOps' | 'createdAt'> & { createdAt?: string },
-): Promise<boolean> {
+export async function importOrganization(tenantId: string, record: ImportRecord): Promise<boolean> {
   const previous = await ports().organizations.get(tenantId, record.id);
+  const now = new Date().toISOString();
   const next: Organization = {
     ...record,
-    createdAt: record.createdAt ?? previous?.createdAt ?? new Date().toISOString(),
+    createdAt: record.createdAt ?? previous?.createdAt ?? now,
+    ...(previous?.updatedAt === undefined ? {} : { updatedAt: previous.updatedAt }),
     version: previous?.version ?? 1,
     appliedOps: previous?.appliedOps ?? {},
   };
   if (previous && isDeepStrictEqual(previous, next)) return false;
+  next.updatedAt = now;
   await ports().organizations.save(tenantId, previous ? { ...next, version: previous.version + 1 } : next, previous);
   return true;
 }
+
+/** Moves organizations written in an earlier storage layout to the current one (docs/data-model.md#migration). */
+export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void) => ports().organizations.migrateLayout(onProgress);

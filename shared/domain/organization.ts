@@ -5,6 +5,8 @@ export interface MemberUser {
   nom: string;
   eMail: string | null;
   active: boolean;
+  /** Apidae permissions of the user (e.g. ADMIN_DEPARTEMENTAL), as the utilisateur services answer them. */
+  permissions?: string[];
 }
 
 export interface MemberProject {
@@ -39,6 +41,8 @@ export interface Organization {
   name: string;
   description: string;
   createdAt: string;
+  /** Set by every write (absent on records written before it existed: read as `createdAt`). */
+  updatedAt?: string;
   isActive: boolean;
   properties: Record<string, unknown>;
   appId: string | null;
@@ -82,13 +86,15 @@ export const emptyMemberData = (): MemberData => ({
 
 /** A new organization with every field at its default: a root, active, no member data. */
 export function newOrganization(identity: { id: string; intId: number; label: string; name?: string }): Organization {
+  const now = new Date().toISOString();
   return {
     id: identity.id,
     intId: identity.intId,
     label: identity.label,
     name: identity.name ?? identity.label,
     description: '',
-    createdAt: new Date().toISOString(),
+    createdAt: now,
+    updatedAt: now,
     isActive: true,
     properties: {},
     appId: null,

@@ -1,8 +1,12 @@
-/** Reading organizations: lookups by key and the filtered, sorted listing shared by the dialects. */
-import { notFound } from '#shared/errors.ts';
+/** Reading organizations: lookups by key and the filtered, sorted, paged listing shared by the dialects. */
+import { isDeepStrictEqual } from 'node:util';
 
+import { notFound } from '#shared/errors.ts';
+import { compareCodePoints, containsFolded, foldText } from '#shared/text.ts';
+
+import { isIndexableProperty, PROPERTY_OVERFLOW, propertyPair } from './indexed-values.ts';
 import type { App, Organization, OrganizationKey } from './organization.ts';
-import { ports } from './ports.ts';
+import { type IndexedField, ports } from './ports.ts';
 
 /** Longer than any id (24) or label (128): such a key names nothing, and must not reach a DynamoDB key. */
 const MAX_KEY_LENGTH = 256;
@@ -22,31 +26,131 @@ export async function getOrganization(tenantId: string, key: OrganizationKey): P
 
 export type SortKey = 'label' | 'name' | 'createdAt';
 
+/** The Netux list's filters (every one its get-all page documents), ANDed; exact unless said otherwise. */
 export interface OrganizationQuery {
+  /** Folded substring of label, name or description. */
   search?: string;
+  id?: string;
   label?: string;
   name?: string;
+  description?: string;
+  createdAt?: string;
+  /** An app id (the caller resolved the app key); null: organizations without an app. */
+  appId?: string | null;
+  /** Each given top-level property equals the organization's (JSON equality). */
+  properties?: Record<string, unknown>;
   sortBy?: SortKey;
   descending?: boolean;
 }
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The order of the listings: the sort field by code point (as DynamoDB keeps keys), ties by id. */
+export const listingOrder =
+  (sortBy: SortKey | 'intId', descending = false) =>
+  (a: Organization, b: Organization): number =>
+    (descending ? -1 : 1) *
+    (sortBy === 'intId' ? a.intId - b.intId : compareCodePoints(a[sortBy], b[sortBy]) || compareCodePoints(a.id, b.id));
 
-export async function findOrganizations(tenantId: string, query: OrganizationQuery): Promise<Organization[]> {
-  const needle = query.search?.toLowerCase();
-  const matches = (await ports().organizations.list(tenantId)).filter(
-    (org) =>
-      (query.label === undefined || org.label === query.label) &&
-      (query.name === undefined || org.name === query.name) &&
-      (needle === undefined ||
-        org.label.toLowerCase().includes(needle) ||
-        org.name.toLowerCase().includes(needle) ||
-        org.description.toLowerCase().includes(needle)),
-  );
+/** Strongly consistent organizations of `ids`, in the order of `ids` (unknown ones skipped). */
+export async function organizationsInOrder(tenantId: string, ids: string[]): Promise<Organization[]> {
+  const byId = new Map((await ports().organizations.getMany(tenantId, ids)).map((org) => [org.id, org]));
+  return ids.map((id) => byId.get(id)).filter((org): org is Organization => org !== undefined);
+}
+
+/**
+ * The organizations an exact filter or a search can match, read from the most selective source the
+ * query has (id, label, name index, then the search postings); undefined when nothing narrows it.
+ */
+async function candidates(tenantId: string, query: OrganizationQuery): Promise<Organization[] | undefined> {
+  const store = ports().organizations;
+  const byIndex = async (field: IndexedField, value: string) => store.getMany(tenantId, await store.idsByMember(tenantId, field, value));
+  if (query.id !== undefined) return organizationsInOrder(tenantId, [query.id]);
+  if (query.label !== undefined) {
+    const id = await resolveOrganizationId(tenantId, { label: query.label });
+    return id === undefined ? [] : organizationsInOrder(tenantId, [id]);
+  }
+  if (query.name !== undefined) return byIndex('name', query.name);
+  if (query.createdAt !== undefined) return byIndex('createdAt', query.createdAt);
+  if (query.description) return byIndex('description', query.description);
+  const property = Object.entries(query.properties ?? {}).find(([, value]) => isIndexableProperty(value));
+  if (property) {
+    // Organizations with too many properties to index each one are read too, and checked.
+    const [pair, overflow] = await Promise.all([byIndex('property', propertyPair(...property)), byIndex('property', PROPERTY_OVERFLOW)]);
+    return [...pair, ...overflow];
+  }
+  if (query.appId) return byIndex('app', query.appId);
+  if (query.search !== undefined) {
+    const ids = await store.searchCandidates(tenantId, 'name-label-description', foldText(query.search));
+    if (ids) return store.getMany(tenantId, ids);
+  }
+  return undefined;
+}
+
+const matchesQuery = (org: Organization, query: OrganizationQuery) =>
+  (query.id === undefined || org.id === query.id) &&
+  (query.label === undefined || org.label === query.label) &&
+  (query.name === undefined || org.name === query.name) &&
+  (query.description === undefined || org.description === query.description) &&
+  (query.createdAt === undefined || org.createdAt === query.createdAt) &&
+  (query.appId === undefined || org.appId === query.appId) &&
+  Object.entries(query.properties ?? {}).every(
+    ([key, value]) => Object.hasOwn(org.properties, key) && isDeepStrictEqual(org.properties[key], value),
+  ) &&
+  (query.search === undefined || [org.label, org.name, org.description].some((text) => containsFolded(text, query.search!)));
+
+/** True when a query has no filter: the listing and the count answer it. */
+const unfiltered = (query: OrganizationQuery) =>
+  Object.entries(query).every(([key, value]) => ['sortBy', 'descending'].includes(key) || value === undefined);
+
+/**
+ * One page of the organizations a query selects, and how many it selects. Unfiltered: the listing in
+ * the sort order and the maintained count (reads follow offset + limit). Filtered: the candidates of
+ * the most selective filter, checked against every filter and sorted (reads follow those candidates).
+ */
+export async function findOrganizations(
+  tenantId: string,
+  query: OrganizationQuery,
+  offset: number,
+  limit: number,
+): Promise<{ count: number; page: Organization[] }> {
   const sortBy = query.sortBy ?? 'createdAt';
-  const direction = query.descending ? -1 : 1;
-  // Ties broken by id so paging is stable.
-  return matches.sort((a, b) => direction * (compareText(a[sortBy], b[sortBy]) || compareText(a.id, b.id)));
+  const descending = query.descending ?? false;
+  if (unfiltered(query)) {
+    const count = await ports().organizations.count(tenantId);
+    if (offset >= count) return { count, page: [] };
+    const ids = await ports().organizations.page(tenantId, sortBy, descending, offset, limit);
+    return { count, page: await organizationsInOrder(tenantId, ids) };
+  }
+  // Filters no index narrows (a search shorter than a trigram, an empty `description`, no app,
+  // non-scalar properties): the listing, checked a batch at a time.
+  const found = await candidates(tenantId, query);
+  const matches = found
+    ? found.filter((org) => matchesQuery(org, query))
+    : await scanListing(tenantId, sortBy, descending, (org) => matchesQuery(org, query));
+  matches.sort(listingOrder(sortBy, descending));
+  return { count: matches.length, page: matches.slice(offset, offset + limit) };
+}
+
+/** Every organization that passes `keep`, reading the listing in `order` a batch at a time (filters no index narrows). */
+export async function scanListing(
+  tenantId: string,
+  order: SortKey | 'intId',
+  descending: boolean,
+  keep: (org: Organization) => boolean,
+): Promise<Organization[]> {
+  const kept: Organization[] = [];
+  for (let offset = 0; ; offset += SCAN_BATCH) {
+    const ids = await ports().organizations.page(tenantId, order, descending, offset, SCAN_BATCH);
+    kept.push(...(await organizationsInOrder(tenantId, ids)).filter(keep));
+    if (ids.length < SCAN_BATCH) return kept;
+  }
+}
+
+const SCAN_BATCH = 500;
+
+/** The id of the app an app key (an id or `~label`) names in this tenant, or undefined. */
+export async function findAppId(tenantId: string, key: string): Promise<string | undefined> {
+  const apps = await ports().directory.listApps(tenantId);
+  return (key.startsWith('~') ? apps.find((a) => a.label === key.slice(1)) : apps.find((a) => a.id === key))?.id;
 }
 
 /** The apps the given organizations use (no read at all when none uses one). */

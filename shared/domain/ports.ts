@@ -6,15 +6,48 @@
  * goes through the same domain functions and no path can skip a guard or an index item.
  */
 import type { Credential, CredentialKind } from './credential.ts';
-import type { AccessList, AccessListKind, ClientMapping, Publisher, Tenant } from './directory.ts';
+import type {
+  AccessList,
+  AccessListFilter,
+  AccessListKind,
+  AccessListSummary,
+  ClickCount,
+  ClientMapping,
+  Publisher,
+  Tenant,
+} from './directory.ts';
 import type { App, Organization } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
-/** Member fields with an index (Apidae filters that read only the matching members). */
-export type MemberIndexField = 'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'projet';
+/**
+ * Member fields with an index (Apidae filters: each reads only the matching members), and the users stored
+ * with members, by id and by e-mail (`mailLookupValue`): the utilisateur services' lookups.
+ */
+export type MemberIndexField =
+  'parrain' | 'commune' | 'cp' | 'type' | 'secteur' | 'nomSecteur' | 'projet' | 'typeProjet' | 'statutProjet' | 'utilisateur' | 'mail';
 
-/** Fields a partial update may set in place (no guard, parent or member index changes). */
-export type InPlaceFields = Partial<Pick<Organization, 'name' | 'description' | 'favicon' | 'logo' | 'properties' | 'isActive' | 'appId'>>;
+/**
+ * Every exact-value index: member fields (Apidae), the name (Responsys, Netux), Engagement's `rna`/`siret`,
+ * and Netux's `createdAt`, `description`, `app` and top-level scalar `properties` filters.
+ */
+export type IndexedField = MemberIndexField | 'name' | 'rna' | 'siret' | 'createdAt' | 'description' | 'app' | 'property';
+
+/** Orders the tenant's organizations are listed in (ties broken by id; text by Unicode code point). */
+export type ListOrder = 'label' | 'name' | 'createdAt' | 'intId';
+
+/** Which texts a substring search looks in: the name (every dialect), or also label and description (Netux). */
+export type SearchScope = 'name' | 'name-label-description';
+
+/** Fields a partial update may set in place: fields no index or guard item depends on. */
+export type InPlaceFields = Partial<Pick<Organization, 'favicon' | 'logo' | 'isActive' | 'appId' | 'updatedAt'>>;
+
+/** What the tree needs of an organization (the listing holds it: the whole tree reads no organization item). */
+export interface TreeEntry {
+  id: string;
+  intId: number;
+  name: string;
+  parentId: string | null;
+}
 
 export type InPlaceResult =
   | { outcome: 'updated' | 'already-applied'; organization: Organization }
@@ -28,8 +61,20 @@ export interface DeleteCleanups {
   accessLists: { list: AccessList; organizationIds: string[] }[];
   /** Engagement mappings to the organization: removed. */
   mappings: ClientMapping[];
+  /** The organization's click counts: removed. */
+  clicks: ClickCount[];
   /** Other organizations rewritten (sponsored members losing their sponsor), each conditional on `previous`. */
   rewrites: { previous: Organization; next: Organization }[];
+}
+
+/** Progress of the move of a table's organizations to the current storage layout. */
+export interface LayoutProgress {
+  tenants: number;
+  organizations: number;
+  /** Organizations to move, counted before the first is moved. */
+  total: number;
+  /** Legacy guard, index and marker items removed. */
+  leftovers: number;
 }
 
 export interface OrganizationStore {
@@ -39,10 +84,25 @@ export interface OrganizationStore {
   getMany(tenantId: string, ids: string[]): Promise<Organization[]>;
   idByLabel(tenantId: string, label: string): Promise<string | undefined>;
   idByIntId(tenantId: string, intId: number): Promise<string | undefined>;
-  /** Every organization of the tenant (strongly consistent). */
-  list(tenantId: string): Promise<Organization[]>;
-  /** Ids of the organizations whose member `field` equals `value` (strongly consistent). */
-  idsByMember(tenantId: string, field: MemberIndexField, value: string | number): Promise<string[]>;
+  /** How many organizations the tenant has (a maintained counter). */
+  count(tenantId: string): Promise<number>;
+  /**
+   * Ids at positions [offset, offset + limit) of the tenant's organizations in `order` (strongly
+   * consistent). Reads about offset + limit small listing entries, never organization items.
+   */
+  page(tenantId: string, order: ListOrder, descending: boolean, offset: number, limit: number): Promise<string[]>;
+  /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
+  idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
+  /**
+   * Ids of organizations that may contain `foldedNeedle` (a superset: the caller checks each one),
+   * read from the trigram postings of the needle's rarest trigram; undefined when the needle is
+   * shorter than a trigram.
+   */
+  searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<string[] | undefined>;
+  /** Ids of the children of `parentId`. */
+  childIds(tenantId: string, parentId: string): Promise<string[]>;
+  /** Every organization as a tree entry (the one path whose cost follows the tenant: the Responsys tree). */
+  treeEntries(tenantId: string): Promise<TreeEntry[]>;
   /** Reserves `count` consecutive integer ids; returns the first. */
   allocateIntIds(tenantId: string, count: number): Promise<number>;
   /** Raises the integer-id counter to at least `floor`. */
@@ -63,11 +123,20 @@ export interface OrganizationStore {
       newMapping?: ClientMapping;
     },
   ): Promise<void>;
+  /**
+   * Creates many new organizations at once (the seed import), each all or nothing as `save` would; the
+   * ones refused (label or id taken, parent missing) are returned with their error, the others stored.
+   */
+  createMany(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]>;
   /** Sets plain fields without reading first (and records the bulk operation in the same write). */
   updateInPlace(tenantId: string, id: string, fields: InPlaceFields, op?: { taskId: string; index: number }): Promise<InPlaceResult>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
   remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;
+  /** Moves organizations stored in an earlier layout to the current one (idempotent; safe while serving). */
+  migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
+  /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
+  backfillMemberIndex(): Promise<number>;
 }
 
 export interface DirectoryStore {
@@ -92,9 +161,24 @@ export interface DirectoryStore {
   setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean>;
   listMappings(tenantId: string, publisherId: string): Promise<ClientMapping[]>;
   listMappingsOfOrganization(tenantId: string, organizationId: string): Promise<ClientMapping[]>;
+  /** The click counts of an organization from each of `partnerIds` that has one (one batched read; order not kept). */
+  getClicks(tenantId: string, organizationId: string, partnerIds: string[]): Promise<ClickCount[]>;
+  /** Every click count of an organization. */
+  listClicks(tenantId: string, organizationId: string): Promise<ClickCount[]>;
+  putClicks(tenantId: string, count: ClickCount): Promise<void>;
   getAccessList(tenantId: string, kind: AccessListKind, name: string): Promise<AccessList | undefined>;
+  /** Every list of a kind with its access set (admin listings, the delete clean-up). */
   listAccessLists(tenantId: string, kind: AccessListKind): Promise<AccessList[]>;
-  putAccessList(tenantId: string, list: AccessList): Promise<void>;
+  /**
+   * A page of the lists `filter` selects, in id order (then name), without access sets; strongly
+   * consistent; reads at most offset + limit small listing entries per status or type selected.
+   */
+  pageAccessLists(tenantId: string, filter: AccessListFilter, offset: number, limit: number): Promise<AccessListSummary[]>;
+  /**
+   * Writes a list and its listing entries, all or nothing: new when `previous` is undefined, else only
+   * while the stored access set is still `previous`'s (otherwise a retryable `conflict`).
+   */
+  putAccessList(tenantId: string, list: AccessList, previous: AccessList | undefined): Promise<void>;
   /** Replaces the access set while the list still exists. */
   replaceAccess(tenantId: string, list: AccessList, organizationIds: string[]): Promise<void>;
 }

@@ -22,7 +22,7 @@ import { AppError, type InputLocation, type Issue, isThrottling, validationError
 import { logger } from '#shared/logger.ts';
 
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
-import { exceedsPayloadLimit, LAMBDA_PAYLOAD_LIMIT_BYTES, rawBodyBytes } from './types.ts';
+import { exceedsPayloadLimit, header, LAMBDA_PAYLOAD_LIMIT_BYTES, rawBodyBytes } from './types.ts';
 import { refuseIllFormed } from './well-formed.ts';
 
 export interface Dialect {
@@ -44,10 +44,28 @@ export interface HandlerInput<P, Q, B> {
   event: HttpEvent;
 }
 
+/**
+ * How a body is read: JSON (whatever the content type says), a urlencoded form, or `json-or-form`: a
+ * form when the content type says one (urlencoded or multipart, read by the endpoint's `form`), else JSON.
+ */
+export type BodyFormat = 'json' | 'form' | 'json-or-form';
+
+/**
+ * How a `json-or-form` endpoint reads a form: its parser (shared/http/forms.ts: only the functions
+ * that take forms carry a multipart parser) and what turns the form's fields (text, or files) into
+ * the body its schema validates.
+ */
+export interface FormBody {
+  parser: middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext>;
+  fromForm(fields: Record<string, unknown>): unknown;
+}
+
 export interface EndpointOptions<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType> {
   /** Permission the credential needs (a Netux scope, an Apidae access level, ...). */
   requires?: string;
-  bodyFormat?: 'json' | 'form';
+  bodyFormat?: BodyFormat;
+  /** With `json-or-form`: how a form is read. */
+  form?: FormBody;
   params?: P;
   query?: Q;
   body?: B;
@@ -63,7 +81,7 @@ export interface EndpointContract {
   dialect: Dialect['name'];
   requires?: string;
   anonymous: boolean;
-  bodyFormat?: 'json' | 'form';
+  bodyFormat?: BodyFormat;
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
@@ -142,10 +160,8 @@ const envelope = (dialect: Dialect, answerBoundedBy?: string): middy.MiddlewareO
         logger.error('unhandled error', {
           requestId: request.event.requestContext?.requestId,
           route: request.event.resource,
-          error:
-            request.error instanceof Error
-              ? { name: request.error.name, message: request.error.message, stack: request.error.stack }
-              : String(request.error),
+          // The logger writes an Error's name, message and stack, its frames mapped to the sources.
+          error: request.error instanceof Error ? request.error : String(request.error),
         });
       }
       request.response = dialect.formatError(appError, request.event);
@@ -183,6 +199,18 @@ const rateLimit = (): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestC
   },
 });
 
+/** Whether the content type says the body is a form (urlencoded or multipart). */
+const isForm = (event: HttpEvent) =>
+  ['application/x-www-form-urlencoded', 'multipart/form-data'].includes(
+    header(event, 'content-type')?.split(';')[0]!.trim().toLowerCase() ?? '',
+  );
+
+/** `json-or-form` bodies: a form through the endpoint's form parser, anything else as JSON. */
+const jsonOrForm = (form: FormBody): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
+  const json: middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> = httpJsonBodyParser({ disableContentTypeCheck: true });
+  return { before: (request) => (isForm(request.event) ? form.parser.before!(request) : json.before!(request)) };
+};
+
 export function zodIssues(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }));
 }
@@ -209,14 +237,20 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
   if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));
+  if (options.bodyFormat === 'json-or-form') {
+    if (!options.form) throw new Error('A json-or-form endpoint needs its form reader (options.form).');
+    pipeline.use(jsonOrForm(options.form));
+  }
   const handler = pipeline.handler(async (event, context) => {
     refuseIllFormed(event.pathParameters, 'path');
     refuseIllFormed(event.queryStringParameters, 'query');
-    refuseIllFormed(event.body, 'body');
+    const body: unknown =
+      options.form && isForm(event) ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
+    refuseIllFormed(body, 'body');
     return options.handle({
       params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
       query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
-      body: parseWith(options.body, event.body, 'body'),
+      body: parseWith(options.body, body, 'body'),
       principal: context.principal!,
       event,
     });

@@ -185,6 +185,10 @@ export async function checkSeedLines(path: string, onLines?: (lines: number) => 
         if (!publishers.has(record.value.publisher))
           problem(line, `engagementMapping.publisher: unknown publisher ${record.value.publisher} (give it on an earlier line)`);
         break;
+      case 'engagementClick':
+        if (!publishers.has(record.value.publisher))
+          problem(line, `engagementClick.publisher: unknown publisher ${record.value.publisher} (give it on an earlier line)`);
+        break;
       case 'program':
       case 'campaign':
         break;

@@ -3,7 +3,7 @@
  * (unchanged organizations are not rewritten, a password that still verifies keeps its hash).
  */
 import { type CredentialRequest, importCredential } from '#shared/domain/credential-admin.ts';
-import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
+import { linkDiffuseur, mapClientId, putAccessList, putApp, putPublisher, putTenant, setClicks } from '#shared/domain/directory-admin.ts';
 import { emptyMemberData, type Organization } from '#shared/domain/organization.ts';
 import { importOrganizations, type ImportRecord, OrganizationImportError } from '#shared/domain/organization-import.ts';
 import { ports } from '#shared/domain/ports.ts';
@@ -158,13 +158,14 @@ export async function loadSeed(seed: SeedFile, options: LoadOptions = {}): Promi
         allowedPublisherIds: m.publisherIds,
       });
     }
-    for (const [kind, lists] of [
-      ['program', t.programs],
-      ['campaign', t.campaigns],
-    ] as const) {
-      for (const { organizations, ...list } of lists) {
-        await putAccessList(t.id, { kind, ...list, organizationIds: organizations });
-      }
+    for (const c of t.engagementClicks) {
+      await setClicks(t.id, { organization: { id: c.organization }, partnerId: c.publisher, clicks: c.clicks });
+    }
+    for (const { organizations, ...list } of t.programs) {
+      await putAccessList(t.id, { kind: 'program', ...list, organizationIds: organizations });
+    }
+    for (const { organizations, ...list } of t.campaigns) {
+      await putAccessList(t.id, { kind: 'campaign', ...list, organizationIds: organizations });
     }
   }
   return progress;

@@ -5,8 +5,10 @@
  */
 import * as z from 'zod';
 
+import { CAMPAIGN_PROPERTIES, CAMPAIGN_PURPOSES, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, PROGRAM_STATUSES } from '#shared/domain/directory.ts';
 import { LABEL_PATTERN, LABEL_RULE } from '#shared/labels.ts';
 import { unstorableJsonReason } from '#shared/storable-json.ts';
+import { mailLookupValue } from '#shared/text.ts';
 
 const rateLimit = z.strictObject({
   limit: z.int().positive(),
@@ -36,8 +38,13 @@ export const memberSchema = z.strictObject({
         id: z.int(),
         prenom: z.string(),
         nom: z.string(),
-        eMail: z.string().nullable().default(null),
+        eMail: z
+          .string()
+          .refine((value) => mailLookupValue(value) !== undefined, 'must be well-formed and at most 254 bytes (an e-mail address)')
+          .nullable()
+          .default(null),
         active: z.boolean().default(true),
+        permissions: z.array(z.string()).default([]).describe('Apidae permissions (the utilisateur services answer them)'),
       }),
     )
     .default([]),
@@ -93,12 +100,50 @@ const publisher = z.strictObject({
   diffuseurs: z.array(z.string()).default([]).describe('ids of the publishers that broadcast this publisher’s missions'),
 });
 
-const accessList = z.strictObject({
+const listName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((value) => value.isWellFormed(), 'must be well-formed Unicode');
+const accessListCommon = {
   id: z.int().positive(),
-  name: z.string().min(1),
-  status: z.string().default('ACTIVE'),
+  name: listName,
   description: z.string().nullable().default(null),
+  folderName: z.string().default('').describe('the Responsys folder'),
+  listName: z.string().nullable().default(null).describe('the profile list it addresses'),
   organizations: z.array(z.string()).default([]).describe('string ids of the organizations with access, in order'),
+};
+const program = z.strictObject({
+  ...accessListCommon,
+  status: z.enum(PROGRAM_STATUSES).default('NOT_RUNNING'),
+  listId: z.int().positive().nullable().default(null).describe('id of the profile list (the single program answers list{id,name})'),
+  channels: z.array(z.string()).default([]).describe('e.g. EMAIL, SMS, PUSH'),
+  createdOn: z.string().optional().describe('dd/MM/yyyy; default: the day it is first loaded'),
+  createdBy: z.string().optional(),
+  modifiedOn: z.string().optional().describe('dd/MM/yyyy; default: the day it last changed'),
+  modifiedBy: z.string().optional(),
+  publishDate: z.string().nullable().optional(),
+  unpublishDate: z.string().nullable().optional(),
+});
+const campaignProperty = {
+  string: z.string(),
+  boolean: z.boolean(),
+  strings: z.array(z.string()),
+  map: z.record(z.string(), z.string()),
+} as const;
+const campaign = z.strictObject({
+  ...accessListCommon,
+  type: z.enum(CAMPAIGN_TYPES).default('EMAIL'),
+  status: z.enum(CAMPAIGN_STATUSES).default('ACTIVE').describe('answered as campaignStatus'),
+  purpose: z.enum(CAMPAIGN_PURPOSES).nullable().default(null),
+  properties: z
+    .strictObject(
+      Object.fromEntries(Object.entries(CAMPAIGN_PROPERTIES).map(([name, type]) => [name, campaignProperty[type].optional()])) as {
+        [K in keyof typeof CAMPAIGN_PROPERTIES]: z.ZodOptional<(typeof campaignProperty)[(typeof CAMPAIGN_PROPERTIES)[K]]>;
+      },
+    )
+    .default({})
+    .describe('the other documented campaign properties (subject, fromEmail, htmlMessagePath, ...)'),
 });
 
 const tenant = z
@@ -126,7 +171,7 @@ const tenant = z
           .array(
             z.strictObject({
               projetId: z.int().positive(),
-              apiKey: z.string().min(8),
+              apiKey: z.string().regex(/^[A-Za-z0-9]{8,20}$/, 'must be 8 to 20 letters or digits (what Apidae clients accept)'),
               access: z.enum(['full', 'limited']),
               rateLimit: rateLimit.optional(),
             }),
@@ -149,8 +194,17 @@ const tenant = z
         }),
       )
       .default([]),
-    programs: z.array(accessList).default([]),
-    campaigns: z.array(accessList).default([]),
+    engagementClicks: z
+      .array(
+        z.strictObject({
+          organization: z.string().describe('string id of the directory organization'),
+          publisher: z.string().describe('id of the partner (a publisher) the clicks came from'),
+          clicks: z.int().nonnegative().describe('30-day click count (Engagement `clicks`)'),
+        }),
+      )
+      .default([]),
+    programs: z.array(program).default([]),
+    campaigns: z.array(campaign).default([]),
   })
   .superRefine((t, ctx) => {
     const unique = (values: (string | number)[], path: (i: number) => (string | number)[], what: string) => {
@@ -194,6 +248,15 @@ const tenant = z
       const sponsor = o.member?.sponsor;
       if (sponsor != null) missing(intIds.has(sponsor), ['organizations', i, 'member', 'sponsor'], `unknown sponsor member ${sponsor}`);
     });
+    // A user is one account (the utilisateur services find it by id): at most one member holds an id.
+    const userIds = new Set<number>();
+    t.organizations.forEach((o, i) =>
+      o.member?.users.forEach((u, j) => {
+        if (userIds.has(u.id))
+          ctx.addIssue({ code: 'custom', path: ['organizations', i, 'member', 'users', j, 'id'], message: `duplicate user id ${u.id}` });
+        userIds.add(u.id);
+      }),
+    );
     t.publishers.forEach((p, i) =>
       p.diffuseurs.forEach((d, j) => missing(publisherIds.has(d), ['publishers', i, 'diffuseurs', j], `unknown publisher ${d}`)),
     );
@@ -203,6 +266,10 @@ const tenant = z
     t.engagementMappings.forEach((m, i) => {
       missing(publisherIds.has(m.publisher), ['engagementMappings', i, 'publisher'], `unknown publisher ${m.publisher}`);
       missing(orgIds.has(m.organization), ['engagementMappings', i, 'organization'], `unknown organization ${m.organization}`);
+    });
+    t.engagementClicks.forEach((c, i) => {
+      missing(orgIds.has(c.organization), ['engagementClicks', i, 'organization'], `unknown organization ${c.organization}`);
+      missing(publisherIds.has(c.publisher), ['engagementClicks', i, 'publisher'], `unknown publisher ${c.publisher}`);
     });
     for (const kind of ['programs', 'campaigns'] as const) {
       t[kind].forEach((p, i) =>
@@ -250,6 +317,7 @@ export const seedPartSchemas = {
   publisher,
   organization,
   engagementMapping: tenant.shape.engagementMappings.unwrap().element,
-  program: accessList,
-  campaign: accessList,
+  engagementClick: tenant.shape.engagementClicks.unwrap().element,
+  program,
+  campaign,
 };

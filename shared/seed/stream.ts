@@ -7,6 +7,7 @@
  * Idempotent: re-running the same file after a crash or a kill finishes it without duplicates.
  */
 import {
+  type AccessListInput,
   linkDiffuseur,
   mapClientId,
   putAccessList,
@@ -14,6 +15,7 @@ import {
   putPublisher,
   putTenant,
   setAccessByKeys,
+  setClicks,
 } from '#shared/domain/directory-admin.ts';
 import { importOrganizations, type ImportRecord, OrganizationImportError, storedMemberIntIds } from '#shared/domain/organization-import.ts';
 import { ports } from '#shared/domain/ports.ts';
@@ -21,7 +23,7 @@ import { AppError } from '#shared/errors.ts';
 
 import { checkSeedLines, readSeedLines, seedFileFormat, type SeedLine } from './lines.ts';
 import { DEFAULT_BATCH_SIZE, loadCredentials, type LoadOptions, loadSeed, type SeedProgress, toRecord } from './load.ts';
-import { parseSeedFile, SeedFileError } from './schema.ts';
+import { parseSeedFile, type SeedFile, SeedFileError } from './schema.ts';
 
 export interface ImportFileOptions extends LoadOptions {
   /** Organizations that may wait for a parent or sponsor given later in the file (default 10,000). */
@@ -32,12 +34,17 @@ export interface ImportFileOptions extends LoadOptions {
   checkOnly?: boolean;
 }
 
+/** A tenant's credentials as the seed gives them (plaintext): what `npm start` prints. */
+export type SeedCredentials = Pick<SeedFile['tenants'][number], 'id' | 'name' | 'credentials'>;
+
 export interface ImportSummary {
   format: 'json' | 'jsonl';
   tenants: number;
   organizations: number;
   written: number;
   unchanged: number;
+  /** Each tenant's credentials, as given (empty when only checked). */
+  credentials: SeedCredentials[];
 }
 
 export const DEFAULT_MAX_DEFERRED = 10_000;
@@ -167,8 +174,24 @@ async function atLine<T>(line: number, what: string, write: () => Promise<T>): P
   }
 }
 
-async function importLines(path: string, options: ImportFileOptions, organizationsTotal: number): Promise<SeedProgress> {
+/** A program or campaign, then its access set (each organization checked, as a line may name any given earlier). */
+async function putListWithAccess(tenantId: string, list: AccessListInput, organizationIds: string[]): Promise<void> {
+  await putAccessList(tenantId, list);
+  await setAccessByKeys(
+    tenantId,
+    list.kind,
+    list.name,
+    organizationIds.map((id) => ({ id })),
+  );
+}
+
+async function importLines(
+  path: string,
+  options: ImportFileOptions,
+  organizationsTotal: number,
+): Promise<SeedProgress & { credentials: SeedCredentials[] }> {
   const progress: SeedProgress = { tenantId: '', organizationsDone: 0, organizationsTotal, written: 0, unchanged: 0 };
+  const credentials: SeedCredentials[] = [];
   let tenant: { id: string; organizations: OrganizationStream; links: { line: number; from: string; to: string }[] } | undefined;
   const endTenant = async () => {
     if (!tenant) return;
@@ -180,6 +203,11 @@ async function importLines(path: string, options: ImportFileOptions, organizatio
     if (record.kind === 'tenant') {
       await endTenant();
       await putTenant(record.value);
+      credentials.push({
+        id: record.value.id,
+        name: record.value.name,
+        credentials: { engagement: [], netux: [], apidae: [], responsys: [] },
+      });
       tenant = { id: record.value.id, organizations: new OrganizationStream(record.value.id, options, progress), links: [] };
       if (first) options.onProgress?.({ ...progress, tenantId: tenant.id });
       first = false;
@@ -200,6 +228,9 @@ async function importLines(path: string, options: ImportFileOptions, organizatio
         break;
       case 'credentials':
         await loadCredentials({ id: t.id, credentials: record.value }, `line ${line}`);
+        for (const kind of ['engagement', 'netux', 'apidae', 'responsys'] as const) {
+          (credentials.at(-1)!.credentials[kind] as unknown[]).push(...record.value[kind]);
+        }
         break;
       case 'publisher': {
         const { diffuseurs, ...publisher } = record.value;
@@ -219,25 +250,27 @@ async function importLines(path: string, options: ImportFileOptions, organizatio
         );
         break;
       }
-      case 'program':
+      case 'engagementClick': {
+        const c = record.value;
+        await atLine(line, 'engagementClick', () =>
+          setClicks(t.id, { organization: { id: c.organization }, partnerId: c.publisher, clicks: c.clicks }),
+        );
+        break;
+      }
+      case 'program': {
+        const { organizations, ...list } = record.value;
+        await atLine(line, 'program', () => putListWithAccess(t.id, { kind: 'program', ...list }, organizations));
+        break;
+      }
       case 'campaign': {
         const { organizations, ...list } = record.value;
-        const kind = record.kind;
-        await atLine(line, kind, async () => {
-          await putAccessList(t.id, { kind, ...list });
-          await setAccessByKeys(
-            t.id,
-            kind,
-            list.name,
-            organizations.map((id) => ({ id })),
-          );
-        });
+        await atLine(line, 'campaign', () => putListWithAccess(t.id, { kind: 'campaign', ...list }, organizations));
         break;
       }
     }
   }
   await endTenant();
-  return progress;
+  return { ...progress, credentials };
 }
 
 /** `npm run admin -- import seed FILE`, `npm start -- --seed FILE`: either form of seed file. */
@@ -258,12 +291,21 @@ export async function importSeedFile(path: string, options: ImportFileOptions = 
     }
     const seed = parseSeedFile(data);
     const organizations = seed.tenants.reduce((n, t) => n + t.organizations.length, 0);
-    if (options.checkOnly) return { format, tenants: seed.tenants.length, organizations, written: 0, unchanged: 0 };
+    if (options.checkOnly) return { format, tenants: seed.tenants.length, organizations, written: 0, unchanged: 0, credentials: [] };
     const done = await loadSeed(seed, options);
-    return { format, tenants: seed.tenants.length, organizations, written: done.written, unchanged: done.unchanged };
+    return {
+      format,
+      tenants: seed.tenants.length,
+      organizations,
+      written: done.written,
+      unchanged: done.unchanged,
+      credentials: seed.tenants.map(({ id, name, credentials }) => ({ id, name, credentials })),
+    };
   }
   const summary = await checkSeedLines(path, options.onCheck);
-  if (options.checkOnly) return { format, tenants: summary.tenants.length, organizations: summary.organizations, written: 0, unchanged: 0 };
+  if (options.checkOnly) {
+    return { format, tenants: summary.tenants.length, organizations: summary.organizations, written: 0, unchanged: 0, credentials: [] };
+  }
   const done = await importLines(path, options, summary.organizations);
   return {
     format,
@@ -271,5 +313,6 @@ export async function importSeedFile(path: string, options: ImportFileOptions = 
     organizations: summary.organizations,
     written: done.written,
     unchanged: done.unchanged,
+    credentials: done.credentials,
   };
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '#functions/routes.ts';
 import { config } from '#shared/config.ts';
 import { sha256 } from '#shared/crypto.ts';
-import { dropListingKeys } from '#test/support/directory.ts';
+import { dropListingKeys, dropUserIndexItems, putLegacyProgram } from '#test/support/directory.ts';
 import { call, responsysLogin, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';
 
@@ -46,7 +46,18 @@ describe('usage', () => {
   it('--help lists every group; a command help lists its options; mistakes exit 2', async () => {
     const help = await admin('--help');
     expect(help.code).toBe(0);
-    for (const group of ['tenants', 'apps', 'credentials', 'publishers', 'mappings', 'organizations', 'programs', 'campaigns', 'import'])
+    for (const group of [
+      'tenants',
+      'apps',
+      'credentials',
+      'publishers',
+      'mappings',
+      'clicks',
+      'organizations',
+      'programs',
+      'campaigns',
+      'import',
+    ])
       expect(help.stdout).toContain(`${group} `);
     const move = await admin('organizations', 'move', '--help');
     expect(move.code).toBe(0);
@@ -97,6 +108,8 @@ describe('credentials', () => {
       (await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'apidae', '--projet-id', '4242', '--access', 'full', '--json'))
         .stdout,
     );
+    // The shape the Apidae PHP client (pierre-granger/apidae-membres) checks before it sends a key.
+    expect(apidae.secret).toMatch(/^[a-zA-Z0-9]{1,20}$/);
     expect((await call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=${apidae.secret}`)).status).toBe(200);
     const engagement = await admin('credentials', 'create', '--tenant', 'demo', '--kind', 'engagement', '--publisher', 'no-such-publisher');
     expect(engagement.code).toBe(1);
@@ -148,10 +161,13 @@ describe('organizations, hierarchy and member data', () => {
         (await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'member.json'))).code,
       ).toBe(0);
       const search = await call(
-        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`,
+        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', responseFields: ['UTILISATEURS', 'TAGS'], filter: { idParrain: 7 } }))}`,
       );
       const member = (search.body as { id: number; utilisateurs?: { id: number }[]; tags?: string[] }[]).find((m) => m.id === branch.intId);
       expect(member).toMatchObject({ utilisateurs: [{ id: 9001 }], tags: ['ops'] });
+      // The CLI writes through the same domain write as every path: the user is indexed for the utilisateur services.
+      const user = await call(`${server.url}/api/v002/utilisateur/get-by-mail/OPS@example.org?projetId=1234&apiKey=demoApidaeKey1`);
+      expect(user.body).toMatchObject({ id: 9001, firstName: 'Ops', membre: { id: branch.intId } });
 
       await writeFile(join(dir, 'bad.json'), JSON.stringify({ users: [{ id: 'x' }] }));
       const bad = await admin('organizations', 'member', '--tenant', 'demo', '--key', '~ops-branch', '--file', join(dir, 'bad.json'));
@@ -194,28 +210,69 @@ describe('directory', () => {
       'partenaire_id_2',
     ]);
     expect((await run('mappings', 'list', '--tenant', 'demo', '--publisher', 'mon_annonceur')).stdout).toContain('crm-42');
+    const setClicks = (partner: string, clicks: string) =>
+      admin('clicks', 'set', '--tenant', 'demo', '--organization', '~organization-third', '--partner', partner, '--clicks', clicks);
+    expect((await setClicks('partenaire_id_2', '12')).code).toBe(0);
+    const clicked = await call(`${server.url}/v0/myorganization/crm-42`, { headers: key });
+    expect(clicked.body.data.map((p: { clicks: number }) => p.clicks)).toEqual([0, 12, 0]);
+    expect((await run('clicks', 'list', '--tenant', 'demo', '--organization', '~organization-third')).stdout).toMatch(
+      /partenaire_id_2\s+12/,
+    );
+    expect((await setClicks('nobody', '1')).code).toBe(1);
+    expect((await setClicks('partenaire_id_2', '-1')).code).toBe(2);
 
     await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program');
     await run('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~usa,~apac');
-    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, {
-      headers: { authorization: await responsysLogin(server.url) },
-    });
+    const responsys = await responsysLogin(server.url);
+    const access = await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: responsys } });
     expect(access.body.attributes.organizations.attributeValues.map((o: { name: string }) => o.name)).toEqual(['USA', 'APAC']);
-    await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign');
+    // An update gives what changes; the rest (the access set too) is kept.
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--status', 'RUNNING', '--folder', 'Ops');
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--list-name', 'OPS', '--list-id', '5');
+    await run('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--channels', 'EMAIL,SMS');
+    const program = await call(`${server.url}/rest/api/v1.3/programs/Ops%20Program`, { headers: { authorization: responsys } });
+    expect(program.body).toMatchObject({ status: 'RUNNING', folderName: 'Ops', list: { id: 5, name: 'OPS' }, channels: ['EMAIL', 'SMS'] });
+    expect(
+      (await call(`${server.url}/rest/api/v1.3/attributes/programs/Ops%20Program`, { headers: { authorization: responsys } })).body,
+    ).toEqual(access.body);
+    expect((await admin('programs', 'create', '--tenant', 'demo', '--id', '77', '--name', 'Ops Program', '--status', 'ACTIVE')).code).toBe(
+      1,
+    );
+    await run('campaigns', 'create', '--tenant', 'demo', '--id', '78', '--name', 'Ops Campaign', '--type', 'push', '--status', 'DRAFT');
     expect((await run('campaigns', 'list', '--tenant', 'demo')).stdout).toContain('Ops Campaign');
+    const push = await call(`${server.url}/rest/api/v1.3/campaigns?type=push`, { headers: { authorization: responsys } });
+    expect(push.body.campaigns.map((c: { name: string }) => c.name)).toContain('Ops Campaign');
     expect((await admin('programs', 'access', '--tenant', 'demo', '--name', 'Ops Program', '--organizations', '~nope')).code).toBe(1);
   });
 
-  it('migrates credentials written before the admin listings so they are listed', { timeout: 60_000 }, async () => {
-    await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
-    const hidden = await admin('credentials', 'list', '--tenant', 'demo');
-    expect(hidden.stdout).not.toContain('publisher mon_annonceur');
-    const migrated = await admin('migrate', 'listings');
-    expect(migrated.code).toBe(0);
-    expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
-    expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
-    expect((await admin('migrate', 'listings')).stdout).toMatch(/Added listing keys to 0 item/);
-  });
+  it(
+    'migrates credentials, programs, campaigns and member users written before their listings and indexes',
+    { timeout: 60_000 },
+    async () => {
+      await dropListingKeys('engagement', sha256('demo-engagement-key-0001'));
+      await putLegacyProgram('demo', 88, 'Legacy Program');
+      await dropUserIndexItems('demo', { id: '00000000000000004000007', intId: 4000007 }, 201, 'grace@example.org');
+      const grace = () => call(`${server.url}/api/v002/utilisateur/get-by-id/201?projetId=1234&apiKey=demoApidaeKey1`);
+      expect((await grace()).status).toBe(404);
+      const hidden = await admin('credentials', 'list', '--tenant', 'demo');
+      expect(hidden.stdout).not.toContain('publisher mon_annonceur');
+      const migrated = await admin('migrate', 'listings');
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
+      expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
+      expect(migrated.stdout).toMatch(/Rewrote 1 program/);
+      expect(migrated.stdout).toMatch(/Wrote 2 member index item/);
+      expect((await grace()).body).toMatchObject({ id: 201, firstName: 'Grace' });
+      const programs = await call(`${server.url}/rest/api/v1.3/programs?status=RUNNING`, {
+        headers: { authorization: await responsysLogin(server.url) },
+      });
+      expect(programs.body.programs.map((p: { name: string }) => p.name)).toContain('Legacy Program');
+      const again = await admin('migrate', 'listings');
+      expect(again.stdout).toMatch(/Added listing keys to 0 item/);
+      expect(again.stdout).toMatch(/Rewrote 0 program/);
+      expect(again.stdout).toMatch(/Wrote 0 member index item/);
+    },
+  );
 
   it('imports a seed file with progress, then lists the new tenant', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'orgbridge-admin-'));

@@ -1,12 +1,14 @@
-/** Apidae /api/v002/membre over HTTP: every bullet of contracts.md §3. */
+/** Apidae /api/v002 over HTTP: every bullet of contracts.md §3. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { setMemberData } from '#shared/domain/organization-writes.ts';
+import { getOrganization } from '#shared/domain/organizations.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
-const FULL = { projetId: 1234, apiKey: 'demo-apidae-key' };
-const LIMITED = { projetId: 5678, apiKey: 'demo-apidae-limited' };
+const FULL = { projetId: 1234, apiKey: 'demoApidaeKey1' };
+const LIMITED = { projetId: 5678, apiKey: 'demoApidaeLimited' };
 let server: TestServer;
 
 const search = (query: unknown, extra: Record<string, string> = {}, path = '/get-membres') => {
@@ -58,14 +60,14 @@ describe('get-membres transport', () => {
 
   it("accepts the seed document's example query (straight quotes) and answers a JSON array", async () => {
     const example =
-      '{"projetId":1234,"apiKey":"demo-apidae-key","responseFields":["UTILISATEURS","OBJETS_GERES","PROJETS","RELATIONS","TRADUCTIONS","COMMUNES"],"filter":{"nom":"nom","idParrain":12,"communeCodePostal":"69000","communeCode":"69001","types":["type1","type2"],"idProjet":1234,"typeProjet":"type","statutProjet":"DEVELOPPEMENT","idSecteur":123,"nomSecteur":"secteur"}}';
+      '{"projetId":1234,"apiKey":"demoApidaeKey1","responseFields":["UTILISATEURS","OBJETS_GERES","PROJETS","RELATIONS","TRADUCTIONS","COMMUNES"],"filter":{"nom":"nom","idParrain":12,"communeCodePostal":"69000","communeCode":"69001","types":["type1","type2"],"idProjet":1234,"typeProjet":"type","statutProjet":"DEVELOPPEMENT","idSecteur":123,"nomSecteur":"secteur"}}';
     const reply = await search(example);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual([]);
   });
 
   it('answers 400 plain text naming the problem for typographic quotes, invalid JSON, wrong types, unknown response fields', async () => {
-    const typographic = await search('{"projetId":1234,"apiKey":"demo-apidae-key","filter":{"communeCodePostal":"69000″}}');
+    const typographic = await search('{"projetId":1234,"apiKey":"demoApidaeKey1","filter":{"communeCodePostal":"69000″}}');
     expect(typographic.status).toBe(400);
     expect(typographic.text).toContain('guillemets typographiques');
     expect((await search('{not json')).text).toContain("n'est pas du JSON valide");
@@ -85,8 +87,8 @@ describe('authentication', () => {
       {},
       { projetId: 1234 },
       { projetId: 1234, apiKey: 'wrong' },
-      { projetId: 5678, apiKey: 'demo-apidae-key' },
-      { projetId: 'x', apiKey: 'demo-apidae-key' },
+      { projetId: 5678, apiKey: 'demoApidaeKey1' },
+      { projetId: 'x', apiKey: 'demoApidaeKey1' },
     ]) {
       const reply = await search(query);
       expect(reply.status, JSON.stringify(query)).toBe(403);
@@ -211,7 +213,7 @@ describe('paging and the 5 MB rule', () => {
           {
             id: 'big',
             name: 'Big answers',
-            credentials: { apidae: [{ projetId: 424242, apiKey: 'big-answers-key', access: 'full' }] },
+            credentials: { apidae: [{ projetId: 424242, apiKey: 'bigAnswersKey', access: 'full' }] },
             organizations: Array.from({ length: 60 }, (_, i) => ({
               id: `b${String(i).padStart(19, '0')}`,
               intId: i + 1,
@@ -223,7 +225,7 @@ describe('paging and the 5 MB rule', () => {
         ],
       }),
     );
-    const credentials = { projetId: 424242, apiKey: 'big-answers-key' };
+    const credentials = { projetId: 424242, apiKey: 'bigAnswersKey' };
     const whole = await search(credentials);
     expect(whole.status).toBe(400);
     expect(whole.text).toContain('first');
@@ -266,6 +268,102 @@ describe('GET get-by-id/{id}', () => {
   });
 });
 
+describe('utilisateur services (what the PHP client pierre-granger/apidae-membres sends)', () => {
+  /** apidaeCurlMU: GET /api/v002/<service>/<page>?projetId=…&apiKey=… (http_build_query), the page unencoded. */
+  const service = (path: string, params: Record<string, string> = {}, credentials = FULL) =>
+    call(
+      `${server.url}/api/v002/utilisateur/${path}?${new URLSearchParams({ projetId: String(credentials.projetId), apiKey: credentials.apiKey, ...params })}`,
+    );
+  const ada = {
+    id: 101,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    contact: { eMail: 'ada@example.org' },
+    membre: { id: 7, nom: 'USA', type: { id: 1, nom: 'Contributeur Généraliste' } },
+    permissions: ['ADMIN_DEPARTEMENTAL'],
+  };
+
+  it('get-by-id answers the user as an object, with the permissions the client checks (droits)', async () => {
+    const reply = await service('get-by-id/101');
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('content-type')).toContain('application/json');
+    expect(reply.body).toEqual(ada);
+    expect((await service('get-by-id/101/')).body).toEqual(ada);
+    expect((await service('get-by-id/201')).body).toMatchObject({ id: 201, firstName: 'Grace', membre: { id: 4000007 }, permissions: [] });
+  });
+
+  it('get-by-mail finds the user by address, raw in the path as the client sends it, or encoded, in any case', async () => {
+    for (const path of ['get-by-mail/ada@example.org', 'get-by-mail/ada%40example.org', 'get-by-mail/ADA@Example.ORG']) {
+      const reply = await service(path);
+      expect(reply.status, path).toBe(200);
+      expect(reply.body, path).toEqual(ada);
+    }
+  });
+
+  it("get-by-membre lists the member's users (active ones unless userStatus says otherwise)", async () => {
+    expect((await service('get-by-membre/7')).body).toEqual([ada]);
+    const names = async (status: string) =>
+      (await service('get-by-membre/7', { userStatus: status })).body.map((u: { id: number }) => u.id);
+    expect(await names('TOUS')).toEqual([101, 102]);
+    expect(await names('INACTIFS')).toEqual([102]);
+    expect((await service('get-by-membre/20001')).body).toEqual([]);
+    // userStatus counts for the lookups too: an inactive user is found when asked for.
+    expect((await service('get-by-id/102')).status).toBe(404);
+    expect((await service('get-by-id/102', { userStatus: 'TOUS' })).body).toMatchObject({ id: 102, firstName: 'Charles' });
+  });
+
+  it("answers 404 plain text for an unknown user, address or member, another tenant's among them", async () => {
+    const other = { projetId: 7777, apiKey: 'otherTenantApidae1' };
+    for (const [path, credentials] of [
+      ['get-by-id/999999', FULL],
+      ['get-by-id/abc', FULL],
+      ['get-by-mail/nobody@example.org', FULL],
+      [`get-by-mail/${'x'.repeat(250)}@example.org`, FULL],
+      ['get-by-membre/999999', FULL],
+      ['get-by-membre/x', FULL],
+      ['get-by-id/101', other],
+      ['get-by-mail/ada@example.org', other],
+      ['get-by-membre/7', other],
+    ] as const) {
+      const reply = await service(path, {}, credentials);
+      expect(reply.status, path).toBe(404);
+      expect(reply.headers.get('content-type'), path).toContain('text/plain');
+    }
+    expect((await service('get-by-id/999999')).text).toBe('Utilisateur 999999 introuvable.');
+  });
+
+  it('answers 403 Accès interdit for bad credentials and for a project with limited read (people are not base fields)', async () => {
+    for (const credentials of [{ ...FULL, apiKey: 'wrongKey1' }, LIMITED]) {
+      for (const path of ['get-by-id/101', 'get-by-mail/ada@example.org', 'get-by-membre/7']) {
+        const reply = await service(path, {}, credentials);
+        expect(reply.status, path).toBe(403);
+        expect(reply.text).toBe('Accès interdit');
+      }
+    }
+    expect((await call(`${server.url}/api/v002/utilisateur/get-by-id/101`)).status).toBe(403);
+    expect((await service('get-by-id/101', { userStatus: 'NOPE' })).status).toBe(400);
+  });
+
+  it('answers JSONP when a callback is given, like the member services', async () => {
+    const reply = await service('get-by-membre/7', { callback: 'cb' });
+    expect(reply.headers.get('content-type')).toContain('application/javascript');
+    expect(reply.text).toBe(`cb(${JSON.stringify([ada])})`);
+  });
+
+  it('finds a user under a changed address on the next request (the index is written with the member)', async () => {
+    await setMemberData(
+      'demo',
+      { label: 'apac' },
+      {
+        ...(await getOrganization('demo', { label: 'apac' })).member,
+        users: [{ id: 201, prenom: 'Grace', nom: 'Hopper', eMail: 'grace.hopper@example.org', active: true }],
+      },
+    );
+    expect((await service('get-by-mail/grace.hopper@example.org')).body).toMatchObject({ id: 201 });
+    expect((await service('get-by-mail/grace@example.org')).status).toBe(404);
+  });
+});
+
 describe('consistency with the other dialects', () => {
   it('finds a member renamed through Netux under its new name, and one moved to another commune there', async () => {
     const renamed = await call(`${server.url}/api/v2.0/organizations/~apac/`, {
@@ -281,7 +379,7 @@ describe('consistency with the other dialects', () => {
 
 describe('rate limit', () => {
   it('answers 429 plain text with Retry-After beyond the limit', async () => {
-    const query = { projetId: 9001, apiKey: 'test-apidae-rate-limited' };
+    const query = { projetId: 9001, apiKey: 'testApidaeRateLimit' };
     const replies = await Promise.all([1, 2, 3].map(() => search(query)));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 429]);
     const limited = replies.find((r) => r.status === 429)!;

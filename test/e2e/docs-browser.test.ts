@@ -45,7 +45,7 @@ it('lists the four dialects and runs "Try it out" against the local server', { t
   const dialects = page.locator('.topbar select option');
   await expect
     .poll(() => dialects.allTextContents())
-    .toEqual(['Engagement (/v0)', 'Netux (/api/v2.0)', 'Apidae (/api/v002/membre)', 'Responsys (/rest/api/v1.3)']);
+    .toEqual(['Engagement (/v0)', 'Netux (/api/v2.0)', 'Apidae (/api/v002)', 'Responsys (/rest/api/v1.3)']);
   await page.locator('.info .title').filter({ hasText: 'Engagement API' }).waitFor();
 
   await page.locator('button.authorize').first().click();

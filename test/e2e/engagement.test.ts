@@ -1,6 +1,7 @@
 /** Engagement /v0 over HTTP: every sentence of contracts.md §1. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { setClicks } from '#shared/domain/directory-admin.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';
 
@@ -183,9 +184,40 @@ describe('GET /v0/myorganization/{organizationClientId}', () => {
     expect((await request('GET', '/myorganization/to-delete')).body.message).toBe('Publisher organization not found');
   });
 
-  it('has no clicks field', async () => {
+  it("gives every partner its 30-day clicks, as the vendor's tests assert: the stored count, else 0; PUT answers carry none", async () => {
     const reply = await request('GET', '/myorganization/mon_organisation_id_1');
-    expect(reply.body.data.every((p: object) => !('clicks' in p))).toBe(true);
+    for (const partner of reply.body.data) {
+      // The vendor's own integration test: toHaveProperty("clicks") and typeof clicks === "number".
+      expect(partner).toHaveProperty('clicks');
+      expect(typeof partner.clicks).toBe('number');
+    }
+    // The demo seed's engagementClicks: 42 from partner 1, 7 from partner 3, none known from partner 2.
+    expect(Object.fromEntries(reply.body.data.map((p: { _id: string; clicks: number }) => [p._id, p.clicks]))).toEqual({
+      partenaire_id_1: 42,
+      partenaire_id_2: 0,
+      partenaire_id_3: 7,
+    });
+    expect(Object.keys(reply.body.data[0]).at(-1)).toBe('clicks');
+    const put = await request('PUT', '/myorganization/mon_organisation_id_1', { publisherIds: ['partenaire_id_1'] });
+    expect(put.body.data.every((p: object) => !('clicks' in p))).toBe(true);
+  });
+
+  it("forgets an organization's clicks with the organization: a client id mapped again starts at 0", async () => {
+    await request('PUT', '/myorganization/clicked', { publisherIds: [] });
+    const org = (await request('GET', '/organization?q=clicked')).body.data[0];
+    await setClicks('demo', { organization: { id: org._id }, partnerId: 'partenaire_id_2', clicks: 5 });
+    const clicksOf = async () =>
+      (await request('GET', '/myorganization/clicked')).body.data.find((p: { _id: string }) => p._id === 'partenaire_id_2').clicks;
+    expect(await clicksOf()).toBe(5);
+    const deleted = await call(`${server.url}/api/v2.0/organizations/${org._id}/`, {
+      method: 'DELETE',
+      headers: { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' },
+    });
+    expect(deleted.status).toBe(204);
+    // The same client id creates the same (derived) organization id again: none of the old counts remain.
+    await request('PUT', '/myorganization/clicked', { publisherIds: [] });
+    expect((await request('GET', '/organization?q=clicked')).body.data[0]._id).toBe(org._id);
+    expect(await clicksOf()).toBe(0);
   });
 });
 

@@ -94,6 +94,28 @@ describe('loopback by default', () => {
     expect(open.stderr).toMatch(/warning: --host 0\.0\.0\.0 serves the local API beyond this machine/);
     expect(open.stdout).toContain('DynamoDB Local at http://127.0.0.1:');
   });
+
+  it('prints the credentials of the seed it loaded, exactly those, and none when it loaded no seed', { timeout: 180_000 }, async () => {
+    const demoSecrets = ['demo-engagement-key-0001', 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demo-apidae-key', 'demo-password-1'];
+    const other = await npmStart(['--table', config.tableName, '--seed', 'test/fixtures/other-tenant-seed.json']);
+    expect(other.stdout).toContain('Loaded test/fixtures/other-tenant-seed.json.');
+    for (const secret of [
+      'other-tenant-engagement-key',
+      'other-tenant-netux-token',
+      'apiKey other-tenant-apidae',
+      'password other-password',
+    ])
+      expect(other.stdout).toContain(secret);
+    for (const secret of demoSecrets) expect(other.stdout).not.toContain(secret);
+    expect(other.stdout).toContain(`curl -H 'X-Auth-Token: other-tenant-netux-token'`);
+
+    const kept = await npmStart(['--table', config.tableName]);
+    expect(kept.stdout).toContain('no seed loaded');
+    for (const secret of [...demoSecrets, 'other-tenant-netux-token']) expect(kept.stdout).not.toContain(secret);
+
+    const demo = await npmStart(['--table', config.tableName, '--seed', 'seeds/demo.json']);
+    for (const secret of demoSecrets) expect(demo.stdout).toContain(secret);
+  });
 });
 
 describe('the local API Gateway', () => {

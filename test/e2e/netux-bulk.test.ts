@@ -160,7 +160,22 @@ describe('POST bulk create, full update and delete', () => {
     for (const id of ids) expect((await get(`/organizations/${id}/`)).status).toBe(404);
   });
 
-  it('spreads large requests over several chunks', async () => {
+  it("accepts DELETE as well, as the vendor's devices and events bulk-delete examples send it", async () => {
+    const created = await runTask('POST', 'create', [{ label: 'del-by-delete-1' }, { label: 'del-by-delete-2' }]);
+    // curl -X DELETE …/_/bulk/delete/ -H 'X-Bulk-Operation: True' -H 'Content-Type: application/json' -d '[…]'
+    const report = await runTask('DELETE', 'delete', [created.created[0].id, '~del-by-delete-2']);
+    expect(report).toMatchObject({ kind: 'bulk_delete', status: 'SUCCEEDED', succeeded: 2, failed: 0 });
+    expect((await get('/organizations/~del-by-delete-1/')).status).toBe(404);
+    expect((await get('/organizations/~del-by-delete-2/')).status).toBe(404);
+    // The same rules as POST: the header is required and the body is validated whole.
+    expect((await bulk('DELETE', 'delete', ['~usa'], {})).body).toEqual({
+      detail: 'Header `X-BULK-OPERATION` should be provided for bulk operation.',
+    });
+    expect((await bulk('DELETE', 'delete', { id: 'x' })).body.code).toBe(400001);
+  });
+
+  // 600 creates, each a transaction of about ten items on DynamoDB Local: give it more than the default 30 s.
+  it('spreads large requests over several chunks', { timeout: 120_000 }, async () => {
     const items = Array.from({ length: 600 }, (_, i) => ({ label: `many-${i}` }));
     const report = await runTask('POST', 'create', items);
     expect(report).toMatchObject({ status: 'SUCCEEDED', total: 600, succeeded: 600 });

@@ -56,12 +56,24 @@ describe('GET /api/v2.0/organizations/{key}/', () => {
         name: 'USA',
         description: 'United States',
         createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         isActive: true,
         properties: { rna: 'W751000001', siret: '12345678900011' },
         app: { id: '6a1f0c2d9e8b7a6f5e4d3c2b', label: 'field-app', name: 'Field App', url: 'https://apps.example.org/field' },
         favicon: null,
         logo: { h36: 'https://cdn.example.org/usa.png', h50: 'https://cdn.example.org/usa.png', raw: 'https://cdn.example.org/usa.png' },
+        devicesCount: 0,
         usersCount: 2,
+        // The organization-object page's limits, with this product's values (only users are counted).
+        limits: [
+          { actual_value: 0, icon: 'hdd-o', max_value: '*', name: 'Devices', type: 'devices' },
+          { actual_value: 0, icon: 'envelope', max_value: '*', name: 'Emails', type: 'emails' },
+          { actual_value: 0, icon: 'signal', max_value: '*', name: 'Variables', type: 'variables' },
+          { actual_value: 2, icon: 'users', max_value: '*', name: 'Users', type: 'users' },
+          { actual_value: 0, icon: 'spinner', max_value: '*', name: 'Dots', type: 'dots' },
+          { actual_value: 0, icon: 'mobile-phone', max_value: '*', name: 'SMS', type: 'sms' },
+          { actual_value: 0, icon: null, max_value: '*', name: 'Voice', type: 'voice' },
+        ],
         url: `${server.url}/api/v2.0/organizations/0000000000000000000007/`,
       });
     }
@@ -183,9 +195,9 @@ describe('the gateway', () => {
     expect(reply.status).toBe(413);
   });
 
-  it('answers unknown resources as API Gateway does', async () => {
+  it("answers unknown resources under the base path with Netux's 404001, not API Gateway's 403 (see not-found.test.ts)", async () => {
     const reply = await call(`${server.url}/api/v2.0/nothing-here`);
-    expect(reply.status).toBe(403);
-    expect(reply.body).toEqual({ message: 'Missing Authentication Token' });
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ code: 404001, message: 'Not found.', detail: 'Not found.' });
   });
 });

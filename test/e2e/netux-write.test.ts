@@ -77,6 +77,86 @@ describe('POST /organizations/', () => {
     expect(await snapshotTable()).toEqual(before);
   });
 
+  it('accepts form-data (the create page: "you can send the other attributes as form-data too") and urlencoded bodies', async () => {
+    const form = new FormData();
+    form.append('label', 'form-made');
+    form.append('name', 'Made from a form');
+    form.append('description', 'multipart');
+    form.append('properties', JSON.stringify({ color: '#BADA55' }));
+    form.append('isActive', 'False');
+    form.append('app', '~field-app');
+    form.append('logo', 'https://cdn.example.org/form.png');
+    const multipart = await call(`${server.url}/api/v2.0/organizations/`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': TOKEN },
+      body: form,
+    });
+    expect(multipart.status, multipart.text).toBe(201);
+    expect(multipart.body).toMatchObject({
+      label: 'form-made',
+      name: 'Made from a form',
+      description: 'multipart',
+      properties: { color: '#BADA55' },
+      isActive: false,
+      app: { label: 'field-app' },
+      logo: { raw: 'https://cdn.example.org/form.png' },
+      favicon: null,
+    });
+    // curl -d 'name=…' (urlencoded, curl's default): a label is derived from the name, as for JSON.
+    const urlencoded = await call(`${server.url}/api/v2.0/organizations/?token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Urlencoded+Corp&isActive=true&app=',
+    });
+    expect(urlencoded.status, urlencoded.text).toBe(201);
+    expect(urlencoded.body).toMatchObject({ label: 'urlencoded-corp', name: 'Urlencoded Corp', isActive: true, app: null });
+    // The update page allows forms too.
+    const patched = await call(`${server.url}/api/v2.0/organizations/~form-made/`, {
+      method: 'PATCH',
+      headers: { 'X-Auth-Token': TOKEN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'isActive=1&description=patched+by+a+form',
+    });
+    expect(patched.body).toMatchObject({ isActive: true, description: 'patched by a form', name: 'Made from a form' });
+  });
+
+  it("answers a form's bad fields with 400001 per field (a file, bad JSON, a bad boolean, a malformed body), storing nothing", async () => {
+    const before = await snapshotTable();
+    const post = (body: RequestInit['body'], headers: Record<string, string> = {}) =>
+      call(`${server.url}/api/v2.0/organizations/`, { method: 'POST', headers: { 'X-Auth-Token': TOKEN, ...headers }, body });
+    // The create page's own example: -F 'favicon=path/logo.png' -F 'logo=@logoname'.
+    const example = new FormData();
+    example.append('label', 'with-files');
+    example.append('favicon', 'path/logo.png');
+    example.append('logo', new Blob([Buffer.from([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }), 'logoname');
+    const files = await post(example);
+    expect(files.status).toBe(400);
+    expect(files.body).toEqual({
+      code: 400001,
+      message: 'Validation Error.',
+      detail: { logo: ['Give this field as text (an image as its URL): uploaded files are not stored.'] },
+    });
+    const badUrl = new FormData();
+    badUrl.append('label', 'with-files');
+    badUrl.append('favicon', 'path/logo.png');
+    expect((await post(badUrl)).body.detail).toEqual({ favicon: ['Enter a valid URL.'] });
+    const urlencoded = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await post('label=bad-json&properties=%7Bnope', urlencoded)).body.detail).toEqual({
+      properties: ['Value must be valid JSON.'],
+    });
+    expect(Object.keys((await post('label=bad-bool&isActive=maybe', urlencoded)).body.detail)).toEqual(['isActive']);
+    expect((await post('description=no+label', urlencoded)).body.detail).toEqual({ label: ['This field is required.'] });
+    for (const [body, type] of [
+      ['--x\r\nContent-Disposition: form-data; name="label"\r\n\r\nunterminated', 'multipart/form-data; boundary=x'],
+      ['label=x', 'multipart/form-data'],
+      ['', 'multipart/form-data; boundary=abc'],
+    ]) {
+      const malformed = await post(body!, { 'content-type': type! });
+      expect(malformed.status, `${type}: ${malformed.text}`).toBe(400);
+      expect(malformed.body).toMatchObject({ code: 400001, message: 'Validation Error.' });
+    }
+    expect(await snapshotTable()).toEqual(before);
+  });
+
   it('needs the write scope', async () => {
     const reply = await send('POST', '/organizations/', { label: 'nope' }, 'demo-netux-read-only-token');
     expect(reply.status).toBe(403);
@@ -189,10 +269,72 @@ describe('DELETE /organizations/{key}/', () => {
   });
 });
 
+describe('updatedAt', () => {
+  it('is the creation time on create, and moves on with every write (PATCH in place or relabelling, PUT, bulk update); reads leave it', async () => {
+    const created = await send('POST', '/organizations/', { label: 'stamped' });
+    expect(created.body.updatedAt).toBe(created.body.createdAt);
+    expect(created.body).toMatchObject({ devicesCount: 0, usersCount: 0 });
+    let last = created.body.updatedAt as string;
+    const movedOn = async (reply: { status: number; body: { updatedAt: string } }) => {
+      expect(reply.status).toBeLessThan(300);
+      expect(reply.body.updatedAt > last, `${reply.body.updatedAt} after ${last}`).toBe(true);
+      last = reply.body.updatedAt;
+    };
+    await movedOn(await send('PATCH', '/organizations/~stamped/', { description: 'in place' }));
+    await movedOn(await send('PATCH', '/organizations/~stamped/', { label: 'stamped-2' }));
+    await movedOn(await send('PUT', '/organizations/~stamped-2/', { label: 'stamped-2', name: 'Stamped' }));
+    expect((await send('GET', '/organizations/~stamped-2/')).body.updatedAt).toBe(last);
+    const accepted = await call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'X-Auth-Token': TOKEN, 'X-Bulk-Operation': 'True' },
+      body: JSON.stringify([{ id: created.body.id, name: 'Stamped by a task' }]),
+    });
+    expect(accepted.status).toBe(202);
+    await server.stepFunctions.idle();
+    await movedOn(await send('GET', '/organizations/~stamped-2/'));
+    // The list answers the same object.
+    expect((await send('GET', '/organizations/?label=stamped-2')).body.results[0].updatedAt).toBe(last);
+  });
+});
+
 describe('PATCH with nothing to change', () => {
   it('answers 200 with the organization unchanged but its version moved on', async () => {
     const reply = await send('PATCH', '/organizations/~apac/', {});
     expect(reply.status).toBe(200);
     expect(reply.body.label).toBe('apac');
+  });
+});
+
+describe('GET /organizations/ with the get-all page’s filters', () => {
+  it('filters by id, description, createdAt, properties and app, ANDed, and refuses properties that are not a JSON object', async () => {
+    const create = async (label: string, fields: Record<string, unknown>) =>
+      (await send('POST', '/organizations/', { label, ...fields })).body;
+    const a = await create('filter-a', { description: 'Filtered on purpose', properties: { city: 'Lyon', size: 3 }, app: '~field-app' });
+    const b = await create('filter-b', { description: 'Filtered on purpose', properties: { city: 'Lyon', size: '3' } });
+    await create('filter-c', { description: 'Another one', properties: { city: 'Annecy' } });
+    const labels = async (query: string) => {
+      const reply = await send('GET', `/organizations/?${query}&sort_by=label`);
+      expect(reply.status, query).toBe(200);
+      expect(reply.body.count).toBe(reply.body.results.length);
+      return reply.body.results.map((o: { label: string }) => o.label);
+    };
+    expect(await labels(`id=${a.id}`)).toEqual(['filter-a']);
+    expect(await labels(`id=${a.id}&label=filter-b`)).toEqual([]);
+    expect(await labels(`description=${encodeURIComponent('Filtered on purpose')}`)).toEqual(['filter-a', 'filter-b']);
+    expect(await labels(`createdAt=${encodeURIComponent(b.createdAt)}`)).toEqual(['filter-b']);
+    expect(await labels(`properties=${encodeURIComponent('{"city":"Lyon"}')}`)).toEqual(['filter-a', 'filter-b']);
+    // JSON equality: 3 is not "3".
+    expect(await labels(`properties=${encodeURIComponent('{"city":"Lyon","size":3}')}`)).toEqual(['filter-a']);
+    expect(await labels('app=~field-app&description=Filtered%20on%20purpose')).toEqual(['filter-a']);
+    expect(await labels('app=~no-such-app')).toEqual([]);
+    // The docs' "list with a filter, then bulk-delete" flow: an unknown id lists nothing, never everything.
+    expect(await labels('id=409dba9c67d3bb19f554ffff')).toEqual([]);
+    // Query parameters no filter names stay ignored, as the vendor's framework ignores them.
+    expect((await labels('format=json&_=12345')).length).toBeGreaterThan(3);
+    for (const text of ['[1]', '{"city":"\\ud800"}', '{bad']) {
+      const bad = await send('GET', `/organizations/?properties=${encodeURIComponent(text)}`);
+      expect(bad.status, text).toBe(400);
+      expect(bad.body).toMatchObject({ code: 400001, detail: { properties: [expect.stringContaining('JSON object')] } });
+    }
   });
 });

@@ -81,7 +81,8 @@ function credentials(route: Route): { headers: Record<string, string>; query: Re
     case 'netux':
       return { headers: { 'x-auth-token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' }, query: {} };
     case 'apidae':
-      return { headers: {}, query: route.path.includes('get-by-id') ? { apiKey: 'demo-apidae-key', projetId: '1234' } : {} };
+      // Inside the query JSON for get-membres, in the query string for every other service.
+      return { headers: {}, query: route.path.includes('get-membres') ? {} : { apiKey: 'demoApidaeKey1', projetId: '1234' } };
     case 'responsys':
       return { headers: route.name === 'ResponsysLogin' ? {} : { authorization: responsysToken }, query: {} };
   }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { sha256 } from '#shared/crypto.ts';
 import { putCredential } from '#shared/db/credentials.ts';
+import { loadSeed } from '#shared/seed/load.ts';
+import { parseSeedFile } from '#shared/seed/schema.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';
 
@@ -245,21 +247,192 @@ describe('campaign access', () => {
 });
 
 describe('programs', () => {
-  it('lists with offset and limit (max 200) and gets one by name', async () => {
+  /** The demo seed's Welcome program, as both program endpoints answer it (the list adds listName). */
+  const welcome = {
+    id: 1,
+    name: 'Welcome',
+    folderName: 'Lifecycle',
+    channels: ['EMAIL'],
+    createdOn: '13/05/2020',
+    createdBy: 'demo-user',
+    modifiedOn: '02/03/2024',
+    modifiedBy: 'demo-user',
+    status: 'RUNNING',
+    publishDate: '02/03/2024',
+  };
+  it("lists with Oracle's fields and sample shape, in id order, with offset and limit (max 200)", async () => {
     const all = await api('GET', '/programs');
+    expect(all.status).toBe(200);
+    expect(Object.keys(all.body)).toEqual(['programs']);
     expect(all.body.programs.map((p: { name: string }) => p.name)).toEqual(['Welcome', 'Winback', 'TestProgram']);
-    expect(all.body.programs[0]).toEqual({ id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' });
+    expect(all.body.programs[0]).toEqual({ ...welcome, listName: 'CONTACTS_LIST' });
+    // Not running: its unpublish date is shown (it is not for a running program).
+    expect(all.body.programs[1]).toMatchObject({
+      name: 'Winback',
+      status: 'NOT_RUNNING',
+      unpublishDate: '15/01/2024',
+      channels: ['EMAIL', 'SMS'],
+    });
+    for (const program of all.body.programs) expect(['NOT_RUNNING', 'RUNNING', 'RUNNING_WITH_ERRORS']).toContain(program.status);
     expect((await api('GET', '/programs?offset=1&limit=1')).body.programs.map((p: { name: string }) => p.name)).toEqual(['Winback']);
-    expect((await api('GET', '/programs/Winback')).body).toEqual({ id: 2, name: 'Winback', status: 'ACTIVE', description: null });
-    expect((await api('GET', '/programs/Nope')).body.errorCode).toBe('PROGRAM_NOT_FOUND');
   });
 
-  it('answers 400 INVALID_PARAMETER for limit over 200 or a negative offset', async () => {
-    for (const query of ['limit=201', 'offset=-1', 'limit=0', 'limit=x']) {
+  it('filters by a comma-separated list of states, as the reference documents', async () => {
+    const names = async (query: string) => (await api('GET', `/programs?${query}`)).body.programs.map((p: { name: string }) => p.name);
+    expect(await names('status=RUNNING')).toEqual(['Welcome']);
+    expect(await names('status=NOT_RUNNING,RUNNING_WITH_ERRORS')).toEqual(['Winback', 'TestProgram']);
+    expect(await names('status=RUNNING_WITH_ERRORS,RUNNING&offset=1&limit=1')).toEqual(['TestProgram']);
+    expect(await names('status=running, not_running')).toEqual(['Welcome', 'Winback']);
+  });
+
+  it('gets one by name with list{id,name} and links, as the reference sample shows', async () => {
+    const reply = await api('GET', '/programs/Welcome');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      ...welcome,
+      list: { id: 86126161, name: 'CONTACTS_LIST' },
+      links: [
+        { rel: 'self', href: '/rest/api/v1.3/programs/Welcome', method: 'GET' },
+        { rel: 'getAllPrograms', href: '/rest/api/v1.3/programs', method: 'GET' },
+      ],
+    });
+    // The links are paths under the API root: a client appends them to its endPoint.
+    const self = await call(`${server.url}${reply.body.links[0].href}`, { headers: { Authorization: token } });
+    expect(self.body).toEqual(reply.body);
+    expect((await api('GET', '/programs/TestProgram')).body).toMatchObject({ status: 'RUNNING_WITH_ERRORS', list: null, createdBy: 'N/A' });
+    expect((await api('GET', '/programs/Nope')).body).toEqual({
+      type: '',
+      title: 'Program not found',
+      errorCode: 'PROGRAM_NOT_FOUND',
+      detail: 'Program with the name Nope not found',
+      errorDetails: [],
+    });
+  });
+
+  it('answers 400 INVALID_PARAMETER for limit over 200, a negative offset or an unknown state', async () => {
+    for (const query of ['limit=201', 'offset=-1', 'limit=0', 'limit=x', 'status=ACTIVE', 'status=RUNNING,PAUSED']) {
       const reply = await api('GET', `/programs?${query}`);
       expect(reply.status, query).toBe(400);
       expect(reply.body.errorCode).toBe('INVALID_PARAMETER');
     }
+  });
+});
+
+describe('campaigns', () => {
+  /** What the responsysrest client sends: GET {endPoint}/rest/api/v1.3/campaigns with the raw token, no body, no content type. */
+  const clientGet = (service: string) => call(`${server.url}/rest/api/v1.3/${service}`, { headers: { Authorization: token } });
+
+  it("answers the client's get_campaigns(): the EMD email campaigns, each with its properties and links", async () => {
+    const reply = await clientGet('campaigns');
+    expect(reply.status).toBe(200);
+    expect(reply.body.campaigns).toEqual([
+      {
+        id: 11,
+        name: 'Spring Sale',
+        type: 'EMAIL',
+        folderName: 'Campaigns',
+        description: 'Seasonal offers',
+        listName: 'CONTACTS_LIST',
+        purpose: 'PROMOTIONAL',
+        campaignStatus: 'ACTIVE',
+        subject: 'Spring is here',
+        fromName: 'Orgbridge demo',
+        fromEmail: 'news@example.org',
+        useUTF8: true,
+        links: [
+          { rel: 'self', href: '/rest/api/v1.3/campaigns/Spring%20Sale', method: 'GET' },
+          { rel: 'getAllCampaigns', href: '/rest/api/v1.3/campaigns', method: 'GET' },
+        ],
+      },
+      {
+        id: 91,
+        name: 'TestCampaign',
+        type: 'EMAIL',
+        folderName: 'Tests',
+        campaignStatus: 'CLOSED',
+        links: [
+          { rel: 'self', href: '/rest/api/v1.3/campaigns/TestCampaign', method: 'GET' },
+          { rel: 'getAllCampaigns', href: '/rest/api/v1.3/campaigns', method: 'GET' },
+        ],
+      },
+    ]);
+    expect(reply.body.links).toEqual([{ rel: 'self', href: '/rest/api/v1.3/campaigns?limit=200&offset=0&type=email', method: 'GET' }]);
+  });
+
+  it("answers get_push_campaigns() (campaigns?type=push); the type is one of Oracle's, in any case", async () => {
+    const push = await clientGet('campaigns?type=push');
+    expect(push.body.campaigns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([['App Launch', 'PUSH']]);
+    expect(push.body.campaigns[0]).toMatchObject({ campaignStatus: 'DRAFT', appName: 'Orgbridge Field App' });
+    expect((await clientGet('campaigns?type=EMAIL')).body.campaigns).toHaveLength(2);
+    expect((await clientGet('campaigns?type=sms')).body.campaigns).toEqual([]);
+    for (const query of ['type=fax', 'limit=201', 'offset=-2']) {
+      const reply = await clientGet(`campaigns?${query}`);
+      expect(reply.status, query).toBe(400);
+      expect(reply.body.errorCode).toBe('INVALID_PARAMETER');
+    }
+  });
+
+  it('pages with offset and limit, and a next link a client follows to the end (the links[1] a script reads)', async () => {
+    const first = await clientGet('campaigns?limit=1&offset=0&type=email');
+    expect(first.body.campaigns.map((c: { id: number }) => c.id)).toEqual([11]);
+    expect(first.body.links).toEqual([
+      { rel: 'self', href: '/rest/api/v1.3/campaigns?limit=1&offset=0&type=email', method: 'GET' },
+      { rel: 'next', href: '/rest/api/v1.3/campaigns?limit=1&offset=1&type=email', method: 'GET' },
+    ]);
+    const second = await call(`${server.url}${first.body.links[1].href}`, { headers: { Authorization: token } });
+    expect(second.body.campaigns.map((c: { id: number }) => c.id)).toEqual([91]);
+    expect(second.body.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'prev']);
+  });
+
+  it('gets one campaign by name the way the reference documents it, or 404 CAMPAIGN_NOT_FOUND', async () => {
+    const reply = await clientGet('campaigns/Spring%20Sale');
+    expect(reply.status).toBe(200);
+    const listed = (await clientGet('campaigns')).body.campaigns[0];
+    expect(reply.body).toEqual(listed);
+    expect(await clientGet('campaigns/Nope')).toMatchObject({
+      status: 404,
+      body: {
+        type: '',
+        title: 'Campaign not found',
+        errorCode: 'CAMPAIGN_NOT_FOUND',
+        detail: 'Campaign with the name Nope not found',
+        errorDetails: [],
+      },
+    });
+  });
+
+  it("treats another tenant's campaigns like missing ones", async () => {
+    const other = (await login('other-tenant-user', 'other-password')).body.authToken;
+    expect((await api('GET', '/campaigns', undefined, other)).body.campaigns).toEqual([]);
+    expect((await api('GET', '/campaigns/Spring%20Sale', undefined, other)).status).toBe(404);
+  });
+});
+
+describe('program and campaign pages at scale', () => {
+  it('pages 250 programs across states in id order (listing entries, merged across the states asked for)', async () => {
+    const states = ['NOT_RUNNING', 'RUNNING', 'RUNNING_WITH_ERRORS'] as const;
+    await loadSeed(
+      parseSeedFile({
+        tenants: [
+          {
+            id: 'many-programs',
+            name: 'Many programs',
+            credentials: { responsys: [{ userName: 'many-programs-user', password: 'many-programs-password' }] },
+            programs: Array.from({ length: 250 }, (_, i) => ({ id: 1000 - i * 3, name: `P${i}`, status: states[i % 3] })),
+            campaigns: Array.from({ length: 5 }, (_, i) => ({ id: 500 + i, name: `C${i}`, type: i % 2 ? 'SMS' : 'EMAIL' })),
+          },
+        ],
+      }),
+    );
+    const own = (await login('many-programs-user', 'many-programs-password')).body.authToken;
+    const ids = async (query: string) =>
+      (await api('GET', `/programs?${query}`, undefined, own)).body.programs.map((p: { id: number }) => p.id);
+    const ascending = Array.from({ length: 250 }, (_, i) => 1000 - i * 3).reverse();
+    expect([...(await ids('limit=200')), ...(await ids('offset=200'))]).toEqual(ascending);
+    const someStates = ascending.filter((id) => ((1000 - id) / 3) % 3 !== 1);
+    expect(await ids('status=NOT_RUNNING,RUNNING_WITH_ERRORS&offset=10&limit=30')).toEqual(someStates.slice(10, 40));
+    const sms = await api('GET', '/campaigns?type=sms', undefined, own);
+    expect(sms.body.campaigns.map((c: { id: number }) => c.id)).toEqual([501, 503]);
   });
 });
 

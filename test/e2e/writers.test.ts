@@ -12,6 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '#functions/routes.ts';
 import { config } from '#shared/config.ts';
+import { keys, paddedIntId } from '#shared/db/keys.ts';
+import { listingShardOf } from '#shared/db/organization-index.ts';
+import { postingsOf } from '#shared/db/search-index.ts';
+import type { Organization } from '#shared/domain/organization.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
@@ -32,22 +36,45 @@ const netux = (path: string, init: RequestInit = {}) =>
     headers: { 'content-type': 'application/json', 'X-Auth-Token': TOKEN, ...init.headers },
   });
 
-/** The items that belong to one organization, with its own identifiers and timestamps replaced by placeholders. */
+/**
+ * The items that belong to one organization, with its own identifiers, label and timestamps replaced by
+ * placeholders. The postings of the label's trigrams differ with the label; they are checked apart.
+ */
 async function itemsOf(id: string): Promise<unknown[]> {
   const items = await snapshotTable();
-  const organization = items.find((item) => item.SK === `ORG#${id}`);
+  const organization = items.find((item) => item.PK === keys.organization('demo', id).PK && item.SK === 'ORG') as Organization | undefined;
   expect(organization, `organization ${id} is stored`).toBeDefined();
-  const { label, intId } = organization as { label: string; intId: number };
+  const { label, intId, createdAt } = organization!;
   const placeholders = (text: string) =>
-    text.replaceAll(id, '<id>').replace(`LABEL#${label}`, 'LABEL#<label>').replace(`INTID#${intId}`, 'INTID#<intId>');
-  return items
-    .filter((item) => item.orgId === id || String(item.SK).includes(id))
+    text
+      .replaceAll(keys.listingShard('demo', listingShardOf(id)), keys.listingShard('demo', 0).replace(/\d+$/, '<shard of id>'))
+      .replaceAll(id, '<id>')
+      .replaceAll(`#${label}`, '#<label>')
+      .replaceAll(paddedIntId(intId), '<intId>')
+      .replaceAll(`#${intId}`, '#<intId>')
+      .replaceAll(createdAt, '<t>')
+      .replaceAll(encodeURIComponent(createdAt), '<t>');
+  const owned = items.filter((item) => item.orgId === id || String(item.SK).includes(id) || String(item.PK).includes(id));
+  const labelPostings = owned.filter((item) => String(item.PK).startsWith(keys.gramPartition('demo', 'other', '')));
+  expect(new Set(labelPostings.map((item) => item.PK))).toEqual(
+    new Set(
+      [...postingsOf(organization).values()].filter((p) => p.family === 'other').map((p) => keys.gramPartition('demo', 'other', p.gram)),
+    ),
+  );
+  return owned
+    .filter((item) => !labelPostings.includes(item))
     .map((item) => {
       const normalized = JSON.parse(placeholders(JSON.stringify(item))) as Record<string, unknown>;
-      if (normalized.entity === 'ORG') Object.assign(normalized, { label: '<label>', intId: '<intId>', createdAt: '<t>', appliedOps: {} });
+      if (normalized.entity === 'ORG')
+        Object.assign(normalized, {
+          label: '<label>',
+          intId: '<intId>',
+          appliedOps: {},
+          ...(normalized.updatedAt ? { updatedAt: '<t>' } : {}),
+        });
       return normalized;
     })
-    .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+    .sort((a, b) => `${a.PK} ${a.SK}`.localeCompare(`${b.PK} ${b.SK}`));
 }
 
 async function viaPost(): Promise<string> {
@@ -109,7 +136,21 @@ describe('every writer', () => {
   it('stores the same items for the same organization', async () => {
     const written = { post: await viaPost(), bulk: await viaBulkCreate(), admin: await viaAdminCli(), seed: await viaSeedImport() };
     const reference = await itemsOf(written.post);
-    expect(reference.map((item) => (item as { SK: string }).SK)).toEqual(['INTID#<intId>', 'LABEL#<label>', 'ORG#<id>']);
+    const entities = reference.map((item) => (item as { entity: string }).entity);
+    // The organization, its two guards, four listing entries, its name, createdAt and description index entries, and its name's postings.
+    expect(entities.filter((e) => e !== 'GRAM').sort()).toEqual([
+      'GUARD',
+      'GUARD',
+      'LIST',
+      'LIST',
+      'LIST',
+      'LIST',
+      'MIDX',
+      'MIDX',
+      'MIDX',
+      'ORG',
+    ]);
+    expect(entities.filter((e) => e === 'GRAM').length).toBeGreaterThan(5);
     for (const [writer, id] of Object.entries(written)) expect(await itemsOf(id), writer).toEqual(reference);
   });
 });

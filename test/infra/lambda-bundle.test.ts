@@ -2,7 +2,8 @@
  * The Lambda bundles themselves (not the TypeScript source the other tests run): CDK builds them exactly
  * as infra/bundling.ts says (the bytes the benchmark measures), they carry only what runs in Lambda, and
  * a built bundle, run in its own Node process with credentials only in environment variables, reads and
- * writes DynamoDB Local and starts a Step Functions execution, signing with those credentials.
+ * writes DynamoDB Local and starts a Step Functions execution, signing with those credentials (every request's
+ * signature checked independently, test/support/sigv4.ts).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,13 +19,14 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
-import { bundling, esbuildOptions } from '#infra/bundling.ts';
+import { notFoundRoutes, repoRoot, type Route, routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { esbuildOptions } from '#infra/bundling.ts';
 import { OrgbridgeFunction } from '#infra/constructs/orgbridge-function.ts';
 import { buildEvent } from '#infra/local/api-gateway.ts';
 import { startBulkTaskRunner } from '#infra/local/runtime.ts';
 import type { LocalStepFunctions } from '#infra/local/step-functions.ts';
 import { config } from '#shared/config.ts';
+import { checkSignature, type SignatureCheck } from '#test/support/sigv4.ts';
 import { createTable, seedTestData } from '#test/support/table.ts';
 
 const run = promisify(execFile);
@@ -63,29 +65,64 @@ describe('what is measured is what is deployed', () => {
 });
 
 describe('what the bundles carry', () => {
-  let inputs: { name: string; startsExecutions: boolean; files: string[] }[];
+  let inputs: { name: string; startsExecutions: boolean; files: string[]; bytes: Record<string, number> }[];
   beforeAll(async () => {
-    const entries = [...routes, ...workers, ...scheduledJobs];
+    const entries = [...routes, notFoundRoutes[0]!, ...workers, ...scheduledJobs];
     inputs = await Promise.all(
       entries.map(async (entry) => {
         const { metafile } = await bundle(entry);
         const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
-        return { name: entry.name, startsExecutions: (entry as Route).startsExecutions === true, files: Object.keys(output.inputs) };
+        const bytes = Object.fromEntries(Object.entries(output.inputs).map(([file, { bytesInOutput }]) => [file, bytesInOutput]));
+        return { name: entry.name, startsExecutions: (entry as Route).startsExecutions === true, files: Object.keys(bytes), bytes };
       }),
     );
-  }, 120_000);
+  }, 600_000);
 
-  it('has the Step Functions client only in the functions that start executions', () => {
+  it('installs only the store methods each function calls (infra/lambda-wiring.ts), so shared/db carries no other', () => {
+    const dbBytes = (bytes: Record<string, number>, module: string) =>
+      Object.entries(bytes).find(([file]) => file.endsWith(`shared/db/${module}.ts`))?.[1] ?? 0;
+    for (const { name, files, bytes } of inputs) {
+      expect(
+        files.filter((f) => f.endsWith('shared/wiring.ts')),
+        name,
+      ).toEqual([]);
+      expect(
+        files.some((f) => f.includes('.build/lambda-wiring/')),
+        name,
+      ).toBe(true);
+      // Bulk tasks are stored and read by the bulk endpoints, the task endpoints and the workers only.
+      const usesTasks = /^(NetuxBulk|NetuxGetTask|Task)/.test(name);
+      expect(dbBytes(bytes, 'tasks') > 100, `${name}: shared/db/tasks.ts`).toBe(usesTasks);
+      if (/^(Responsys(GetRateLimits|ListPrograms|GetProgram)$|NetuxBulk)/.test(name))
+        expect(dbBytes(bytes, 'organizations'), `${name}: shared/db/organizations.ts`).toBe(0);
+      if (name !== 'ResponsysLogin') expect(dbBytes(bytes, 'login-attempts'), `${name}: shared/db/login-attempts.ts`).toBe(0);
+    }
+  });
+
+  it('starts executions without the Step Functions client, and only in the functions that start them', () => {
     for (const { name, startsExecutions, files } of inputs) {
       expect(
-        files.some((f) => f.includes('/@aws-sdk/client-sfn/')),
+        files.filter((f) => f.includes('/@aws-sdk/client-sfn/')),
+        name,
+      ).toEqual([]);
+      expect(
+        files.some((f) => f.endsWith('shared/workflow.ts')),
         name,
       ).toBe(startsExecutions);
     }
     expect(inputs.filter((i) => i.startsExecutions).length).toBeGreaterThan(0);
   });
 
-  it('has no credential chain, event-stream codec, endpoint discovery or Powertools: only their Lambda replacements', () => {
+  it('has one copy of each package (a second version of an SDK package would carry it twice)', () => {
+    for (const { name, files } of inputs) {
+      expect(
+        [...new Set(files.filter((f) => /node_modules\/.*node_modules\//.test(f)).map((f) => f.replace(/\/dist-.*$/, '')))],
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('has no credential chain, event-stream codec, endpoint discovery, pure-JS SHA-256 or Powertools: only their Lambda replacements', () => {
     const never = [
       '/@aws-sdk/credential-provider-node/',
       '/@aws-sdk/credential-provider-ini/',
@@ -93,6 +130,7 @@ describe('what the bundles carry', () => {
       '/@aws-sdk/nested-clients/',
       '/@smithy/credential-provider-imds/',
       '/@smithy/core/dist-es/submodules/event-streams/',
+      '/@smithy/core/dist-es/submodules/checksum/',
       '/@aws-sdk/middleware-endpoint-discovery/',
       '/mnemonist/',
       '/@aws-lambda-powertools/',
@@ -117,8 +155,16 @@ describe('a built bundle in its own process, with credentials only in the enviro
     AWS_SESSION_TOKEN: randomBytes(24).toString('base64'),
   };
   const region = 'eu-west-3';
+  const traceHeader = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
   /** What reached DynamoDB Local and the Step Functions runner, through the recording proxies. */
-  const seen: { service: string; target: string; authorization: string; token: string | undefined }[] = [];
+  const seen: {
+    service: string;
+    target: string;
+    token: string | undefined;
+    traceId: string | undefined;
+    signature: SignatureCheck;
+    body: string;
+  }[] = [];
   const proxies: Server[] = [];
   let stepFunctions: LocalStepFunctions;
   let dynamodbProxy: string;
@@ -126,15 +172,20 @@ describe('a built bundle in its own process, with credentials only in the enviro
   const bundles = new Map<string, string>();
   const emptyHome = join(out, 'home');
 
-  /** A pass-through HTTP proxy that records the signing headers of every request. */
+  /** A pass-through HTTP proxy that records every request: its target, token, body and whether its signature verifies. */
   async function recordingProxy(service: string, target: string): Promise<string> {
     const upstream = new URL(target);
-    const proxy = createServer((req, res) => {
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
       seen.push({
         service,
         target: String(req.headers['x-amz-target']),
-        authorization: String(req.headers.authorization),
         token: req.headers['x-amz-security-token'] as string | undefined,
+        traceId: req.headers['x-amzn-trace-id'] as string | undefined,
+        signature: checkSignature({ method: req.method!, url: req.url!, headers: req.headers, body }, credentials.AWS_SECRET_ACCESS_KEY),
+        body: body.toString('utf8'),
       });
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
@@ -143,7 +194,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
           reply.pipe(res);
         },
       );
-      req.pipe(forward);
+      forward.end(body);
     });
     await new Promise<void>((listening) => proxy.listen(0, '127.0.0.1', listening));
     proxies.push(proxy);
@@ -152,7 +203,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
 
   /**
    * Invokes a bundle's handler in a fresh Node process whose environment is only this: no AWS profile, no
-   * credential files (an empty HOME), the functions' NODE_OPTIONS.
+   * credential files (an empty HOME), no NODE_OPTIONS (the functions have none).
    */
   async function invoke(name: string, events: unknown[], env: Record<string, string>) {
     const script = `const { handler } = await import(${JSON.stringify(`file://${bundles.get(name)}`)});
@@ -160,7 +211,7 @@ describe('a built bundle in its own process, with credentials only in the enviro
       for (const event of JSON.parse(process.argv[1])) results.push(await handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 29000 }));
       process.stdout.write('\\n' + JSON.stringify(results));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(events)], {
-      env: { PATH: process.env.PATH!, HOME: emptyHome, NODE_OPTIONS: bundling.nodeOptions, ...env },
+      env: { PATH: process.env.PATH!, HOME: emptyHome, ...env },
     });
     const lines = stdout.trim().split('\n');
     return { results: JSON.parse(lines.pop()!) as { statusCode: number; body: string }[], logs: lines.filter(Boolean) };
@@ -209,6 +260,9 @@ describe('a built bundle in its own process, with credentials only in the enviro
       SFN_ENDPOINT: stepFunctionsProxy,
       STATE_MACHINE_ARN: stepFunctions.stateMachineArn,
       LOG_LEVEL: 'SILENT',
+      // As Lambda sets them: the SDK forwards the trace header (through its invoke store, infra/lambda/invoke-store.ts).
+      AWS_LAMBDA_FUNCTION_NAME: 'orgbridge-bundle-test',
+      _X_AMZN_TRACE_ID: traceHeader,
     };
     const label = `bundle-${randomBytes(4).toString('hex')}`;
     const created = await invoke(
@@ -238,13 +292,23 @@ describe('a built bundle in its own process, with credentials only in the enviro
     // Reads, writes and the execution start all went out signed with exactly the environment's credentials.
     const targets = seen.map((s) => s.target);
     expect(targets).toEqual(expect.arrayContaining(['DynamoDB_20120810.GetItem', 'DynamoDB_20120810.TransactWriteItems']));
-    expect(targets).toContain('AWSStepFunctions.StartExecution');
     for (const request of seen) {
-      expect(request.authorization).toMatch(
-        new RegExp(`^AWS4-HMAC-SHA256 Credential=${credentials.AWS_ACCESS_KEY_ID}/\\d{8}/${region}/${request.service}/aws4_request,`),
-      );
+      expect(request.signature, `${request.target}: ${request.signature.problem}`).toMatchObject({
+        valid: true,
+        accessKeyId: credentials.AWS_ACCESS_KEY_ID,
+        region,
+        service: request.service,
+      });
       expect(request.token).toBe(credentials.AWS_SESSION_TOKEN);
+      if (request.service === 'dynamodb') expect(request.traceId, request.target).toBe(traceHeader);
     }
+    // The one StartExecution of the bulk task (shared/workflow.ts, no Step Functions client): its machine, name and input.
+    const starts = seen.filter((s) => s.target === 'AWSStepFunctions.StartExecution');
+    expect(starts).toHaveLength(1);
+    const { task } = JSON.parse(bulk.results[0]!.body) as { task: { id: string } };
+    const start = JSON.parse(starts[0]!.body) as { stateMachineArn: string; name: string; input: string };
+    expect(start).toMatchObject({ stateMachineArn: stepFunctions.stateMachineArn, name: task.id });
+    expect(JSON.parse(start.input)).toEqual({ tenantId: expect.any(String), taskId: task.id });
   }, 60_000);
 
   it('has no other credential source: without the variables the env provider itself refuses', async () => {
@@ -256,12 +320,18 @@ describe('a built bundle in its own process, with credentials only in the enviro
       { AWS_REGION: region, TABLE_NAME: config.tableName, LOG_LEVEL: 'ERROR' },
     );
     expect(results[0]!.statusCode).toBe(500);
-    const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string } });
+    const errors = logs.map((line) => JSON.parse(line) as { message: string; error?: { name: string; message: string; stack: string } });
     expect(errors).toContainEqual(
       expect.objectContaining({
         message: 'unhandled error',
         error: expect.objectContaining({ name: 'CredentialsProviderError', message: 'Unable to find environment variable credentials.' }),
       }),
     );
+    // Without --enable-source-maps, the logger maps the stack through the bundle's map: source files and lines.
+    const { stack } = errors.find((e) => e.error?.name === 'CredentialsProviderError')!.error!;
+    expect(stack).not.toContain('index.mjs');
+    expect(stack).toContain('at async before (shared/http/handler.ts:');
+    expect(stack).toMatch(/shared\/domain\/authentication\.ts:\d+:\d+/);
+    expect(stack).toMatch(/node_modules\/@aws-sdk\/credential-provider-env\/dist-es\/fromEnv\.js:\d+:\d+/);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { routes, scheduledJobs, workers } from '#functions/routes.ts';
+import { notFoundRoutes, routeFunctions, routes, scheduledJobs, workers } from '#functions/routes.ts';
 import { buildApp } from '#infra/app.ts';
 import { LOGIN_ROUTE, OrgbridgeStack } from '#infra/stack.ts';
 import { readDefinition } from '#infra/state-machine/definition.ts';
@@ -36,6 +36,9 @@ beforeAll(() => {
   resources = template.toJSON().Resources;
 });
 
+/** Routes naming one handler module share its function; the not-found routes share one. */
+/** One function per handler module of the routes, one for the not-found routes, one per worker and job. */
+const functionCount = () => routeFunctions.length + 1 + workers.length + scheduledJobs.length;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('table', () => {
@@ -76,17 +79,23 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route and per worker, Node.js 24 on arm64, traced', () => {
+  it('has one function per handler module (routes that share one share it; the not-found routes share one) and per worker, Node.js 24 on arm64, traced', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(routes.length + workers.length + scheduledJobs.length);
+    expect(functions).toHaveLength(functionCount());
+    expect(routeFunctions.length).toBeLessThan(routes.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ TABLE_NAME: expect.anything() });
+      // No --enable-source-maps: Node would parse each bundle's source map at every cold start (~15 ms, a quarter
+      // of a function's init, BENCHMARKS.md); the logger maps the stack of a logged error instead, reading the map
+      // then (shared/logger.ts, checked on a built bundle by test/infra/lambda-bundle.test.ts).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
   });
 
-  it('gives each function exactly the table actions its route declares, on the table ARN only', () => {
-    for (const entry of [...routes, ...workers, ...scheduledJobs]) {
+  it('gives each function exactly the table actions its routes declare, on the table ARN only', () => {
+    expect(ofType('AWS::IAM::Policy').some(([id]) => id.startsWith(`${notFoundRoutes[0]!.name}FunctionServiceRole`))).toBe(true);
+    for (const entry of [...routeFunctions, ...workers, ...scheduledJobs]) {
       const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${entry.name}FunctionServiceRole`));
       expect(policy, entry.name).toBeDefined();
       const statements = policy![1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
@@ -121,7 +130,27 @@ describe('functions', () => {
 
   it('keeps a safe margin under the 500-resource CloudFormation limit (counted with the web ACL, which is on by default)', () => {
     expect(ofType('AWS::WAFv2::WebACL')).toHaveLength(1);
+    // 360 with the dialects' 404s (one function, an ANY method per resource under the base paths; 304 before).
     expect(Object.keys(resources).length).toBeLessThan(400);
+  });
+
+  it('answers unknown paths and methods under the base paths from one not-found function with one API-wide permission', () => {
+    const notFound = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('NotFoundFunction'))!;
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [notFound[0], 'Arn'] }),
+    );
+    expect(permissions).toHaveLength(1);
+    const anyMethods = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'ANY');
+    expect(anyMethods).toHaveLength(notFoundRoutes.length);
+    for (const [, method] of anyMethods) expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(notFound[0]);
+    // No table permission: it reads nothing.
+    expect(
+      ofType('AWS::IAM::Policy')
+        .find(([id]) => id.startsWith('NotFoundFunctionServiceRole'))![1]
+        .Properties.PolicyDocument.Statement.some((statement: { Action: string | string[] }) =>
+          [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+        ),
+    ).toBe(false);
   });
 });
 
@@ -136,7 +165,7 @@ describe('API', () => {
     const methods = ofType('AWS::ApiGateway::Method').map(
       ([, m]) => `${m.Properties.HttpMethod} ${resourcePath(m.Properties.ResourceId.Ref)}`,
     );
-    expect(methods.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(methods.sort()).toEqual([...routes, ...notFoundRoutes].map((r) => `${r.method} ${r.path}`).sort());
   });
 
   it('logs access, traces and throttles the stage, and the anonymous login below it', () => {
@@ -257,7 +286,7 @@ describe('operations', () => {
         .filter((a) => a.MetricName === metricName && a.Namespace === 'AWS/Lambda')
         .map((a) => a.Dimensions[0].Value.Ref);
       expect(watched.sort(), metricName).toEqual(functionIds.filter((id) => watched.includes(id)).sort());
-      expect(watched.length, metricName).toBe(routes.length + workers.length + scheduledJobs.length);
+      expect(watched.length, metricName).toBe(functionCount());
     }
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicRef() }]);
@@ -314,7 +343,7 @@ describe('operations', () => {
 
   it('keeps every log group for a bounded time and traces functions, API and state machine', () => {
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(routes.length + workers.length + scheduledJobs.length + 2);
+    expect(logGroups.length).toBe(functionCount() + 2);
     for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     for (const [, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });

@@ -154,6 +154,7 @@ describe('streamed import', () => {
     await writeScaleSeed(path, [tenant]);
     expect(await importSeedFile(path)).toMatchObject({ written: 25 });
     const snapshot = await snapshotTable();
+    expect(snapshot.filter((item) => item.entity === 'CLICKS')).toHaveLength(1);
     // The same tenant as one JSON document: every organization is found unchanged.
     const { readFile } = await import('node:fs/promises');
     const parts = (await readFile(path, 'utf8'))
@@ -168,6 +169,7 @@ describe('streamed import', () => {
           credentials: parts.find((p) => p.credentials)!.credentials,
           organizations: parts.filter((p) => p.organization).map((p) => p.organization),
           programs: parts.filter((p) => p.program).map((p) => p.program),
+          engagementClicks: parts.filter((p) => p.engagementClick).map((p) => p.engagementClick),
         },
       ],
     };

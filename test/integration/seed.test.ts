@@ -27,6 +27,30 @@ describe('seed file validation', () => {
     expect(() => parseSeedFile(bad)).toThrowError(/tenants\.0\.organizations\.1\.label/);
   });
 
+  it('checks that click counts name organizations and publishers of the file, and are integers ≥ 0', () => {
+    const clicks = (engagementClicks: unknown[]) => ({
+      tenants: [
+        {
+          id: 't1',
+          name: 'T',
+          publishers: [{ id: 'p1', name: 'P' }],
+          organizations: [{ id: 'abcabcabcabcabcabcab', intId: 1, label: 'a', name: 'A' }],
+          engagementClicks,
+        },
+      ],
+    });
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p1', clicks: 3 }]))).not.toThrow();
+    expect(() => parseSeedFile(clicks([{ organization: 'ffffffffffffffffffff', publisher: 'p1', clicks: 3 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.organization: unknown organization/,
+    );
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p2', clicks: 3 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.publisher: unknown publisher p2/,
+    );
+    expect(() => parseSeedFile(clicks([{ organization: 'abcabcabcabcabcabcab', publisher: 'p1', clicks: -1 }]))).toThrowError(
+      /tenants\.0\.engagementClicks\.0\.clicks/,
+    );
+  });
+
   it('rejects unknown keys and duplicate labels', () => {
     const dup = {
       tenants: [
@@ -59,6 +83,16 @@ describe('seed file validation', () => {
     };
     expect(() => parseSeedFile(cycle)).toThrowError(/parent chain forms a cycle/);
   });
+
+  it('refuses an Apidae key its clients would refuse (they accept ^[a-zA-Z0-9]{1,20}$)', () => {
+    const withKey = (apiKey: string) => ({
+      tenants: [{ id: 't1', name: 'T', credentials: { apidae: [{ projetId: 1, apiKey, access: 'full' }] } }],
+    });
+    for (const bad of ['demo-apidae-key', 'a'.repeat(21), 'short']) {
+      expect(() => parseSeedFile(withKey(bad)), bad).toThrowError(/credentials\.apidae\.0\.apiKey: must be 8 to 20 letters or digits/);
+    }
+    expect(() => parseSeedFile(withKey('demoApidaeKey1'))).not.toThrow();
+  });
 });
 
 describe('loading', () => {
@@ -76,7 +110,7 @@ describe('loading', () => {
 
   it('stores secrets only as hashes', async () => {
     const dump = JSON.stringify(await snapshotTable());
-    for (const secret of ['oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demo-engagement-key-0001', 'demo-apidae-key', 'demo-password-1']) {
+    for (const secret of ['oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demo-engagement-key-0001', 'demoApidaeKey1', 'demo-password-1']) {
       expect(dump).not.toContain(secret);
     }
   });

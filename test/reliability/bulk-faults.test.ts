@@ -19,6 +19,7 @@ import { db } from '#shared/db/client.ts';
 import { findOrganizationIdByLabel, getOrganization, getOrganizations } from '#shared/db/organizations.ts';
 import { createTask, getChunk, getTask, listOpenTasksCreatedBefore } from '#shared/db/tasks.ts';
 import { applyChunk, chunkItems, MAX_RESUMES, newTask, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
+import { touchesOrganizationItem } from '#test/support/organization-items.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
@@ -32,7 +33,7 @@ let server: TestServer;
 function injectFault(commands: RegExp, shouldFail: () => boolean, error: () => Error) {
   (db().middlewareStack as MiddlewareStack<object, object>).add(
     (next, context) => async (args) => {
-      const touchesOrganization = JSON.stringify((args as { input?: unknown }).input ?? {}).includes('ORG#');
+      const touchesOrganization = touchesOrganizationItem((args as { input?: unknown }).input);
       if (commands.test(context.commandName ?? '') && touchesOrganization && shouldFail()) throw error();
       return next(args);
     },

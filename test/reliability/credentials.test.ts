@@ -72,10 +72,10 @@ describe('revocation', () => {
       lookupId: '4242',
       tenantId: 'demo',
       credentialId: 'apidae-revocable',
-      secretHash: sha256('revocable-apidae'),
+      secretHash: sha256('revocableApidae'),
       access: 'full',
     });
-    const search = () => call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=revocable-apidae`);
+    const search = () => call(`${server.url}/api/v002/membre/get-by-id/7?projetId=4242&apiKey=revocableApidae`);
     expect((await search()).status).toBe(200);
     await deleteCredential('apidae', '4242');
     expect((await search()).text).toBe('Accès interdit');
@@ -95,7 +95,7 @@ describe('secrets in logs', () => {
     const secrets = [
       'oaXBo6ODhIjPsusNRPUGIK4d72bc73',
       'demo-engagement-key-0001',
-      'demo-apidae-key',
+      'demoApidaeKey1',
       'demo-password-1',
       'wrong-password-9',
       'not-a-real-token-1',
@@ -125,9 +125,9 @@ describe('secrets in logs', () => {
       await call(`${server.url}/v0/myorganization/mon_organisation_id_1`, { headers: { 'x-api-key': 'demo-engagement-key-0001' } });
       await call(`${server.url}/v0/publisher`, { headers: { apikey: 'not-a-real-token-1' } });
       await call(
-        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demo-apidae-key' }))}`,
+        `${server.url}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1' }))}`,
       );
-      await call(`${server.url}/api/v002/membre/get-by-id/7?apiKey=demo-apidae-key&projetId=1234`);
+      await call(`${server.url}/api/v002/membre/get-by-id/7?apiKey=demoApidaeKey1&projetId=1234`);
       await call(`${server.url}/api/v002/membre/get-by-id/7?apiKey=not-a-real-token-1&projetId=1234`);
     } finally {
       logger.setLogLevel('SILENT');

@@ -22,7 +22,14 @@ const refs: Record<string, [string, string]> = {
   'apidae:id': ['4000007', '9999999'],
   programName: ['Winback', 'Missing'],
   campaignName: ['Spring Sale', 'Missing Campaign'],
+  // By route where a name means another id there (a user id, not a member id).
+  'ApidaeGetUtilisateurById:id': ['101', '999999'],
+  eMail: ['ada@example.org', 'nobody@example.org'],
+  membreId: ['7', '9999999'],
 };
+
+/** The sample of a path parameter of a route: by route, by dialect, or by name. */
+const refOf = (route: Route, name: string) => refs[`${route.name}:${name}`] ?? refs[`${route.dialect}:${name}`] ?? refs[name];
 
 /** Routes without path parameters: where tenant A's identifier goes in the request instead. */
 const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string) => { query?: string; body?: string } }> = {
@@ -38,6 +45,7 @@ const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string)
   },
   NetuxBulkCreate: { refs: ['organization-third', 'missing-label'], build: (ref) => ({ body: JSON.stringify([{ label: ref }]) }) },
   NetuxBulkDelete: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([ref]) }) },
+  NetuxBulkDeleteByDelete: { refs: ['409dba9c67d3bb19f554', 'ffffffffffffffffffff'], build: (ref) => ({ body: JSON.stringify([ref]) }) },
   EngagementListPublishers: { refs: ['partenaire_id_1', 'missing_partner'], build: () => ({}) },
   EngagementSearchOrganizations: {
     refs: ['Organization Third', 'Missing Name'],
@@ -46,14 +54,14 @@ const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string)
   ApidaeGetMembres: {
     refs: ['4000007', '9999999'],
     build: (ref) => ({
-      query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}`,
+      query: `query=${encodeURIComponent(JSON.stringify({ projetId: 7777, apiKey: 'otherTenantApidae1', filter: { idParrain: Number(ref) === 4000007 ? 7 : 9999999 } }))}`,
     }),
   },
   ApidaePostMembres: {
     refs: ['7', '9999999'],
     build: (ref) => ({
       body: new URLSearchParams({
-        query: JSON.stringify({ projetId: 7777, apiKey: 'other-tenant-apidae', filter: { idParrain: Number(ref) } }),
+        query: JSON.stringify({ projetId: 7777, apiKey: 'otherTenantApidae1', filter: { idParrain: Number(ref) } }),
       }).toString(),
     }),
   },
@@ -63,6 +71,7 @@ const queryOrBody: Record<string, { refs: [string, string]; build: (ref: string)
   },
   ResponsysGetOrganizations: { refs: ['Organization Third', 'Missing Name'], build: () => ({}) },
   ResponsysListPrograms: { refs: ['Winback', 'Missing'], build: () => ({}) },
+  ResponsysListCampaigns: { refs: ['Spring Sale', 'Missing Campaign'], build: () => ({}) },
   ResponsysGetRateLimits: { refs: ['Winback', 'Missing'], build: () => ({}) },
 };
 
@@ -94,22 +103,23 @@ function headersOfB(route: Route): Record<string, string> {
 async function send(route: Route, ref: string): Promise<Reply> {
   let path = route.path;
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
-    const [a, missing] = refs[`${route.dialect}:${name}`] ?? refs[name!]!;
+    const [a, missing] = refOf(route, name!)!;
     const value = ref === 'A' ? (a === '<task of A>' ? taskOfA : a) : missing;
     path = path.replace(`{${name}}`, encodeURIComponent(value));
   }
   const special = queryOrBody[route.name];
   const built = special ? special.build(ref === 'A' ? special.refs[0] : special.refs[1]) : {};
   const query = new URLSearchParams(built.query ?? '');
-  if (route.dialect === 'apidae' && route.path.includes('get-by-id')) {
-    query.set('apiKey', 'other-tenant-apidae');
+  // Apidae credentials: inside get-membres' query JSON, in the query string of every other service.
+  if (route.dialect === 'apidae' && !route.path.includes('get-membres')) {
+    query.set('apiKey', 'otherTenantApidae1');
     query.set('projetId', '7777');
   }
   const body = built.body ?? defaultBodies[route.name];
   return call(`${server.url}${path}${query.size ? `?${query}` : ''}`, {
     method: route.method,
     headers: headersOfB(route),
-    ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: body ?? '' }),
+    ...(route.method === 'GET' || (route.method === 'DELETE' && body === undefined) ? {} : { body: body ?? '' }),
   });
 }
 
@@ -120,7 +130,7 @@ function normalized(reply: Reply, masks: string[]): string {
     for (const form of [mask, encodeURIComponent(mask), JSON.stringify(mask).slice(1, -1)]) text = text.split(form).join('<ref>');
   }
   return text
-    .replace(/"(id|createdAt|url|authToken|issuedAt)":("[^"]*"|\d+)/g, '"$1":"<dynamic>"')
+    .replace(/"(id|createdAt|updatedAt|url|authToken|issuedAt)":("[^"]*"|\d+)/g, '"$1":"<dynamic>"')
     .replace(/engagement-[0-9a-f]{20}/g, '<derived>');
 }
 
@@ -141,7 +151,7 @@ describe('every route is covered', () => {
   it('has samples for every path parameter, or a query/body reference', () => {
     for (const route of routes) {
       const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const covered = params.length > 0 ? params.every((p) => refs[`${route.dialect}:${p}`] ?? refs[p]) : route.name in queryOrBody;
+      const covered = params.length > 0 ? params.every((p) => refOf(route, p)) : route.name in queryOrBody;
       expect(covered, `${route.name} has no isolation sample: add one to refs or queryOrBody`).toBe(true);
     }
   });
@@ -151,7 +161,7 @@ describe.each(routes.map((route) => [route.name, route] as const))('%s', (_name,
   it("treats tenant A's identifiers like missing ones, for tenant B", async () => {
     const special = queryOrBody[route.name];
     const param = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)[0];
-    const pair = special?.refs ?? (param ? (refs[`${route.dialect}:${param}`] ?? refs[param]!) : ['', '']);
+    const pair = special?.refs ?? (param ? refOf(route, param)! : ['', '']);
     const masks = [...pair, taskOfA];
     const onA = await send(route, 'A');
     await server.stepFunctions.idle();
@@ -169,6 +179,8 @@ describe.each(routes.map((route) => [route.name, route] as const))('%s', (_name,
       'Winback',
       '"USA"',
       '"APAC"',
+      'Lovelace',
+      'ada@example.org',
     ]) {
       if (pair.includes(secretOfA)) continue;
       expect(onA.text, `${route.name} shows ${secretOfA} to tenant B`).not.toContain(secretOfA);

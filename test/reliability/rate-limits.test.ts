@@ -42,7 +42,7 @@ const cases: Case[] = [
     limit: 2,
     request: (base) =>
       call(
-        `${base}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 9001, apiKey: 'test-apidae-rate-limited' }))}`,
+        `${base}/api/v002/membre/get-membres?query=${encodeURIComponent(JSON.stringify({ projetId: 9001, apiKey: 'testApidaeRateLimit' }))}`,
       ),
   },
   {

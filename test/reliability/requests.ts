@@ -191,7 +191,7 @@ const apidaeQuery = fc.oneof(
   fc
     .record({
       projetId: fc.constant(1234),
-      apiKey: fc.constant('demo-apidae-key'),
+      apiKey: fc.constant('demoApidaeKey1'),
       filter: fc.oneof({ weight: 3, arbitrary: apidaeFilter }, { weight: 1, arbitrary: mutatedObject }),
       responseFields: fc.option(fc.oneof(fc.subarray(['UTILISATEURS', 'COMMUNES']), fc.array(nasty, { maxLength: 2 })), { nil: undefined }),
     })
@@ -199,13 +199,13 @@ const apidaeQuery = fc.oneof(
   fc
     .record({
       projetId: fc.oneof(fc.constant(1234), fieldValue),
-      apiKey: fc.oneof(fc.constant('demo-apidae-key'), fieldValue),
+      apiKey: fc.oneof(fc.constant('demoApidaeKey1'), fieldValue),
       first: fieldValue,
       count: fieldValue,
     })
     .map((q) => JSON.stringify(q)),
   nasty,
-  fc.constant('{"projetId":1234,"apiKey":"demo-apidae-key","filter":{"communeCodePostal":"69000″}}'),
+  fc.constant('{"projetId":1234,"apiKey":"demoApidaeKey1","filter":{"communeCodePostal":"69000″}}'),
 );
 
 function authHeaders(route: Route, credentials: Credentials): fc.Arbitrary<Record<string, string>> {
@@ -242,7 +242,7 @@ export function requestFor(route: Route, credentials: Credentials): fc.Arbitrary
     { nil: undefined },
   );
   const apidaeAuth = route.path.includes('get-by-id')
-    ? fc.constantFrom<Record<string, string>>({ apiKey: 'demo-apidae-key', projetId: '1234' }, {})
+    ? fc.constantFrom<Record<string, string>>({ apiKey: 'demoApidaeKey1', projetId: '1234' }, {})
     : fc.constant<Record<string, string>>({});
   return fc
     .record({

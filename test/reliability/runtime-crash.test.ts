@@ -10,10 +10,10 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { freePort } from '#infra/local/dynamodb.ts';
-import { getOrganizations, listOrganizations } from '#shared/db/organizations.ts';
+import { getOrganizations } from '#shared/db/organizations.ts';
 import { getTask } from '#shared/db/tasks.ts';
 import { call, spawnLocalRuntime } from '#test/support/server.ts';
-import { createTable, seedTestData } from '#test/support/table.ts';
+import { allOrganizations, createTable, seedTestData } from '#test/support/table.ts';
 
 const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'X-Bulk-Operation': 'True', 'content-type': 'application/json' };
 const ITEMS = 1200;
@@ -83,7 +83,7 @@ it(
     );
     const labelOf = new Map(stored.map((o) => [o.id, o.label]));
     for (const { index, id } of report.created as { index: number; id: string }[]) expect(labelOf.get(id)).toBe(`crash-${index}`);
-    expect((await listOrganizations('demo')).filter((o) => o.label.startsWith('crash-'))).toHaveLength(ITEMS);
+    expect((await allOrganizations('demo')).filter((o) => o.label.startsWith('crash-'))).toHaveLength(ITEMS);
     expect(stored.every((o) => o.version === 1)).toBe(true); // created once, never re-applied over itself
     expect(second.output()).toMatch(/"message":"bulk task resumed".*"attempt":1/);
     expect(second.output()).toMatch(/"message":"bulk task finished".*"status":"SUCCEEDED"/);

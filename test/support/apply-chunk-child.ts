@@ -7,6 +7,7 @@ import type { MiddlewareStack } from '@smithy/types';
 
 import { handler } from '#functions/tasks/apply-chunk.ts';
 import { db } from '#shared/db/client.ts';
+import { touchesOrganizationItem } from '#test/support/organization-items.ts';
 
 const killAfter = Number(process.env.KILL_AFTER_WRITES);
 let writes = 0;
@@ -14,7 +15,7 @@ let writes = 0;
   (next, context) => async (args) => {
     const result = await next(args);
     const isWrite = /^(Update|TransactWrite|Put|Delete)/.test(context.commandName ?? '');
-    if (isWrite && JSON.stringify((args as { input?: unknown }).input ?? {}).includes('ORG#') && ++writes === killAfter) {
+    if (isWrite && touchesOrganizationItem((args as { input?: unknown }).input) && ++writes === killAfter) {
       process.kill(process.pid, 'SIGKILL');
       await new Promise(() => undefined); // never returns: the signal ends the process
     }

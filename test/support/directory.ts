@@ -1,5 +1,5 @@
 /** Direct reads of directory items for assertions (through the repositories, never raw keys). */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { db, tableName } from '#shared/db/client.ts';
 import { keys } from '#shared/db/keys.ts';
@@ -22,4 +22,33 @@ export async function dropListingKeys(kind: string, lookupId: string) {
   await db().send(
     new UpdateCommand({ TableName: tableName(), Key: keys.credential(kind, lookupId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
   );
+}
+
+/** A program as it was stored before its documented fields and listing entries existed. */
+export async function putLegacyProgram(tenantId: string, id: number, name: string) {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.program(tenantId, name),
+        entity: 'PROG',
+        kind: 'program',
+        id,
+        name,
+        status: 'ACTIVE',
+        description: null,
+        organizationIds: [],
+      },
+    }),
+  );
+}
+
+/** Makes a member look as it was stored before its users were indexed (no utilisateur/mail items). */
+export async function dropUserIndexItems(tenantId: string, member: { id: string; intId: number }, userId: number, eMail: string) {
+  for (const key of [
+    keys.memberIndex(tenantId, 'utilisateur', userId, member.intId, member.id),
+    keys.memberIndex(tenantId, 'mail', eMail, member.intId, member.id),
+  ]) {
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: key }));
+  }
 }

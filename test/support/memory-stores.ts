@@ -3,34 +3,20 @@
  * every condition before it changes anything, so a refused write changes nothing, as a DynamoDB
  * transaction would; the conflicts carry the same kinds and fields as shared/db's.
  */
+import { sha256 } from '#shared/crypto.ts';
 import type { Credential } from '#shared/domain/credential.ts';
-import type { AccessList, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import type { AccessList, ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
+import { indexedValues } from '#shared/domain/indexed-values.ts';
 import type { App, Organization } from '#shared/domain/organization.ts';
-import type { MemberIndexField, Stores } from '#shared/domain/ports.ts';
+import { listingOrder } from '#shared/domain/organizations.ts';
+import type { Stores } from '#shared/domain/ports.ts';
 import type { Chunk, Task } from '#shared/domain/task.ts';
 import { AppError } from '#shared/errors.ts';
+import { foldText, trigrams } from '#shared/text.ts';
 
 const conflict = (message: string, field: string) => new AppError('conflict', message, { detail: { field } });
 const copy = <T>(value: T): T => structuredClone(value);
 const now = () => new Date().toISOString();
-
-function memberValues(org: Organization, field: MemberIndexField): (string | number)[] {
-  const { member } = org;
-  switch (field) {
-    case 'parrain':
-      return member.sponsorIntId === null ? [] : [member.sponsorIntId];
-    case 'type':
-      return member.type ? [member.type.nom] : [];
-    case 'secteur':
-      return member.secteur ? [member.secteur.id] : [];
-    case 'commune':
-      return member.communes.map((c) => c.code);
-    case 'cp':
-      return member.communes.map((c) => c.codePostal);
-    case 'projet':
-      return member.projects.map((p) => p.id);
-  }
-}
 
 export function memoryStores(): Stores & { snapshot(): string } {
   const orgs = new Map<string, { org: Organization; childCount: number }>();
@@ -56,17 +42,37 @@ export function memoryStores(): Stores & { snapshot(): string } {
       getMany: async (t, ids) => ids.flatMap((id) => (orgs.has(k(t, id)) ? [copy(orgs.get(k(t, id))!.org)] : [])),
       idByLabel: async (t, label) => guards.get(k(t, 'label', label)),
       idByIntId: async (t, intId) => guards.get(k(t, 'intId', intId)),
-      list: async (t) => tenantOrgs(t).map(copy),
+      count: async (t) => tenantOrgs(t).length,
+      page: async (t, order, descending, offset, limit) =>
+        tenantOrgs(t)
+          .sort(listingOrder(order, descending))
+          .slice(offset, offset + limit)
+          .map((o) => o.id),
       idsByMember: async (t, field, value) =>
         tenantOrgs(t)
-          .filter((o) => memberValues(o, field).includes(value))
+          .filter((o) => indexedValues(o).some(([f, v]) => f === field && v === value))
+          .sort(listingOrder('intId'))
           .map((o) => o.id),
+      searchCandidates: async (t, scope, needle) => {
+        const grams = trigrams(needle);
+        if (grams.length === 0) return undefined;
+        const texts = (o: Organization) => (scope === 'name' ? [o.name] : [o.name, o.label, o.description]);
+        return tenantOrgs(t)
+          .filter((o) => texts(o).some((text) => grams.every((gram) => foldText(text).includes(gram))))
+          .map((o) => o.id);
+      },
+      childIds: async (t, parentId) =>
+        tenantOrgs(t)
+          .filter((o) => o.parentId === parentId)
+          .map((o) => o.id),
+      treeEntries: async (t) => tenantOrgs(t).map(({ id, intId, name, parentId }) => ({ id, intId, name, parentId })),
       allocateIntIds: async (t, count) => {
         const next = (counters.get(t) ?? 0) + count;
         counters.set(t, next);
         return next - count + 1;
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
+      backfillMemberIndex: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));
         if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');
@@ -96,6 +102,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
           if (previous?.parentId) orgs.get(k(t, previous.parentId))!.childCount -= 1;
         }
         if (newMapping) rows.set(k(t, 'map', newMapping.publisherId, newMapping.clientId), copy(newMapping));
+      },
+      async createMany(t, organizations) {
+        const refusals: { id: string; error: unknown }[] = [];
+        for (const o of organizations) await this.save(t, o, undefined).catch((error: unknown) => refusals.push({ id: o.id, error }));
+        return refusals;
       },
       async updateInPlace(t, id, fields, op) {
         const stored = orgs.get(k(t, id));
@@ -130,10 +141,13 @@ export function memoryStores(): Stores & { snapshot(): string } {
         if (organization.parentId) orgs.get(k(t, organization.parentId))!.childCount -= 1;
         for (const { list, organizationIds } of cleanups.accessLists) rows.set(k(t, list.kind, list.name), { ...list, organizationIds });
         for (const m of cleanups.mappings) rows.delete(k(t, 'map', m.publisherId, m.clientId));
+        for (const c of cleanups.clicks) rows.delete(k(t, 'clicks', c.organizationId, c.partnerId));
         for (const { next } of cleanups.rewrites) orgs.get(k(t, next.id))!.org = copy(next);
         if (appliedOpId) tombstones.add(k(t, appliedOpId));
       },
       wasDeleteApplied: async (t, opId) => tombstones.has(k(t, opId)),
+      // Memory has one layout only.
+      migrateLayout: async () => ({ tenants: 0, organizations: 0, total: 0, leftovers: 0 }),
     },
     directory: {
       getTenant: async (id) => copy(tenants.get(id)),
@@ -162,9 +176,30 @@ export function memoryStores(): Stores & { snapshot(): string } {
       },
       listMappings: async (t, p) => listOf<ClientMapping>(k(t, 'map', p, '')),
       listMappingsOfOrganization: async (t, orgId) => listOf<ClientMapping>(k(t, 'map', '')).filter((m) => m.organizationId === orgId),
+      getClicks: async (t, orgId, partnerIds) =>
+        [...new Set(partnerIds)].flatMap((p) =>
+          rows.has(k(t, 'clicks', orgId, p)) ? [copy(rows.get(k(t, 'clicks', orgId, p)) as ClickCount)] : [],
+        ),
+      listClicks: async (t, orgId) => listOf<ClickCount>(k(t, 'clicks', orgId, '')),
+      putClicks: async (t, c) => void rows.set(k(t, 'clicks', c.organizationId, c.partnerId), copy(c)),
       getAccessList: async (t, kind, name) => copy(rows.get(k(t, kind, name)) as AccessList | undefined),
       listAccessLists: async (t, kind) => listOf<AccessList>(k(t, kind, '')),
-      putAccessList: async (t, list) => void rows.set(k(t, list.kind, list.name), copy(list)),
+      pageAccessLists: async (t, filter, offset, limit) =>
+        listOf<AccessList>(k(t, filter.kind, ''))
+          .filter((l) =>
+            l.kind === 'program' && filter.kind === 'program'
+              ? (filter.statuses ?? [l.status]).includes(l.status)
+              : l.kind === 'campaign' && filter.kind === 'campaign' && l.type === filter.type,
+          )
+          .sort((a, b) => a.id - b.id || sha256(a.name).localeCompare(sha256(b.name)))
+          .slice(offset, offset + limit)
+          .map(({ organizationIds: _ids, ...summary }) => summary),
+      async putAccessList(t, list, previous) {
+        const current = rows.get(k(t, list.kind, list.name)) as AccessList | undefined;
+        const unchanged = previous ? JSON.stringify(current?.organizationIds) === JSON.stringify(previous.organizationIds) : !current;
+        if (!unchanged) throw new AppError('conflict', 'changed concurrently', { detail: { retryable: true } });
+        rows.set(k(t, list.kind, list.name), copy(list));
+      },
       async replaceAccess(t, list, organizationIds) {
         if (!rows.has(k(t, list.kind, list.name))) throw new Error('ConditionalCheckFailed: the list was removed');
         rows.set(k(t, list.kind, list.name), {

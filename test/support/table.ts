@@ -8,6 +8,8 @@ import { repoRoot } from '#functions/routes.ts';
 import { ensureTable, localClient } from '#infra/local/dynamodb.ts';
 import { config } from '#shared/config.ts';
 import { db, tableName } from '#shared/db/client.ts';
+import { listingPage } from '#shared/db/organization-listing.ts';
+import { getOrganizations } from '#shared/db/organizations.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
@@ -41,3 +43,7 @@ export async function snapshotTable(): Promise<Record<string, unknown>[]> {
   } while (ExclusiveStartKey);
   return items.filter((item) => !String(item.PK).startsWith('RL#')).sort((a, b) => `${a.PK}|${a.SK}`.localeCompare(`${b.PK}|${b.SK}`));
 }
+
+/** Every organization of a tenant, by integer id (tests only: a read that follows the tenant). */
+export const allOrganizations = async (tenantId: string) =>
+  getOrganizations(tenantId, await listingPage(tenantId, 'intId', false, 0, Infinity));

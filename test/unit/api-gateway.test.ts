@@ -33,6 +33,28 @@ describe('router', () => {
   });
 });
 
+describe('router with catch-alls (ANY, {proxy+})', () => {
+  const match = createRouter([
+    route('/api/v2.0/{proxy+}', 'ANY'),
+    route('/api/v2.0/organizations/{key}', 'ANY'),
+    route('/api/v2.0/organizations', 'ANY'),
+    route('/api/v2.0/organizations/{key}'),
+    route('/api/v2.0/organizations'),
+  ]);
+
+  it('tries every route of the method first, then ANY from the most specific path to the greedy one', () => {
+    expect(match('GET', '/api/v2.0/organizations/abc/')?.route).toMatchObject({ method: 'GET', path: '/api/v2.0/organizations/{key}' });
+    expect(match('POST', '/api/v2.0/organizations/abc/')?.route).toMatchObject({ method: 'ANY', path: '/api/v2.0/organizations/{key}' });
+    expect(match('DELETE', '/api/v2.0/organizations')?.route).toMatchObject({ method: 'ANY', path: '/api/v2.0/organizations' });
+    expect(match('GET', '/api/v2.0/organizations/abc/def')).toMatchObject({
+      route: { method: 'ANY', path: '/api/v2.0/{proxy+}' },
+      params: { proxy: 'organizations/abc/def' },
+    });
+    expect(match('GET', '/api/v2.0')).toBeUndefined();
+    expect(match('GET', '/elsewhere')).toBeUndefined();
+  });
+});
+
 describe('buildEvent', () => {
   const request = {
     method: 'GET',

@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import { pageCampaigns, pagePrograms } from '#shared/domain/access-list-pages.ts';
 import { setAccess } from '#shared/domain/access-lists.ts';
 import { admitRequest, principalForProject, principalForSecret } from '#shared/domain/authentication.ts';
 import {
@@ -18,6 +19,7 @@ import {
   taskResults,
 } from '#shared/domain/bulk-tasks.ts';
 import { issueCredential, revokeCredential } from '#shared/domain/credential-admin.ts';
+import type { Program } from '#shared/domain/directory.ts';
 import { existingTenant, linkDiffuseur, mapClientId, putAccessList, putPublisher, putTenant } from '#shared/domain/directory-admin.ts';
 import { getPartnerSettings, setPartnerSettings } from '#shared/domain/engagement.ts';
 import { emptyMemberData } from '#shared/domain/organization.ts';
@@ -96,7 +98,7 @@ describe('organizations', () => {
     const sponsor = await createOrganization(T, { label: 'sponsor' });
     const member = await createOrganization(T, { label: 'member' });
     await setMemberData(T, { id: member.id }, { ...emptyMemberData(), sponsorIntId: sponsor.intId });
-    await putAccessList(T, { kind: 'program', id: 1, name: 'Welcome', status: 'RUNNING', description: null });
+    await putAccessList(T, { kind: 'program', id: 1, name: 'Welcome', status: 'RUNNING' });
     await setAccess(T, 'program', 'Welcome', ['sponsor', 'member']);
     await putPublisher(T, publisher('p1'));
     await mapClientId(T, { publisherId: 'p1', clientId: 'c1', organization: { id: sponsor.id } });
@@ -120,7 +122,7 @@ describe('Responsys access lists', () => {
     await createOrganization(T, { label: 'usa', name: 'USA' });
     await createOrganization(T, { label: 'twin-1', name: 'Twin' });
     await createOrganization(T, { label: 'twin-2', name: 'Twin' });
-    await putAccessList(T, { kind: 'campaign', id: 7, name: 'Spring', status: 'RUNNING', description: null });
+    await putAccessList(T, { kind: 'campaign', id: 7, name: 'Spring' });
     const set = await setAccess(T, 'campaign', 'Spring', ['USA', 'USA']);
     expect(set.map((node) => node.organization.name)).toEqual(['USA']);
     for (const [name, matches] of [
@@ -131,6 +133,88 @@ describe('Responsys access lists', () => {
       expect(error.options.detail).toEqual({ problem: 'organization-name', kind: 'campaign', value: name, matches });
     }
     expect((await stores.directory.getAccessList(T, 'campaign', 'Spring'))?.organizationIds).toHaveLength(1);
+  });
+});
+
+describe('Responsys programs and campaigns', () => {
+  const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
+  const program = async (name: string) => (await stores.directory.getAccessList(T, 'program', name)) as Program;
+
+  it('defaults a new program as Responsys shows one, and keeps what an update does not give', async () => {
+    await putAccessList(T, { kind: 'program', id: 3, name: 'Nurture' });
+    expect(await program('Nurture')).toMatchObject({
+      status: 'NOT_RUNNING',
+      folderName: '',
+      listName: null,
+      channels: [],
+      createdOn: today,
+      createdBy: 'N/A',
+      modifiedOn: today,
+      organizationIds: [],
+    });
+    await putAccessList(T, {
+      kind: 'program',
+      id: 3,
+      name: 'Nurture',
+      status: 'RUNNING',
+      listName: 'L',
+      listId: 9,
+      createdOn: '01/01/2020',
+    });
+    await putAccessList(T, { kind: 'program', id: 3, name: 'Nurture', channels: ['SMS'] });
+    expect(await program('Nurture')).toMatchObject({
+      status: 'RUNNING',
+      listName: 'L',
+      listId: 9,
+      channels: ['SMS'],
+      createdOn: '01/01/2020',
+    });
+  });
+
+  it('moves modifiedOn only when something changed (a re-import changes nothing)', async () => {
+    await putAccessList(T, { kind: 'program', id: 4, name: 'Stable', modifiedOn: '01/01/2020' });
+    expect(await putAccessList(T, { kind: 'program', id: 4, name: 'Stable' })).toEqual({ created: false, written: false });
+    expect((await program('Stable')).modifiedOn).toBe('01/01/2020');
+    await putAccessList(T, { kind: 'program', id: 4, name: 'Stable', status: 'RUNNING' });
+    expect((await program('Stable')).modifiedOn).toBe(today);
+  });
+
+  it('reads a program stored before the documented states (ACTIVE) as RUNNING when it is next written', async () => {
+    await putAccessList(T, { kind: 'program', id: 5, name: 'Legacy' });
+    const stored = await program('Legacy');
+    await stores.directory.putAccessList(T, { ...stored, status: 'ACTIVE' as never }, stored);
+    await putAccessList(T, { kind: 'program', id: 5, name: 'Legacy', folderName: 'F' });
+    expect((await program('Legacy')).status).toBe('RUNNING');
+  });
+
+  it('refuses states, types, purposes and campaign properties Responsys does not document', async () => {
+    for (const input of [
+      { kind: 'program' as const, id: 1, name: 'X', status: 'ACTIVE' as never },
+      { kind: 'program' as const, id: 0, name: 'X' },
+      { kind: 'campaign' as const, id: 1, name: 'X', type: 'FAX' as never },
+      { kind: 'campaign' as const, id: 1, name: 'X', purpose: 'FUN' as never },
+      { kind: 'campaign' as const, id: 1, name: 'X', properties: { colour: 'red' } as never },
+      { kind: 'campaign' as const, id: 1, name: 'X', properties: { useUTF8: 'yes' } as never },
+    ]) {
+      expect((await failure(putAccessList(T, input))).kind, JSON.stringify(input)).toBe('validation');
+    }
+    expect(await stores.directory.getAccessList(T, 'campaign', 'X')).toBeUndefined();
+  });
+
+  it('pages campaigns of one type and programs of some states, in id order', async () => {
+    for (const [id, type] of [
+      [30, 'PUSH'],
+      [10, 'EMAIL'],
+      [20, 'EMAIL'],
+    ] as const)
+      await putAccessList(T, { kind: 'campaign', id, name: `c${id}`, type });
+    expect((await pageCampaigns(T, 'EMAIL', 0, 10)).map((c) => c.id)).toEqual([10, 20]);
+    expect(await pageCampaigns(T, 'EMAIL', 1, 10)).toMatchObject([{ id: 20, type: 'EMAIL' }]);
+    await putAccessList(T, { kind: 'program', id: 2, name: 'b', status: 'RUNNING' });
+    await putAccessList(T, { kind: 'program', id: 1, name: 'a', status: 'RUNNING_WITH_ERRORS' });
+    await putAccessList(T, { kind: 'program', id: 3, name: 'c' });
+    expect((await pagePrograms(T, ['RUNNING', 'RUNNING_WITH_ERRORS'], 0, 10)).map((p) => p.name)).toEqual(['a', 'b']);
+    expect((await pagePrograms(T, undefined, 0, 10)).map((p) => p.name)).toEqual(['a', 'b', 'c']);
   });
 });
 
@@ -146,7 +230,7 @@ describe('Engagement', () => {
     ]);
     await setPartnerSettings(T, 'caller', 'client-1', ['p2'], 'Another name');
     expect((await getPartnerSettings(T, 'caller', 'client-1')).map((s) => s.excluded)).toEqual([true, false]);
-    const organizations = await stores.organizations.list(T);
+    const organizations = await stores.organizations.getMany(T, await stores.organizations.page(T, 'intId', false, 0, Infinity));
     expect(organizations.map((o) => o.name)).toEqual(['Mon organisation']);
   });
 

@@ -1,7 +1,11 @@
 /** Log lines: one JSON object each, in the keys Lambda's JSON log format reads, and no field ever dropped. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { formatLogLine, type LogFields, logger } from '#shared/logger.ts';
+import { formatLogLine, type LogFields, logger, sourceMappedStack } from '#shared/logger.ts';
 import { taskWorker, ThrottlingError } from '#shared/worker.ts';
 
 /** The lines the real logger writes to stdout while `run` runs, parsed. */
@@ -54,6 +58,24 @@ describe('log lines', () => {
     circular.self = circular;
     const fallback = JSON.parse(formatLogLine('ERROR', 'loop', { circular }));
     expect(fallback).toMatchObject({ level: 'ERROR', message: 'loop', fields: expect.stringContaining("id: 'c-1'") });
+  });
+
+  it('map the stack frames of a bundle through the map beside it, and leave other frames as they are', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'orgbridge-map-'));
+    const bundle = join(folder, 'index.mjs');
+    // Generated line 2, column 1 → the source's line 7, column 3 (VLQ "AAMA": same column, source 0, line +6).
+    writeFileSync(`${bundle}.map`, JSON.stringify({ version: 3, sources: ['../../shared/http/x.ts'], names: [], mappings: ';AAMA,EAAE' }));
+    const enabled = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    try {
+      const stack = `Error: boom\n    at f (file://${bundle}:2:1)\n    at g (/elsewhere/other.mjs:1:1)\n    at node:internal/x:1:1`;
+      expect(sourceMappedStack(stack)).toBe(
+        'Error: boom\n    at f (shared/http/x.ts:7:1)\n    at g (/elsewhere/other.mjs:1:1)\n    at node:internal/x:1:1',
+      );
+    } finally {
+      process.setSourceMapsEnabled(enabled);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('carry the Lambda request id and the X-Ray trace id of the invocation, as the runtime gives them', () => {

@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 
 import { type DialectName, repoRoot, type Route, routes } from '#functions/routes.ts';
 import { AppError, type ErrorKind, validationError } from '#shared/errors.ts';
-import type { Dialect, EndpointContract } from '#shared/http/handler.ts';
+import type { BodyFormat, Dialect, EndpointContract } from '#shared/http/handler.ts';
 import type { HttpEvent } from '#shared/http/types.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -42,7 +42,7 @@ export interface OperationDoc {
   /** What the handler validates itself rather than through its contract (bulk items, forms). */
   body?: z.ZodMiniType;
   /** The body's media type when the contract does not say (a form the handler reads itself). */
-  bodyFormat?: 'json' | 'form';
+  bodyFormat?: BodyFormat;
   /** Parameters the contract does not carry (credentials in the query string, JSON-encoded parameters). */
   parameters?: JsonObject[];
   responses: Record<number, ResponseDoc>;
@@ -142,14 +142,40 @@ function parametersOf(schema: z.ZodMiniType | undefined, location: 'path' | 'que
   }));
 }
 
+/**
+ * The same fields as form fields, all text (the endpoint's `fromForm` reads them): a nullable field is
+ * empty for null, a boolean one of true/false (1/0, yes/no, on/off), an object JSON text.
+ */
+function formSchema(schema: JsonObject): JsonObject {
+  const asText = (property: JsonObject): JsonObject => {
+    const nullable = (property.anyOf as JsonObject[] | undefined)?.find((option) => option.type !== 'null');
+    if (nullable) return { ...asText(nullable), description: 'Empty for null.' };
+    if (property.type === 'boolean') return { type: 'string', description: 'true or false (also 1/0, yes/no, on/off).' };
+    if (property.type === 'object') return { type: 'string', contentMediaType: 'application/json', description: 'A JSON object.' };
+    return property;
+  };
+  const properties = (schema.properties ?? {}) as Record<string, JsonObject>;
+  return { ...schema, properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, asText(property)])) };
+}
+
 function requestBody(contract: EndpointContract, doc: OperationDoc): JsonObject | undefined {
   const schema = doc.body ?? contract.body;
   if (!schema) return undefined;
-  const mediaType = (doc.bodyFormat ?? contract.bodyFormat) === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
-  return {
-    required: true,
-    content: { [mediaType]: { schema: jsonSchema(schema), ...(doc.example?.body !== undefined ? { example: doc.example.body } : {}) } },
-  };
+  const format = doc.bodyFormat ?? contract.bodyFormat;
+  const example = doc.example?.body !== undefined ? { example: doc.example.body } : {};
+  if (format === 'json-or-form') {
+    const form = { schema: formSchema(jsonSchema(schema)) };
+    return {
+      required: true,
+      content: {
+        'application/json': { schema: jsonSchema(schema), ...example },
+        'application/x-www-form-urlencoded': form,
+        'multipart/form-data': form,
+      },
+    };
+  }
+  const mediaType = format === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  return { required: true, content: { [mediaType]: { schema: jsonSchema(schema), ...example } } };
 }
 
 function successResponses(doc: DialectDoc, operation: OperationDoc): Record<string, JsonObject> {
@@ -189,7 +215,8 @@ export async function openApiDocument(doc: DialectDoc): Promise<JsonObject> {
     if (!operation) throw new Error(`No OpenAPI description for route ${route.name}`);
     const contract = await contractOf(route);
     const parameters = [
-      ...parametersOf(contract.params, 'path', operation.example?.params),
+      // A handler serving several routes declares every route's path parameter: each route documents its own.
+      ...parametersOf(contract.params, 'path', operation.example?.params).filter((p) => route.path.includes(`{${String(p.name)}}`)),
       ...parametersOf(contract.query, 'query', operation.example?.query),
       ...(operation.parameters ?? []),
     ];

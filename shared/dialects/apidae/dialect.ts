@@ -13,9 +13,14 @@ import { readSearchQuery } from './query.ts';
 
 const FORBIDDEN = 'Accès interdit';
 
-/** Where the caller's project credentials are: in the JSON query, or in get-by-id's query string. */
+/** The utilisateur services show people's names and addresses: a project with limited read gets 403, as for a bad key. */
+export function requireFullRead(access: 'full' | 'limited' | undefined): void {
+  if (access !== 'full') throw new AppError('forbidden', FORBIDDEN);
+}
+
+/** Where the caller's project credentials are: in get-membres' JSON query, or in the query string of the other services. */
 function credentialsOf(event: HttpEvent): { projetId: unknown; apiKey: unknown } {
-  if (event.resource.includes('get-by-id')) {
+  if (!event.resource.includes('get-membres')) {
     return { projetId: event.queryStringParameters?.projetId, apiKey: event.queryStringParameters?.apiKey };
   }
   const query = readSearchQuery(event);

@@ -1,4 +1,5 @@
 /** Apidae member objects, their optional blocks, permission levels, JSONP and the 5 MB rule. */
+import type { MemberUserRecord } from '#shared/domain/member-users.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import { AppError } from '#shared/errors.ts';
 import { type HttpResult, text } from '#shared/http/types.ts';
@@ -45,9 +46,26 @@ export function memberView(org: Organization, options: ViewOptions) {
   return { ...base, ...Object.fromEntries(options.responseFields.map((field) => blocks[field](org, options.userStatus))) };
 }
 
+/**
+ * A user as the utilisateur services answer one: Apidae's user representation (`firstName`,
+ * `lastName`, `contact.eMail`, `membre`, `permissions`), with the fields this product stores.
+ */
+export const utilisateurView = ({ user, member }: MemberUserRecord) => ({
+  id: user.id,
+  firstName: user.prenom,
+  lastName: user.nom,
+  contact: { eMail: user.eMail },
+  membre: {
+    id: member.intId,
+    nom: member.name,
+    type: member.member.type ? { id: member.member.type.id, nom: member.member.type.nom } : null,
+  },
+  permissions: user.permissions ?? [],
+});
+
 /** JSON, or JSONP when a callback is given; never over 5 MB (an explicit 400 instead of a cut). */
-export function membersResponse(members: unknown[], callback: string | undefined, paged: boolean): HttpResult {
-  const body = JSON.stringify(members);
+export function membersResponse(answer: unknown, callback: string | undefined, paged: boolean): HttpResult {
+  const body = JSON.stringify(answer);
   if (Buffer.byteLength(body) > MAX_RESPONSE_BYTES) {
     throw new AppError(
       'validation',

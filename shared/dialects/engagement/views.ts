@@ -18,7 +18,11 @@ export const publisherView = (p: Publisher) => ({
 
 export const partnerSettingsView = (settings: PartnerSetting[]) => ({
   ok: true,
-  data: settings.map((s) => ({ ...publisherView(s.publisher), excluded: s.excluded })),
+  data: settings.map((s) => ({
+    ...publisherView(s.publisher),
+    excluded: s.excluded,
+    ...(s.clicks === undefined ? {} : { clicks: s.clicks }),
+  })),
   total: settings.length,
 });
 

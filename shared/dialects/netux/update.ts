@@ -5,13 +5,16 @@ import { appsFor } from '#shared/domain/organizations.ts';
 import { baseUrl, json } from '#shared/http/types.ts';
 
 import { netuxEndpoint, organizationKeyParams } from './dialect.ts';
+import { organizationForm } from './forms.ts';
 import { fullOrganization, organizationFields } from './schemas.ts';
 import { organizationView } from './views.ts';
 
 export const updateEndpoint = (mode: 'partial' | 'full') =>
   netuxEndpoint({
     requires: 'write',
-    bodyFormat: 'json',
+    // JSON, or form-data / urlencoded as the update page allows.
+    bodyFormat: 'json-or-form',
+    form: organizationForm,
     params: organizationKeyParams,
     body: mode === 'partial' ? organizationFields : fullOrganization,
     async handle({ params, body, principal, event }) {

@@ -8,20 +8,43 @@ const image = (url: string | null) => (url === null ? null : { h36: url, h50: ur
 
 export const organizationUrl = (base: string, id: string) => `${base}/api/v2.0/organizations/${id}/`;
 
+/**
+ * The organization-object page's `limits`, in its order, with this product's values: nothing is capped
+ * (`max_value` "*", as the page shows) and only users are counted (this product has no devices,
+ * variables, dots or messages).
+ */
+const LIMITS = [
+  ['Devices', 'devices', 'hdd-o'],
+  ['Emails', 'emails', 'envelope'],
+  ['Variables', 'variables', 'signal'],
+  ['Users', 'users', 'users'],
+  ['Dots', 'dots', 'spinner'],
+  ['SMS', 'sms', 'mobile-phone'],
+  ['Voice', 'voice', null],
+] as const;
+
+export const organizationLimits = (usersCount: number) =>
+  LIMITS.map(([name, type, icon]) => ({ actual_value: type === 'users' ? usersCount : 0, icon, max_value: '*', name, type }));
+
 export function organizationView(org: Organization, apps: Map<string, App>, base: string) {
   const app = org.appId ? apps.get(org.appId) : undefined;
+  const usersCount = org.member.users.length;
   return {
     id: org.id,
     label: org.label,
     name: org.name,
     description: org.description,
     createdAt: org.createdAt,
+    updatedAt: org.updatedAt ?? org.createdAt,
     isActive: org.isActive,
     properties: org.properties,
     app: app ? { id: app.id, label: app.label, name: app.name, url: app.url } : null,
     favicon: image(org.favicon),
     logo: image(org.logo),
-    usersCount: org.member.users.length,
+    // This product has no devices.
+    devicesCount: 0,
+    usersCount,
+    limits: organizationLimits(usersCount),
     url: organizationUrl(base, org.id),
   };
 }

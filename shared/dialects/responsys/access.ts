@@ -8,8 +8,11 @@ import { json } from '#shared/http/types.ts';
 import { responsysEndpoint } from './dialect.ts';
 import { assignedView } from './views.ts';
 
+/** A program or campaign name in a path: bounded, so it never reaches a key over DynamoDB's limits. */
 const name = z.string().check(z.minLength(1), z.maxLength(200));
-const params = { program: z.object({ programName: name }), campaign: z.object({ campaignName: name }) };
+/** The path parameters of the program and of the campaign resources. */
+export const listParams = { program: z.object({ programName: name }), campaign: z.object({ campaignName: name }) };
+const params = listParams;
 const nameOf = (kind: AccessListKind, p: { programName?: string; campaignName?: string }) =>
   kind === 'program' ? p.programName! : p.campaignName!;
 

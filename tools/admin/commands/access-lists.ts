@@ -1,10 +1,19 @@
 /** `programs|campaigns list|create|access`: Responsys access lists. */
 import { listAccessLists } from '#shared/domain/access-lists.ts';
-import type { AccessListKind } from '#shared/domain/directory.ts';
-import { existingTenant, putAccessList, setAccessByKeys } from '#shared/domain/directory-admin.ts';
+import type { AccessListKind, Campaign, CampaignProperties, Program } from '#shared/domain/directory.ts';
+import { type AccessListInput, existingTenant, putAccessList, setAccessByKeys } from '#shared/domain/directory-admin.ts';
 import { parseOrganizationKey } from '#shared/domain/organization.ts';
 
-import { type Command, list, opt, str, tenant, UsageError } from './common.ts';
+import { type Command, list, opt, readJson, str, tenant, UsageError, type Values } from './common.ts';
+
+/** A positive integer option, or undefined when it is not given. */
+function positive(v: Values, name: string): number | undefined {
+  const raw = opt(v, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} is a positive integer`);
+  return value;
+}
 
 export function accessListCommands(kind: AccessListKind): Command[] {
   const group = kind === 'program' ? 'programs' : 'campaigns';
@@ -18,34 +27,62 @@ export function accessListCommands(kind: AccessListKind): Command[] {
       async run(v, out) {
         const lists = await listAccessLists(await existingTenant(str(v, 'tenant')), kind, 0, Infinity);
         out.result(
-          lists.map((l) => ({ id: l.id, name: l.name, status: l.status, organizations: l.organizationIds.length })),
-          ['id', 'name', 'status', 'organizations'],
+          lists.map((l) => ({
+            id: l.id,
+            name: l.name,
+            ...(l.kind === 'campaign' ? { type: l.type } : {}),
+            status: l.status,
+            organizations: l.organizationIds.length,
+          })),
+          kind === 'campaign' ? ['id', 'name', 'type', 'status', 'organizations'] : ['id', 'name', 'status', 'organizations'],
         );
       },
     },
     {
       group,
       action: 'create',
-      summary: `Create (or update) a ${kind}`,
+      summary: `Create (or update: what is not given is kept) a ${kind}`,
       options: {
         ...tenant,
         id: { type: 'string' },
         name: { type: 'string' },
-        status: { type: 'string', default: 'ACTIVE' },
+        ...(kind === 'program'
+          ? { status: { type: 'string' }, channels: { type: 'string' }, 'list-id': { type: 'string' } }
+          : { type: { type: 'string' }, status: { type: 'string' }, purpose: { type: 'string' }, properties: { type: 'string' } }),
         description: { type: 'string' },
+        folder: { type: 'string' },
+        'list-name': { type: 'string' },
       },
       required: ['tenant', 'id', 'name'],
       async run(v, out) {
         const tenantId = await existingTenant(str(v, 'tenant'));
-        const id = Number(str(v, 'id'));
-        if (!Number.isInteger(id) || id < 1) throw new UsageError('--id is a positive integer');
-        const { created } = await putAccessList(tenantId, {
-          kind,
+        const id = positive(v, 'id')!;
+        const common = {
           id,
           name: str(v, 'name'),
-          status: str(v, 'status'),
-          description: opt(v, 'description') ?? null,
-        });
+          description: opt(v, 'description'),
+          folderName: opt(v, 'folder'),
+          listName: opt(v, 'list-name'),
+        };
+        // Enumerated values are checked by the domain (the same rule as the seed file's).
+        const input: AccessListInput =
+          kind === 'program'
+            ? {
+                kind,
+                ...common,
+                status: opt(v, 'status') as Program['status'] | undefined,
+                channels: opt(v, 'channels') === undefined ? undefined : list(opt(v, 'channels')),
+                listId: positive(v, 'list-id'),
+              }
+            : {
+                kind,
+                ...common,
+                type: opt(v, 'type')?.toUpperCase() as Campaign['type'] | undefined,
+                status: opt(v, 'status') as Campaign['status'] | undefined,
+                purpose: opt(v, 'purpose') as Campaign['purpose'] | undefined,
+                properties: opt(v, 'properties') === undefined ? undefined : ((await readJson(str(v, 'properties'))) as CampaignProperties),
+              };
+        const { created } = await putAccessList(tenantId, input);
         out.result(`${created ? 'Created' : 'Updated'} ${kind} ${str(v, 'name')} (${id}).`);
       },
     },

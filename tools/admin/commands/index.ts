@@ -1,6 +1,7 @@
 /** The admin CLI's commands, one file per group: `<group> <action>`, its options, its help line and a domain call. */
 import { accessListCommands } from './access-lists.ts';
 import { appsCommands } from './apps.ts';
+import { clicksCommands } from './clicks.ts';
 import type { Command } from './common.ts';
 import { credentialsCommands } from './credentials.ts';
 import { maintenanceCommands } from './maintenance.ts';
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   ...credentialsCommands,
   ...publishersCommands,
   ...mappingsCommands,
+  ...clicksCommands,
   ...organizationsCommands,
   ...accessListCommands('program'),
   ...accessListCommands('campaign'),

@@ -1,5 +1,7 @@
-/** `migrate listings` and `import seed`. */
+/** `migrate listings`, `migrate data-model` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
+import { migrateAccessLists } from '#shared/domain/directory-admin.ts';
+import { migrateMemberIndex } from '#shared/domain/member-users.ts';
 import { DEFAULT_BATCH_SIZE } from '#shared/seed/load.ts';
 import { DEFAULT_MAX_DEFERRED } from '#shared/seed/stream.ts';
 
@@ -9,10 +11,26 @@ export const maintenanceCommands: Command[] = [
   {
     group: 'migrate',
     action: 'listings',
-    summary: 'Make tenants and credentials written before the admin listings listable (one table scan; idempotent)',
+    summary:
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items (table scans; idempotent)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
+      out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
+      out.result(`Wrote ${await migrateMemberIndex()} member index item(s) (users by id and e-mail).`);
+    },
+  },
+  {
+    group: 'migrate',
+    action: 'data-model',
+    summary: 'Move organizations stored in the layout before 2026-12 to the current one (idempotent; safe while the API serves)',
+    options: {},
+    async run(_v, out) {
+      const { migrateDataModel } = await import('#shared/domain/organization-writes.ts');
+      const done = await migrateDataModel(
+        ({ organizations, total }) => total > 0 && out.progress(organizations, total, 'organizations migrated'),
+      );
+      out.result(`Migrated ${done.organizations} organization(s) of ${done.tenants} tenant(s); removed ${done.leftovers} legacy item(s).`);
     },
   },
   {

@@ -1,4 +1,4 @@
-/** Apidae (`/api/v002/membre`): member search with filters, response blocks and permission levels. */
+/** Apidae (`/api/v002`): member search with filters, response blocks and permission levels; the users of members. */
 import * as z from 'zod/mini';
 
 import { apidae } from '#shared/dialects/apidae/dialect.ts';
@@ -29,6 +29,26 @@ const member = z.object({
   tags: z.optional(z.array(z.unknown())),
 });
 
+const utilisateur = z.object({
+  id: z.int(),
+  firstName: z.string(),
+  lastName: z.string(),
+  contact: z.object({ eMail: z.nullable(z.string()) }),
+  membre: z.object({ id: z.int(), nom: z.string(), type: z.nullable(named) }),
+  permissions: z.array(z.string()),
+});
+const ada = {
+  id: 101,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  contact: { eMail: 'ada@example.org' },
+  membre: { id: 7, nom: 'USA', type: { id: 1, nom: 'Contributeur Généraliste' } },
+  permissions: ['ADMIN_DEPARTEMENTAL'],
+};
+const projectCredentials = [{ name: 'projetId', in: 'query', required: true, schema: { type: 'integer' }, example: 1234 }];
+const userStatusNote =
+  '`userStatus` (`ACTIFS` by default, `INACTIFS`, `TOUS`) chooses which users are served, as it does for the UTILISATEURS block of the member services (**Decision**). Needs full read: a project with limited read gets 403 `Accès interdit`.';
+
 const usa = {
   id: 7,
   nom: 'USA',
@@ -57,7 +77,7 @@ const members = (description: string): ResponseDoc => ({
 
 const searchExample = {
   projetId: 1234,
-  apiKey: 'demo-apidae-key',
+  apiKey: 'demoApidaeKey1',
   responseFields: ['UTILISATEURS', 'PROJETS', 'COMMUNES'],
   filter: { idParrain: 7 },
 };
@@ -67,19 +87,22 @@ const doc: DialectDoc = {
   dialect: apidae,
   title: 'Orgbridge — Apidae API (v002, membres)',
   description:
-    "Wire-compatible with Apidae's v002 member services. The project's credentials (`projetId`, `apiKey`) travel inside the `query` JSON (get-membres) or in the query string (get-by-id). Projects with limited access see only the base fields; blocks (`responseFields`) need full access. Errors are plain text, in French. A response never exceeds 5 MB: page with `first` and `count`.",
-  tags: [{ name: 'Membres', description: 'Members of the directory.' }],
-  tagOf: () => 'Membres',
+    "Wire-compatible with Apidae's v002 member and user services. The project's credentials (`projetId`, `apiKey`: 1 to 20 letters or digits, the shape Apidae clients accept) travel inside the `query` JSON (get-membres) or in the query string (the other services). Projects with limited access see only the base fields of members; blocks (`responseFields`) and users need full access. Errors are plain text, in French. A response never exceeds 5 MB: page with `first` and `count`.",
+  tags: [
+    { name: 'Membres', description: 'Members of the directory.' },
+    { name: 'Utilisateurs', description: 'The users stored with members.' },
+  ],
+  tagOf: (route) => (route.path.includes('/utilisateur/') ? 'Utilisateurs' : 'Membres'),
   securitySchemes: {
     apiKey: {
       type: 'apiKey',
       in: 'query',
       name: 'apiKey',
-      description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demo-apidae-key` (full access).",
+      description: "The project's API key, with its `projetId` beside it. Demo: projetId `1234`, apiKey `demoApidaeKey1` (full access).",
     },
   },
   security: [{ apiKey: [] }],
-  schemas: { Membre: member, Membres: z.array(member) },
+  schemas: { Membre: member, Membres: z.array(member), Utilisateur: utilisateur, Utilisateurs: z.array(utilisateur) },
   error: { mediaType: 'text/plain', schema: z.string() },
   operations: {
     ApidaeGetMembres: {
@@ -110,9 +133,33 @@ const doc: DialectDoc = {
     ApidaeGetById: {
       summary: "Lecture d'un membre",
       description: '`responseFields` is a comma-separated list (or a JSON array) of blocks.',
-      parameters: [{ name: 'projetId', in: 'query', required: true, schema: { type: 'integer' }, example: 1234 }],
+      parameters: projectCredentials,
       example: { params: { id: '7' }, query: { responseFields: 'UTILISATEURS,PROJETS,COMMUNES' } },
       responses: { 200: members('The member, in a one-element array.') },
+    },
+    ApidaeGetUtilisateurById: {
+      summary: "Lecture d'un utilisateur par son identifiant",
+      description: `The user with this id, whichever member holds it (unknown: 404 plain text). ${userStatusNote}`,
+      parameters: projectCredentials,
+      errors: ['forbidden'],
+      example: { params: { id: '101' } },
+      responses: { 200: { description: 'The user (an object).', schema: 'Utilisateur', example: ada } },
+    },
+    ApidaeGetUtilisateurByMail: {
+      summary: "Lecture d'un utilisateur par son adresse e-mail",
+      description: `The user with this e-mail address, matched without regard to case. ${userStatusNote}`,
+      parameters: projectCredentials,
+      errors: ['forbidden'],
+      example: { params: { eMail: 'ada@example.org' } },
+      responses: { 200: { description: 'The user (an object).', schema: 'Utilisateur', example: ada } },
+    },
+    ApidaeGetUtilisateursByMembre: {
+      summary: "Liste des utilisateurs d'un membre",
+      description: `The users of the member with this integer id (an unknown member: 404 plain text; none: \`[]\`). ${userStatusNote}`,
+      parameters: projectCredentials,
+      errors: ['forbidden'],
+      example: { params: { membreId: '7' } },
+      responses: { 200: { description: "The member's users (an array).", schema: 'Utilisateurs', example: [ada] } },
     },
   },
 };

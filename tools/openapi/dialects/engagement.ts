@@ -57,6 +57,14 @@ const partnerSettingsExample = {
   total: 3,
 };
 
+/** GET answers each partner's 30-day clicks too (the demo seed's counts). */
+const partnerClicksExample = {
+  ...partnerSettingsExample,
+  data: partnerSettingsExample.data.map((partner, i) => ({ ...partner, clicks: [42, 0, 7][i] })),
+};
+
+const partnerSetting = z.extend(publisher, { excluded: z.boolean() });
+
 const doc: DialectDoc = {
   dialect: engagement,
   title: 'Orgbridge — Engagement API (v0)',
@@ -79,7 +87,22 @@ const doc: DialectDoc = {
   schemas: {
     Publisher: publisher,
     Publishers: z.object({ ok: z.literal(true), data: z.array(publisher), total: z.int() }),
-    PartnerSettings: z.object({ ok: z.literal(true), data: z.array(z.extend(publisher, { excluded: z.boolean() })), total: z.int() }),
+    PartnerSettings: z.object({ ok: z.literal(true), data: z.array(partnerSetting), total: z.int() }),
+    PartnerSettingsWithClicks: z.object({
+      ok: z.literal(true),
+      data: z.array(
+        z.extend(partnerSetting, {
+          clicks: z.int().check(
+            z.minimum(0),
+            z.meta({
+              description:
+                'The 30-day click count of this organization from this partner, as loaded by the seed file or the admin CLI (`clicks set`); 0 when none is known.',
+            }),
+          ),
+        }),
+      ),
+      total: z.int(),
+    }),
   },
   error: { mediaType: 'application/json', schema: z.object({ ok: z.literal(false), code: z.string(), message: z.unknown() }) },
   operations: {
@@ -104,9 +127,9 @@ const doc: DialectDoc = {
       example: { params: { organizationClientId: 'mon_organisation_id_1' } },
       responses: {
         200: {
-          description: "The caller's partners, each with whether it is excluded for this organization.",
-          schema: 'PartnerSettings',
-          example: partnerSettingsExample,
+          description: "The caller's partners, each with whether it is excluded for this organization and its 30-day clicks.",
+          schema: 'PartnerSettingsWithClicks',
+          example: partnerClicksExample,
         },
       },
     },
@@ -133,7 +156,8 @@ const doc: DialectDoc = {
     },
     EngagementSearchOrganizations: {
       summary: 'Rechercher des organisations',
-      description: 'Full-text `q` over names and labels, or exact `rna` / `siret`; paged with `limit` (at most 100) and `skip`.',
+      description:
+        'Full-text `q` over names and labels, or exact `rna` / `siret`; paged with `limit` (at most 100) and `skip`. `status` is the legal form from the organization\'s `properties.status` (e.g. "Association loi 1901"), else null; the vendor record\'s other fields (`siren`, `sirets`, `names`, `shortTitle`, `address…`, `management…`, …) are answered from the properties of those names when present.',
       example: { query: { q: 'usa' } },
       responses: {
         200: {

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 
 import { netux } from '#shared/dialects/netux/dialect.ts';
 import { bulkItemSchemas } from '#shared/dialects/netux/schemas.ts';
+import { organizationLimits } from '#shared/dialects/netux/views.ts';
 import type { DialectDoc, ResponseDoc } from '#tools/openapi/document.ts';
 
 const image = z.nullable(z.object({ h36: z.string(), h50: z.string(), raw: z.string() }));
@@ -12,12 +13,30 @@ const organization = z.object({
   name: z.string(),
   description: z.string(),
   createdAt: z.string(),
+  updatedAt: z.string().check(z.meta({ description: 'When the organization was last written (ISO-8601 UTC).' })),
   isActive: z.boolean(),
   properties: z.record(z.string(), z.unknown()),
   app: z.nullable(z.object({ id: z.string(), label: z.string(), name: z.string(), url: z.nullable(z.string()) })),
   favicon: image,
   logo: image,
+  devicesCount: z.int().check(z.meta({ description: 'Always 0: this product has no devices.' })),
   usersCount: z.int(),
+  limits: z
+    .array(
+      z.object({
+        actual_value: z.int(),
+        icon: z.nullable(z.string()),
+        max_value: z.string(),
+        name: z.string(),
+        type: z.enum(['devices', 'emails', 'variables', 'users', 'dots', 'sms', 'voice']),
+      }),
+    )
+    .check(
+      z.meta({
+        description:
+          'The organization-object page\'s limits, in its order: nothing is capped (`max_value` "*"); `users` counts the organization\'s users, the others are 0.',
+      }),
+    ),
   url: z.string(),
 });
 
@@ -27,12 +46,15 @@ const usa = {
   name: 'USA',
   description: 'United States',
   createdAt: '2024-01-01T00:00:00.000Z',
+  updatedAt: '2024-01-01T00:00:00.000Z',
   isActive: true,
   properties: { rna: 'W751000001', siret: '12345678900011' },
   app: { id: '6a1f0c2d9e8b7a6f5e4d3c2b', label: 'field-app', name: 'Field App', url: 'https://apps.example.org/field' },
   favicon: null,
   logo: { h36: 'https://cdn.example.org/usa.png', h50: 'https://cdn.example.org/usa.png', raw: 'https://cdn.example.org/usa.png' },
+  devicesCount: 0,
   usersCount: 2,
+  limits: organizationLimits(2),
   url: 'http://localhost:3000/api/v2.0/organizations/0000000000000000000007/',
 };
 
@@ -124,7 +146,7 @@ const doc: DialectDoc = {
     NetuxListOrganizations: {
       summary: 'List organizations',
       description:
-        'Filtered (`search`, `label`, `name`), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result.',
+        'Filtered by the get-all page’s filters, ANDed (`search`: folded substring of label, name or description; exact `id`, `label`, `name`, `description`, `createdAt`, `app` key, and `properties`: a JSON object whose top-level entries must all equal the organization’s), sorted (`sort_by`) and paged (`page`, `page_size` up to 1000). `fields` keeps only the listed fields of each result. Every read follows the page or the matches of the most selective filter, not the tenant.',
       example: { query: { page_size: '2', sort_by: 'label' } },
       responses: {
         200: {
@@ -136,7 +158,8 @@ const doc: DialectDoc = {
     },
     NetuxCreateOrganization: {
       summary: 'Create an organization',
-      description: '`label` is required and unique in the tenant; `name` defaults to the label.',
+      description:
+        '`label` is unique in the tenant; without it, one is derived from `name` (accents dropped, lowercase, other characters `-`, then `-2`, `-3`… until unique); `name` defaults to the label. The body is JSON, or form fields (urlencoded or `multipart/form-data`, as the create page allows): `properties` as JSON text, images as URLs (an uploaded file is a 400001: no file store).',
       example: { body: { label: 'new-organization', name: 'New organization', description: 'Created from the docs page' } },
       errors: ['conflict'],
       responses: {
@@ -150,6 +173,7 @@ const doc: DialectDoc = {
           app: null,
           logo: null,
           usersCount: 0,
+          limits: organizationLimits(0),
         }),
       },
     },
@@ -160,7 +184,7 @@ const doc: DialectDoc = {
     },
     NetuxPatchOrganization: {
       summary: 'Update some fields of an organization',
-      description: 'Only the fields sent change.',
+      description: 'Only the fields sent change. JSON, or form fields as for create.',
       example: { params: { key: '~usa' }, body: { description: 'United States of America' } },
       errors: ['conflict'],
       responses: { 200: one('The organization after the update.', { ...usa, description: 'United States of America' }) },
@@ -181,6 +205,7 @@ const doc: DialectDoc = {
           app: null,
           logo: null,
           usersCount: 1,
+          limits: organizationLimits(1),
         }),
       },
     },
@@ -230,6 +255,15 @@ const doc: DialectDoc = {
       body: z.array(bulkItemSchemas.delete),
       parameters: bulkHeaders,
       example: { headers: { 'X-Bulk-Operation': 'true' }, body: ['~organization-fifth'] },
+      responses: { 202: accepted },
+    },
+    NetuxBulkDeleteByDelete: {
+      summary: 'Bulk: delete organizations (sent as DELETE)',
+      description:
+        "The same request as `POST …/_/bulk/delete/`, sent with `DELETE` as the vendor's devices and events bulk-delete examples do: the same validation, task and answer.",
+      body: z.array(bulkItemSchemas.delete),
+      parameters: bulkHeaders,
+      example: { headers: { 'X-Bulk-Operation': 'true' }, body: ['~bulk-two'] },
       responses: { 202: accepted },
     },
     NetuxGetTask: {

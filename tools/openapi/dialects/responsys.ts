@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 
 import { responsys } from '#shared/dialects/responsys/dialect.ts';
+import { CAMPAIGN_PURPOSES, CAMPAIGN_STATUSES, CAMPAIGN_TYPES, PROGRAM_STATUSES } from '#shared/domain/directory.ts';
 import type { DialectDoc, ResponseDoc } from '#tools/openapi/document.ts';
 
 interface Node {
@@ -28,7 +29,68 @@ const access = (what: string): ResponseDoc => ({
   schema: 'AssignedOrganizations',
   example: welcomeAccess,
 });
-const program = z.object({ id: z.int(), name: z.string(), status: z.string(), description: z.nullable(z.string()) });
+const link = z.object({ rel: z.string(), href: z.string(), method: z.string() });
+const programFields = {
+  id: z.int(),
+  name: z.string(),
+  folderName: z.string(),
+  channels: z.array(z.string()),
+  createdOn: z.string().check(z.describe('dd/MM/yyyy, as Responsys writes it')),
+  createdBy: z.string(),
+  modifiedOn: z.string().check(z.describe('dd/MM/yyyy')),
+  modifiedBy: z.string(),
+  status: z.enum(PROGRAM_STATUSES),
+  publishDate: z.optional(z.string()),
+  unpublishDate: z.optional(z.string().check(z.describe('not shown for a running program'))),
+};
+const program = z.object({ ...programFields, listName: z.nullable(z.string()) });
+const programDetail = z.object({
+  ...programFields,
+  list: z.nullable(z.object({ id: z.nullable(z.int()), name: z.string() })),
+  links: z.array(link),
+});
+const campaign = z.looseObject({
+  id: z.int(),
+  name: z.string(),
+  type: z.enum(CAMPAIGN_TYPES),
+  folderName: z.string(),
+  description: z.optional(z.string()),
+  listName: z.optional(z.string()),
+  purpose: z.optional(z.enum(CAMPAIGN_PURPOSES)),
+  campaignStatus: z.enum(CAMPAIGN_STATUSES),
+  links: z.array(link),
+});
+const welcome = {
+  id: 1,
+  name: 'Welcome',
+  folderName: 'Lifecycle',
+  listName: 'CONTACTS_LIST',
+  channels: ['EMAIL'],
+  createdOn: '13/05/2020',
+  createdBy: 'demo-user',
+  modifiedOn: '02/03/2024',
+  modifiedBy: 'demo-user',
+  status: 'RUNNING',
+  publishDate: '02/03/2024',
+};
+const springSale = {
+  id: 11,
+  name: 'Spring Sale',
+  type: 'EMAIL',
+  folderName: 'Campaigns',
+  description: 'Seasonal offers',
+  listName: 'CONTACTS_LIST',
+  purpose: 'PROMOTIONAL',
+  campaignStatus: 'ACTIVE',
+  subject: 'Spring is here',
+  fromName: 'Orgbridge demo',
+  fromEmail: 'news@example.org',
+  useUTF8: true,
+  links: [
+    { rel: 'self', href: '/rest/api/v1.3/campaigns/Spring%20Sale', method: 'GET' },
+    { rel: 'getAllCampaigns', href: '/rest/api/v1.3/campaigns', method: 'GET' },
+  ],
+};
 
 const doc: DialectDoc = {
   dialect: responsys,
@@ -38,7 +100,8 @@ const doc: DialectDoc = {
   tags: [
     { name: 'Authentication', description: 'Tokens.' },
     { name: 'Organizations', description: 'The organization tree and access attributes.' },
-    { name: 'Programs', description: 'Programs.' },
+    { name: 'Programs', description: 'Programs (orchestrations), from the seed file or the admin CLI.' },
+    { name: 'Campaigns', description: 'Campaigns, from the seed file or the admin CLI.' },
     { name: 'Rate limits', description: "The caller's limits." },
   ],
   tagOf: (route) =>
@@ -48,7 +111,9 @@ const doc: DialectDoc = {
         ? 'Rate limits'
         : route.path.startsWith('/rest/api/v1.3/programs')
           ? 'Programs'
-          : 'Organizations',
+          : route.path.startsWith('/rest/api/v1.3/campaigns')
+            ? 'Campaigns'
+            : 'Organizations',
   securitySchemes: {
     authToken: {
       type: 'apiKey',
@@ -62,7 +127,8 @@ const doc: DialectDoc = {
     OrganizationNode: node,
     OrganizationTree: attributes(node),
     AssignedOrganizations: attributes(assigned),
-    Program: program,
+    ProgramDetail: programDetail,
+    Campaign: campaign,
   },
   error: {
     mediaType: 'application/json',
@@ -138,31 +204,71 @@ const doc: DialectDoc = {
       responses: { 200: access('campaign') },
     },
     ResponsysListPrograms: {
-      summary: 'List programs',
-      example: { query: { limit: '10' } },
+      summary: 'Fetch all programs',
+      description:
+        'Programs in id order. `status` is a comma-separated list of states (`NOT_RUNNING`, `RUNNING`, `RUNNING_WITH_ERRORS`; case and spaces forgiven): only programs in one of them are listed. Reads follow the page (and, like an SQL OFFSET, the entries before it), never the access sets.',
+      example: { query: { limit: '10', status: 'RUNNING,NOT_RUNNING' } },
       responses: {
         200: {
           description: 'A page of programs (`limit` at most 200).',
           schema: z.object({ programs: z.array(program) }),
           example: {
             programs: [
-              { id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' },
-              { id: 2, name: 'Winback', status: 'ACTIVE', description: null },
+              welcome,
+              {
+                ...welcome,
+                id: 2,
+                name: 'Winback',
+                channels: ['EMAIL', 'SMS'],
+                status: 'NOT_RUNNING',
+                publishDate: undefined,
+                unpublishDate: '15/01/2024',
+              },
             ],
           },
         },
       },
     },
     ResponsysGetProgram: {
-      summary: 'Get a program',
+      summary: 'Fetch a program by name',
+      description: 'The name is matched exactly. `links` are paths under the API root: append them to the `endPoint` login answered.',
       example: { params: { programName: 'Welcome' } },
       responses: {
         200: {
-          description: 'The program.',
-          schema: 'Program',
-          example: { id: 1, name: 'Welcome', status: 'ACTIVE', description: 'Welcome series' },
+          description: 'The program, its profile list and its links.',
+          schema: 'ProgramDetail',
+          example: {
+            ...welcome,
+            listName: undefined,
+            list: { id: 86126161, name: 'CONTACTS_LIST' },
+            links: [
+              { rel: 'self', href: '/rest/api/v1.3/programs/Welcome', method: 'GET' },
+              { rel: 'getAllPrograms', href: '/rest/api/v1.3/programs', method: 'GET' },
+            ],
+          },
         },
       },
+    },
+    ResponsysListCampaigns: {
+      summary: 'Fetch all campaigns',
+      description:
+        'The campaigns of one `type` (`email`, the default, `push`, `sms`, `mms` or `pushiocampaign`, in any case), in id order. Each carries the properties configured for it (Oracle: "the campaign properties returned may vary") and its links; `links` gives this page and, when there are more, the `next` one (and `prev` after the first), as paths under the API root.',
+      example: { query: { limit: '200', offset: '0', type: 'email' } },
+      responses: {
+        200: {
+          description: 'A page of campaigns (`limit` at most 200).',
+          schema: z.object({ campaigns: z.array(campaign), links: z.array(link) }),
+          example: {
+            campaigns: [springSale],
+            links: [{ rel: 'self', href: '/rest/api/v1.3/campaigns?limit=200&offset=0&type=email', method: 'GET' }],
+          },
+        },
+      },
+    },
+    ResponsysGetCampaign: {
+      summary: 'Fetch a campaign',
+      example: { params: { campaignName: 'Spring Sale' } },
+      responses: { 200: { description: 'The campaign: as listed, with its links.', schema: 'Campaign', example: springSale } },
     },
     ResponsysGetRateLimits: {
       summary: 'Get the rate limits of the caller',

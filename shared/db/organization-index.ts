@@ -1,0 +1,96 @@
+/**
+ * The items an organization owns besides its own: guards (label, integer id), listing entries, exact-value
+ * index entries (member fields, name, rna/siret), its entry under its parent, and the tenant counter.
+ * They are written in the same transaction as the organization, so every read of them is strongly
+ * consistent; a write changes only the items whose content changed (a diff of two derived sets).
+ */
+import { createHash } from 'node:crypto';
+
+import { indexedValues } from '#shared/domain/indexed-values.ts';
+import type { Organization } from '#shared/domain/organization.ts';
+
+import { tableName } from './client.ts';
+import { entity, keys } from './keys.ts';
+import type { TransactItem } from './query.ts';
+
+/** Partitions the sorted listings are spread over (bulk writes of one tenant are not capped by one partition). */
+export const LISTING_SHARDS = 16;
+/** Items the organization count is spread over (concurrent creates rarely touch the same one). */
+export const COUNTER_SHARDS = 64;
+
+/** Listing entry prefixes, one per order. */
+export const listingPrefix = { label: 'L#', name: 'N#', createdAt: 'C#', intId: 'I#' } as const;
+
+/** Sort text is bounded so a key stays far below DynamoDB's 1 KB sort-key limit (names are ≤ 255 characters). */
+const MAX_SORT_TEXT = 300;
+
+export const listingShardOf = (orgId: string) => createHash('sha256').update(orgId).digest()[0]! % LISTING_SHARDS;
+
+/** Index values are part of a partition key: a long one is replaced by its hash (the reader checks the value). */
+export function indexValue(value: string | number): string | number {
+  const text = String(value);
+  return text.length <= 200 ? value : `#sha256#${createHash('sha256').update(text).digest('hex')}`;
+}
+
+interface DerivedItem {
+  key: { PK: string; SK: string };
+  attributes: Record<string, unknown>;
+}
+
+const keyOf = (item: DerivedItem) => `${item.key.PK}\u0000${item.key.SK}`;
+
+/** Every derived item of an organization except guards and the counter (those are written conditionally or added). */
+function derivedItems(tenantId: string, organization: Organization): DerivedItem[] {
+  const { id, intId } = organization;
+  const shard = keys.listingShard(tenantId, listingShardOf(id));
+  const sortText = (text: string) => text.slice(0, MAX_SORT_TEXT);
+  const items: DerivedItem[] = [
+    { key: { PK: shard, SK: `${listingPrefix.label}${organization.label}` }, attributes: { entity: entity.listing, orgId: id } },
+    {
+      key: { PK: shard, SK: `${listingPrefix.name}${sortText(organization.name)}\u0000${id}` },
+      attributes: { entity: entity.listing, orgId: id },
+    },
+    {
+      key: { PK: shard, SK: `${listingPrefix.createdAt}${organization.createdAt}\u0000${id}` },
+      attributes: { entity: entity.listing, orgId: id },
+    },
+    {
+      // The tree's entry carries what the tree shows, so the whole tree reads only listing entries.
+      key: { PK: shard, SK: `${listingPrefix.intId}${String(intId).padStart(15, '0')}` },
+      attributes: { entity: entity.listing, orgId: id, name: organization.name, parentId: organization.parentId },
+    },
+  ];
+  const seen = new Set<string>();
+  for (const [field, value] of indexedValues(organization)) {
+    const key = keys.memberIndex(tenantId, field, indexValue(value), intId, id);
+    if (seen.has(key.PK)) continue;
+    seen.add(key.PK);
+    items.push({ key, attributes: { entity: entity.memberIndex, orgId: id } });
+  }
+  if (organization.parentId) items.push({ key: keys.child(tenantId, organization.parentId, id), attributes: { entity: entity.child } });
+  return items;
+}
+
+/** The puts and deletes that take the derived items of `previous` to those of `next` (either may be absent). */
+export function derivedChanges(tenantId: string, next: Organization | undefined, previous: Organization | undefined): TransactItem[] {
+  const before = new Map((previous ? derivedItems(tenantId, previous) : []).map((item) => [keyOf(item), item]));
+  const after = new Map((next ? derivedItems(tenantId, next) : []).map((item) => [keyOf(item), item]));
+  const writes: TransactItem[] = [];
+  for (const [key, item] of after) {
+    const old = before.get(key);
+    if (old && JSON.stringify(old.attributes) === JSON.stringify(item.attributes)) continue;
+    writes.push({ Put: { TableName: tableName(), Item: { ...item.key, ...item.attributes } } });
+  }
+  for (const [key, item] of before) if (!after.has(key)) writes.push({ Delete: { TableName: tableName(), Key: item.key } });
+  return writes;
+}
+
+/** Adds `delta` to one shard of the tenant's organization count (any shard: only the sum means something). */
+export const countChange = (tenantId: string, delta: number): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.counter(tenantId, Math.floor(Math.random() * COUNTER_SHARDS)),
+    UpdateExpression: 'SET entity = :entity ADD organizations :delta',
+    ExpressionAttributeValues: { ':delta': delta, ':entity': entity.counter },
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * Reads of the organization listings and indexes: every one reads entries in proportion to its answer
+ * (a page, the matches of one value), never the tenant's organization items. The tree is the one
+ * read that follows the tenant, and it reads only the small listing entries.
+ */
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+
+import type { IndexedField, ListOrder, TreeEntry } from '#shared/domain/ports.ts';
+import { compareCodePoints } from '#shared/text.ts';
+
+import { db, tableName } from './client.ts';
+import { keys } from './keys.ts';
+import { indexValue, LISTING_SHARDS, listingPrefix } from './organization-index.ts';
+import { queryPartition, queryPrefix } from './query.ts';
+
+type Entry = { SK: string; orgId: string };
+
+/** One listing shard read in key order, a page of `batch` entries at a time. */
+class ShardCursor {
+  private buffer: Entry[] = [];
+  private next: Record<string, unknown> | undefined;
+  private started = false;
+
+  constructor(
+    private readonly pk: string,
+    private readonly prefix: string,
+    private readonly descending: boolean,
+    private readonly batch: number,
+  ) {}
+
+  get exhausted() {
+    return this.started && this.next === undefined;
+  }
+
+  /** The next entry without taking it, reading a page when the buffer is empty; undefined at the end. */
+  async peek(): Promise<Entry | undefined> {
+    while (this.buffer.length === 0 && !this.exhausted) {
+      const page: QueryCommandOutput = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': this.pk, ':prefix': this.prefix },
+          ProjectionExpression: 'SK, orgId',
+          ScanIndexForward: !this.descending,
+          ConsistentRead: true,
+          Limit: this.batch,
+          ...(this.next ? { ExclusiveStartKey: this.next } : {}),
+        }),
+      );
+      this.started = true;
+      this.next = page.LastEvaluatedKey;
+      this.buffer = (page.Items ?? []) as Entry[];
+    }
+    return this.buffer[0];
+  }
+
+  take(): Entry {
+    return this.buffer.shift()!;
+  }
+}
+
+/**
+ * Ids at [offset, offset + limit) in `order`: a merge of the listing shards, each read in pages sized
+ * so that about offset + limit entries are read in all (plus one page's slack per shard).
+ */
+export async function listingPage(
+  tenantId: string,
+  order: ListOrder,
+  descending: boolean,
+  offset: number,
+  limit: number,
+): Promise<string[]> {
+  const wanted = offset + limit;
+  // Ids hash evenly over the shards: each holds about wanted / shards of the first `wanted`, give or take a few.
+  const batch = Number.isFinite(wanted) ? Math.min(1000, Math.ceil((wanted / LISTING_SHARDS) * 1.1) + 8) : 1000;
+  const cursors = Array.from(
+    { length: LISTING_SHARDS },
+    (_, shard) => new ShardCursor(keys.listingShard(tenantId, shard), listingPrefix[order], descending, batch),
+  );
+  const direction = descending ? -1 : 1;
+  const ids: string[] = [];
+  let position = 0;
+  const heads = await Promise.all(cursors.map((cursor) => cursor.peek()));
+  while (position < wanted) {
+    let best = -1;
+    for (let i = 0; i < cursors.length; i++) {
+      const head = heads[i];
+      if (head && (best < 0 || direction * compareCodePoints(head.SK, heads[best]!.SK) < 0)) best = i;
+    }
+    if (best < 0) break;
+    const entry = cursors[best]!.take();
+    if (position >= offset) ids.push(entry.orgId);
+    position += 1;
+    heads[best] = await cursors[best]!.peek();
+  }
+  return ids;
+}
+
+/** Every organization as a tree entry: the integer-id listing of every shard (small entries, read in parallel). */
+export async function treeEntries(tenantId: string): Promise<TreeEntry[]> {
+  const shards = await Promise.all(
+    Array.from({ length: LISTING_SHARDS }, (_, shard) =>
+      queryPrefix<{ SK: string; orgId: string; name: string; parentId: string | null }>(
+        keys.listingShard(tenantId, shard),
+        listingPrefix.intId,
+        { ProjectionExpression: 'SK, orgId, #name, parentId', ExpressionAttributeNames: { '#name': 'name' } },
+      ),
+    ),
+  );
+  return shards.flat().map((entry) => ({
+    id: entry.orgId,
+    intId: Number(entry.SK.slice(listingPrefix.intId.length)),
+    name: entry.name,
+    parentId: entry.parentId ?? null,
+  }));
+}
+
+/** The tenant's organization count: the sum of its counter shards (one Query of one small partition). */
+export async function countOrganizations(tenantId: string): Promise<number> {
+  const shards = await queryPartition<{ organizations?: number }>(keys.counterPartition(tenantId));
+  return shards.reduce((sum, shard) => sum + (shard.organizations ?? 0), 0);
+}
+
+/** Ids whose `field` equals `value`, by integer id: only that value's index entries are read. */
+export async function idsByIndexedValue(tenantId: string, field: IndexedField, value: string | number): Promise<string[]> {
+  const entries = await queryPartition<{ orgId: string }>(keys.memberIndexPartition(tenantId, field, indexValue(value)), {
+    ProjectionExpression: 'orgId',
+  });
+  return entries.map((entry) => entry.orgId);
+}
+
+export async function childIds(tenantId: string, parentId: string): Promise<string[]> {
+  const entries = await queryPartition<{ SK: string }>(keys.childPartition(tenantId, parentId), { ProjectionExpression: 'SK' });
+  return entries.map((entry) => entry.SK);
+}
