@@ -38,7 +38,7 @@ export function scaleTenant(id: string, organizations: number, n: number): Scale
     netuxToken: `scale-netux-token-${id}-000000`,
     engagementKey: `scale-engagement-key-${id}-0000`,
     apidaeProjetId: 900_000 + n,
-    apidaeKey: `scale-apidae-${id}`,
+    apidaeKey: `scaleApidaeKey${String(n).padStart(4, '0')}`, // Apidae keys are 8 to 20 letters or digits
     responsysUser: `scale-user-${id}`,
     responsysPassword: `scale-password-${id}`,
   };
