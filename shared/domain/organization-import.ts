@@ -25,7 +25,7 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { AppError } from '#shared/errors.ts';
 
 import type { Organization } from './organization.ts';
-import { importOrganization,type ImportRecord } from './organization-writes.ts';
+import { importOrganization, type ImportRecord } from './organization-writes.ts';
 import { ports } from './ports.ts';
 
 export type { ImportRecord };
