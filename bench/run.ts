@@ -9,7 +9,8 @@
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
  * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (1000), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
- * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json).
+ * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json);
+ * BENCH_ONLY=bulk likewise for the Bulk section.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,9 @@ const scaleSettings = {
   concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
 };
 const only = process.env.BENCH_ONLY;
-if (only && !['cold-start', 'scale'].includes(only)) throw new Error(`BENCH_ONLY=${only}: only "cold-start" or "scale" can run alone.`);
+if (only && !['cold-start', 'scale', 'bulk'].includes(only)) {
+  throw new Error(`BENCH_ONLY=${only}: only "cold-start", "scale" or "bulk" can run alone.`);
+}
 
 /** Rewrites one section of BENCHMARKS.md (from its heading to the next, or the end) and one entry of bench/results.json. */
 function replaceSection(heading: string, markdown: string, key: string, value: unknown): void {
@@ -122,6 +125,23 @@ const scaleRun = async () => {
   return { result, markdown: scaleSection(result, scaleSettings, `Measured on ${machine}, ${date}`) };
 };
 
+if (only === 'bulk') {
+  try {
+    await import('#shared/wiring.ts');
+    const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
+    console.log(`Bulk: seeding ${settings.bulkOrganizations} organizations…`);
+    await seedBenchOrganizations(settings.bulkOrganizations);
+    console.log('Bulk tasks…');
+    const bulk = await measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks);
+    const markdown = bulkSection(bulk);
+    replaceSection('## Bulk', markdown, 'bulk', bulk);
+    console.log(markdown);
+  } finally {
+    server.kill('SIGINT');
+  }
+  process.exit(0);
+}
+
 if (only === 'scale') {
   try {
     await import('#shared/wiring.ts');
@@ -146,7 +166,7 @@ try {
   }
   const { measureRequestPath } = await import('./request-path.ts');
   const { instrumentCapacity, measureInProcess } = await import('./in-process.ts');
-  const { measureBulk, seedBenchOrganizations, WORKER_CONCURRENCY } = await import('./bulk.ts');
+  const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
 
   const login = await fetch(`${baseUrl}/rest/api/v1.3/auth/token`, {
     method: 'POST',
@@ -231,17 +251,7 @@ DynamoDB calls issued directly are shown for scale. Goal: in-handler ≤ 50 µs.
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${f(r.handlerCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} |`).join('\n')}
 
-## Bulk
-
-End to end through the local server: the request, chunk records in DynamoDB, the local Step
-Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the task is final
-(polled every 50 ms), after a 1,000-item warm-up task on each side. Raw = \`UpdateItem\` of the same items on the same engine at the same concurrency
-(${WORKER_CONCURRENCY} per task: Map concurrency 8 × 16 items in flight per chunk). Goal: ≥ 0.8× raw.
-
-| Run | Items | Seconds | Items/s | Raw seconds | Raw items/s | vs raw | Final statuses |
-|---|---:|---:|---:|---:|---:|---:|---|
-${bulk.map((b) => `| ${b.name} | ${b.items} | ${f(b.seconds, 1)} | ${f(b.itemsPerSecond, 0)} | ${f(b.rawSeconds, 1)} | ${f(b.rawItemsPerSecond, 0)} | ${f(b.ratio)}× | ${[...new Set(b.statuses)].join(', ')} |`).join('\n')}
-
+${bulkSection(bulk)}
 ## Mixed load
 
 Open loop at a fixed rate through the local server (loopback), on the demo data (before the bulk
