@@ -85,14 +85,20 @@ export class Operations extends Construct {
       props.api5xxPercent ?? 1,
       3,
     );
-    // Lambda: every function, errors (unhandled: the dialects answer handled errors themselves) and throttles.
+    // Lambda: every function, errors (unhandled: the dialects answer handled errors themselves) and
+    // throttles in one alarm (one resource per function, not two: the stack stays well under CloudFormation's
+    // 500); the dashboard shows which of the two it was.
     for (const [name, fn] of props.functions) {
-      alarm(`${name}Errors`, fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), `${name}: invocation errors.`);
-      alarm(
-        `${name}Throttles`,
-        fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        `${name}: throttled invocations (concurrency limit).`,
-      );
+      const errorsOrThrottles = new MathExpression({
+        expression: 'errors + throttles',
+        usingMetrics: {
+          errors: fn.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          throttles: fn.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        },
+        label: `${name}: errors + throttles`,
+        period: FIVE_MINUTES,
+      });
+      alarm(`${name}ErrorsOrThrottles`, errorsOrThrottles, `${name}: invocation errors or throttled invocations (concurrency limit).`);
     }
     // Bulk tasks: any execution that failed, timed out or was aborted.
     const executionsEnded = new MathExpression({

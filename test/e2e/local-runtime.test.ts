@@ -102,7 +102,7 @@ describe('loopback by default', () => {
     for (const secret of [
       'other-tenant-engagement-key',
       'other-tenant-netux-token',
-      'apiKey other-tenant-apidae',
+      'apiKey otherTenantApidae1',
       'password other-password',
     ])
       expect(other.stdout).toContain(secret);
