@@ -174,6 +174,11 @@ export const scaleEndpoints: ScaleEndpoint[] = [
     name: 'Netux list `page_size=100&page=50` (small tenant: `page=1`, its only page)',
     request: (t) => netux(t, `/organizations/?page_size=100&page=${t.organizations >= 5000 ? 50 : 1}`),
   },
+  {
+    // Deep pages cost small listing entries, like an SQL OFFSET (docs/data-model.md): not the same RCU, by design.
+    name: 'Netux list `page_size=100&page=1000` (a deep page; small tenant: `page=1`)',
+    request: (t) => netux(t, `/organizations/?page_size=100&page=${t.organizations >= 100_000 ? 1000 : 1}`),
+  },
   ...['label', '-label', 'name', '-name', 'created_at', '-created_at'].map((sort) => ({
     name: `Netux list \`sort_by=${sort}&page_size=2\``,
     request: (t: ScaleTenant) => netux(t, `/organizations/?sort_by=${sort}&page_size=2`),

@@ -96,7 +96,7 @@ describe('loopback by default', () => {
   });
 
   it('prints the credentials of the seed it loaded, exactly those, and none when it loaded no seed', { timeout: 180_000 }, async () => {
-    const demoSecrets = ['demo-engagement-key-0001', 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demo-apidae-key', 'demo-password-1'];
+    const demoSecrets = ['demo-engagement-key-0001', 'oaXBo6ODhIjPsusNRPUGIK4d72bc73', 'demoApidaeKey1', 'demo-password-1'];
     const other = await npmStart(['--table', config.tableName, '--seed', 'test/fixtures/other-tenant-seed.json']);
     expect(other.stdout).toContain('Loaded test/fixtures/other-tenant-seed.json.');
     for (const secret of [
