@@ -63,7 +63,7 @@ const resultsPath = resolve(root, 'bench/results.json');
 
 let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
 let coldMarkdown = '';
-if (only !== 'scale') {
+if (only === undefined || only === 'cold-start') {
   console.log('Cold start…');
   cold = await measureColdStarts(settings.runs);
   // The load this shared machine was under while the cold starts ran (other processes than this one).
