@@ -242,7 +242,7 @@ export async function saveNewOrganizations(tenantId: string, organizations: Orga
   const refusals: { id: string; error: unknown }[] = [];
   for (const group of groupsOfTransactions(tenantId, organizations)) {
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
+      await sendGroup(tenantId, group);
     } catch (error) {
       if (!cancellationCodes(error)) throw error;
       for (const organization of group) {
@@ -253,6 +253,29 @@ export async function saveNewOrganizations(tenantId: string, organizations: Orga
     }
   }
   return refusals;
+}
+
+/** Attempts of a group that lost only races (concurrent groups on a count shard or a parent): no condition failed. */
+const GROUP_ATTEMPTS = 8;
+
+/**
+ * One group's transaction. A cancellation that only lost races (`TransactionConflict`: another import
+ * batch wrote the same count shard or parent at the same moment) is retried whole with jittered
+ * backoff, so a busy import keeps its batches; a failed condition is thrown for the caller to settle
+ * one organization at a time.
+ */
+async function sendGroup(tenantId: string, group: Organization[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
+      return;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const onlyRaces = codes !== undefined && codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+      if (!onlyRaces || attempt >= GROUP_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+    }
+  }
 }
 
 /** Items of one organization's creation that belong to it alone (not the count or its parent's child count). */
