@@ -78,8 +78,11 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
     const ids = await store.idsByMember(tenantId, chosen.field, chosen.values[0]!);
     const found: Organization[] = [];
     let skipped = 0;
-    for (let at = 0; at < ids.length && found.length < count; at += PAGE_READ) {
-      for (const org of (await organizationsInOrder(tenantId, ids.slice(at, at + PAGE_READ))).filter((o) => matches(o, filter))) {
+    // Read only as many members as the page still needs (every one matches when the index is the only
+    // filter), more only when other filters refuse some: the cost follows the page, not the matches.
+    for (let at = 0, want = 0; at < ids.length && found.length < count; at += want) {
+      want = Math.min(PAGE_READ, Math.max(1, first + count - skipped - found.length));
+      for (const org of (await organizationsInOrder(tenantId, ids.slice(at, at + want))).filter((o) => matches(o, filter))) {
         if (skipped < first) skipped += 1;
         else if (found.length < count) found.push(org);
       }
