@@ -149,8 +149,17 @@ describe('POST /organizations/', () => {
       ['--x\r\nContent-Disposition: form-data; name="label"\r\n\r\nunterminated', 'multipart/form-data; boundary=x'],
       ['label=x', 'multipart/form-data'],
       ['', 'multipart/form-data; boundary=abc'],
-    ]) {
-      const malformed = await post(body!, { 'content-type': type! });
+      // Bytes that are not UTF-8 in a field: read as U+FFFD, which no label may hold.
+      [
+        Buffer.concat([
+          Buffer.from('--x\r\nContent-Disposition: form-data; name="label"\r\n\r\n'),
+          Buffer.from([0xff, 0xfe, 0xc0]),
+          Buffer.from('\r\n--x--\r\n'),
+        ]),
+        'multipart/form-data; boundary=x',
+      ],
+    ] as const) {
+      const malformed = await post(body, { 'content-type': type });
       expect(malformed.status, `${type}: ${malformed.text}`).toBe(400);
       expect(malformed.body).toMatchObject({ code: 400001, message: 'Validation Error.' });
     }
