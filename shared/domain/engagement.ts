@@ -121,21 +121,25 @@ export interface OrganizationSearch {
  * selective filter (an identifier's index entries, else `q`'s search postings).
  */
 export async function searchOrganizations(tenantId: string, search: OrganizationSearch): Promise<{ total: number; page: Organization[] }> {
-  const store = ports().organizations;
   const keep = (org: Organization) =>
     (search.q === undefined || containsFolded(org.name, search.q)) &&
     (search.rna === undefined || textProperty(org, 'rna') === search.rna) &&
     (search.siret === undefined || textProperty(org, 'siret') === search.siret);
   let ids: string[] | undefined;
-  if (search.rna !== undefined) ids = await store.idsByMember(tenantId, 'rna', search.rna);
-  else if (search.siret !== undefined) ids = await store.idsByMember(tenantId, 'siret', search.siret);
-  else if (search.q !== undefined) ids = await store.searchCandidates(tenantId, 'name', foldText(search.q));
+  if (search.rna !== undefined) ids = await ports().organizations.idsByMember(tenantId, 'rna', search.rna);
+  else if (search.siret !== undefined) ids = await ports().organizations.idsByMember(tenantId, 'siret', search.siret);
+  else if (search.q !== undefined) ids = await ports().organizations.searchCandidates(tenantId, 'name', foldText(search.q));
   else {
-    const total = await store.count(tenantId);
-    return { total, page: await organizationsInOrder(tenantId, await store.page(tenantId, 'name', false, search.skip, search.limit)) };
+    const total = await ports().organizations.count(tenantId);
+    return {
+      total,
+      page: await organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'name', false, search.skip, search.limit)),
+    };
   }
   // A `q` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
-  const matches = ids ? (await store.getMany(tenantId, ids)).filter(keep) : await scanListing(tenantId, 'name', false, keep);
+  const matches = ids
+    ? (await ports().organizations.getMany(tenantId, ids)).filter(keep)
+    : await scanListing(tenantId, 'name', false, keep);
   matches.sort(listingOrder('name'));
   return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };
 }

@@ -72,10 +72,9 @@ const PAGE_READ = 100;
  *   `nom`'s rarest trigram; those candidates are read, checked and sorted.
  */
 export async function searchMembers(tenantId: string, filter: MemberFilter, first = 0, count = Infinity): Promise<Organization[]> {
-  const store = ports().organizations;
   const chosen = plan(filter);
   if (chosen?.values.length === 1) {
-    const ids = await store.idsByMember(tenantId, chosen.field, chosen.values[0]!);
+    const ids = await ports().organizations.idsByMember(tenantId, chosen.field, chosen.values[0]!);
     const found: Organization[] = [];
     let skipped = 0;
     // Read only as many members as the page still needs (every one matches when the index is the only
@@ -90,12 +89,13 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
     return found;
   }
   let ids: string[] | undefined;
-  if (chosen) ids = [...new Set((await Promise.all(chosen.values.map((v) => store.idsByMember(tenantId, chosen.field, v)))).flat())];
-  else if (filter.nom !== undefined) ids = await store.searchCandidates(tenantId, 'name', foldText(filter.nom));
-  else return organizationsInOrder(tenantId, await store.page(tenantId, 'intId', false, first, count));
+  if (chosen)
+    ids = [...new Set((await Promise.all(chosen.values.map((v) => ports().organizations.idsByMember(tenantId, chosen.field, v)))).flat())];
+  else if (filter.nom !== undefined) ids = await ports().organizations.searchCandidates(tenantId, 'name', foldText(filter.nom));
+  else return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
   // `nom` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
   const all = ids
-    ? (await store.getMany(tenantId, ids)).filter((org) => matches(org, filter))
+    ? (await ports().organizations.getMany(tenantId, ids)).filter((org) => matches(org, filter))
     : await scanListing(tenantId, 'intId', false, (org) => matches(org, filter));
   return all.sort((a, b) => a.intId - b.intId).slice(first, first + count);
 }

@@ -261,15 +261,14 @@ async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<
  * Engagement mappings and click counts go, and the members it sponsors lose their sponsor.
  */
 async function deleteCleanups(tenantId: string, organization: Organization): Promise<DeleteCleanups> {
-  const { directory, organizations } = ports();
   const [programs, campaigns, mappings, clicks, sponsoredIds] = await Promise.all([
-    directory.listAccessLists(tenantId, 'program'),
-    directory.listAccessLists(tenantId, 'campaign'),
-    directory.listMappingsOfOrganization(tenantId, organization.id),
-    directory.listClicks(tenantId, organization.id),
-    organizations.idsByMember(tenantId, 'parrain', organization.intId),
+    ports().directory.listAccessLists(tenantId, 'program'),
+    ports().directory.listAccessLists(tenantId, 'campaign'),
+    ports().directory.listMappingsOfOrganization(tenantId, organization.id),
+    ports().directory.listClicks(tenantId, organization.id),
+    ports().organizations.idsByMember(tenantId, 'parrain', organization.intId),
   ]);
-  const sponsored = await organizations.getMany(
+  const sponsored = await ports().organizations.getMany(
     tenantId,
     sponsoredIds.filter((id) => id !== organization.id),
   );

@@ -61,8 +61,8 @@ export async function organizationsInOrder(tenantId: string, ids: string[]): Pro
  * query has (id, label, name index, then the search postings); undefined when nothing narrows it.
  */
 async function candidates(tenantId: string, query: OrganizationQuery): Promise<Organization[] | undefined> {
-  const store = ports().organizations;
-  const byIndex = async (field: IndexedField, value: string) => store.getMany(tenantId, await store.idsByMember(tenantId, field, value));
+  const byIndex = async (field: IndexedField, value: string) =>
+    ports().organizations.getMany(tenantId, await ports().organizations.idsByMember(tenantId, field, value));
   if (query.id !== undefined) return organizationsInOrder(tenantId, [query.id]);
   if (query.label !== undefined) {
     const id = await resolveOrganizationId(tenantId, { label: query.label });
@@ -79,8 +79,8 @@ async function candidates(tenantId: string, query: OrganizationQuery): Promise<O
   }
   if (query.appId) return byIndex('app', query.appId);
   if (query.search !== undefined) {
-    const ids = await store.searchCandidates(tenantId, 'name-label-description', foldText(query.search));
-    if (ids) return store.getMany(tenantId, ids);
+    const ids = await ports().organizations.searchCandidates(tenantId, 'name-label-description', foldText(query.search));
+    if (ids) return ports().organizations.getMany(tenantId, ids);
   }
   return undefined;
 }
