@@ -15,7 +15,8 @@ import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
-import { entity, keys } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
 import { countChange, derivedChanges } from './organization-index.ts';
 import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';

@@ -18,7 +18,8 @@ import type { SearchScope } from '#shared/domain/ports.ts';
 import { foldText, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, type GramFamily, keys } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, type GramFamily } from './keys.ts';
 import { batchWrite, ignoringConditionFailure } from './query.ts';
 
 /** Postings written or deleted at once for one organization. */
