@@ -215,7 +215,7 @@ export function bulkSection(bulk: BulkResult[]): string {
 
 End to end through the local server: the request, chunk records in DynamoDB, the local Step
 Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the task is final
-(polled every 50 ms), after a 1,000-item warm-up task on each side. Raw = the same stored change made
+(polled every ${POLL_MS} ms, as often as a chunk records its progress), after a 1,000-item warm-up task on each side. Raw = the same stored change made
 directly on the same engine at the same concurrency (${WORKER_CONCURRENCY} per task: Map concurrency 8 × 16 items in
 flight per chunk): for \`logo\` (set in place) one \`UpdateItem\`; for \`description\` (indexed: an
 exact-value index entry and trigram postings follow it) the domain's own write called directly, so the
