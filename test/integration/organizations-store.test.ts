@@ -1,8 +1,15 @@
 /** Uniqueness is enforced by the write itself (conditional transaction), even under races. */
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { allocateIntId, findOrganizationIdByLabel, raiseIntIdCounter, saveOrganization } from '#shared/db/organizations.ts';
+import {
+  allocateIntId,
+  findOrganizationIdByLabel,
+  getOrganization,
+  raiseIntIdCounter,
+  saveOrganization,
+} from '#shared/db/organizations.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
+import { applyBulkUpdate } from '#shared/domain/organization-writes.ts';
 import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
@@ -41,5 +48,25 @@ describe('organization writes', () => {
     const ids = await Promise.all(Array.from({ length: 20 }, () => allocateIntId('ids')));
     expect(new Set(ids).size).toBe(20);
     expect(Math.min(...ids)).toBe(12000008);
+  });
+
+  it('prunes the expired applied-operation records of an organization updated only in place, at every 64th version', async () => {
+    const taskId = (createdSeconds: number, tail: string) => createdSeconds.toString(16).padStart(8, '0') + tail.repeat(12);
+    const expired = taskId(1, 'a'); // created in 1970: past the 8-day retention
+    const recent = taskId(Math.floor(Date.now() / 1000), 'b');
+    const first = { ...org('d0d0d0d0d0d0d0d0d0d0', 4, 'pruned'), appliedOps: { [expired]: [0] } };
+    await saveOrganization('prune', first, undefined);
+    const update = (index: number) =>
+      applyBulkUpdate('prune', { id: first.id }, { logo: `https://example.org/${index}.png` }, 'partial', { taskId: recent, index });
+    for (let index = 0; index < 62; index++) await update(index);
+    const before = await getOrganization('prune', first.id);
+    expect(before?.version).toBe(63);
+    expect(Object.keys(before?.appliedOps ?? {}).sort()).toEqual([expired, recent].sort());
+    await update(5); // delivered again: already applied, nothing written
+    expect((await getOrganization('prune', first.id))?.version).toBe(63);
+    await update(62); // version 64: the in-place write is followed by a prune
+    const after = await getOrganization('prune', first.id);
+    expect(after?.appliedOps).toEqual({ [recent]: Array.from({ length: 63 }, (_, i) => i) });
+    expect(after?.logo).toBe('https://example.org/62.png');
   });
 });
