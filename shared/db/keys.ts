@@ -48,6 +48,17 @@ const memberIndexPartition = (tenantId: string, field: IndexedField, value: stri
 
 const gramPartition = (tenantId: string, family: GramFamily, gram: string) => `${tenantPk(tenantId)}#G#${family}#${gram}`;
 
+/** The tenant, family and trigram of a posting's partition key (the admin backfill reads them from a Scan). */
+export function parseGramPartition(pk: string): { tenantId: string; family: GramFamily; gram: string } | undefined {
+  for (const family of ['name', 'other'] as const) {
+    const marker = `#G#${family}#`;
+    const at = pk.indexOf(marker);
+    if (pk.startsWith(tenantPk('')) && at > 0)
+      return { tenantId: pk.slice(tenantPk('').length, at), family, gram: pk.slice(at + marker.length) };
+  }
+  return undefined;
+}
+
 export const keys = {
   tenant: (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' }),
   /** Each organization in a partition of its own, with its Engagement mapping references beside it. */

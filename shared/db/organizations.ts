@@ -19,7 +19,7 @@ import { entity, keys } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
 import { countChange, derivedChanges } from './organization-index.ts';
 import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
-import { postNewTrigrams, unpostOldTrigrams, withdrawNewTrigrams } from './search-index.ts';
+import { planPostings, type PostingPlan } from './search-index.ts';
 
 /** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
 function toOrganization(item: Record<string, unknown>): Organization {
@@ -220,14 +220,17 @@ export async function saveOrganization(
       'Too many member index entries (communes, projects, users) to write atomically.',
     );
   }
-  await postNewTrigrams(tenantId, organization, previous);
+  // The trusted search postings a write changes ride in its transaction when they fit (see search-index.ts).
+  const postings = planPostings(tenantId, organization.id, organization.version, organization, previous, 100 - items.length);
+  postings.transactItems.forEach((item) => add('posting', item));
+  await postings.before();
   try {
     await writeAtomically(items);
   } catch (error) {
-    await withdrawNewTrigrams(tenantId, organization, previous);
+    await postings.withdraw();
     conflictFrom(error, roles);
   }
-  if (previous) await unpostOldTrigrams(tenantId, organization.id, organization.version, organization, previous);
+  await postings.after();
 }
 
 /**
@@ -238,20 +241,33 @@ export async function saveOrganization(
  * so the refusal is that organization's alone; returns the refusals.
  */
 export async function saveNewOrganizations(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]> {
-  await mapWithConcurrency(organizations, 4, (organization) => postNewTrigrams(tenantId, organization, undefined));
-  const refusals: { id: string; error: unknown }[] = [];
-  for (const group of groupsOfTransactions(tenantId, organizations)) {
-    try {
-      await sendGroup(tenantId, group);
-    } catch (error) {
-      if (!cancellationCodes(error)) throw error;
-      for (const organization of group) {
-        await saveOrganization(tenantId, organization, undefined).catch((refused: unknown) =>
-          refusals.push({ id: organization.id, error: refused }),
-        );
-      }
+  // Each organization's trusted postings ride in its group's transaction; one whose items cannot fit a
+  // transaction with them is saved alone (its postings then around its transaction).
+  const plans = new Map<string, PostingPlan>();
+  const alone: Organization[] = [];
+  const grouped: Organization[] = [];
+  for (const organization of organizations) {
+    const room = 100 - 2 - ownCreationItems(tenantId, organization, 0, undefined).length;
+    const plan = planPostings(tenantId, organization.id, organization.version, organization, undefined, room);
+    if (!plan.inTransaction) alone.push(organization);
+    else {
+      plans.set(organization.id, plan);
+      grouped.push(organization);
     }
   }
+  await mapWithConcurrency(grouped, 4, (organization) => plans.get(organization.id)!.before());
+  const refusals: { id: string; error: unknown }[] = [];
+  const one = (organization: Organization) =>
+    saveOrganization(tenantId, organization, undefined).catch((refused: unknown) => refusals.push({ id: organization.id, error: refused }));
+  for (const group of groupsOfTransactions(tenantId, grouped, plans)) {
+    try {
+      await sendGroup(tenantId, group, plans);
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+      for (const organization of group) await one(organization);
+    }
+  }
+  for (const organization of alone) await one(organization);
   return refusals;
 }
 
@@ -264,10 +280,10 @@ const GROUP_ATTEMPTS = 8;
  * backoff, so a busy import keeps its batches; a failed condition is thrown for the caller to settle
  * one organization at a time.
  */
-async function sendGroup(tenantId: string, group: Organization[]): Promise<void> {
+async function sendGroup(tenantId: string, group: Organization[], plans: Map<string, PostingPlan>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
+      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group, plans) }));
       return;
     } catch (error) {
       const codes = cancellationCodes(error);
@@ -278,8 +294,11 @@ async function sendGroup(tenantId: string, group: Organization[]): Promise<void>
   }
 }
 
-/** Items of one organization's creation that belong to it alone (not the count or its parent's child count). */
-function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
+/**
+ * Items of one organization's creation that belong to it alone (not the count or its parent's child count),
+ * its trusted postings included.
+ */
+function ownCreationItems(tenantId: string, organization: Organization, childCount: number, plan: PostingPlan | undefined): TransactItem[] {
   return [
     {
       Put: {
@@ -296,17 +315,18 @@ function ownCreationItems(tenantId: string, organization: Organization, childCou
     guardPut(keys.label(tenantId, organization.label), organization.id),
     guardPut(keys.intId(tenantId, organization.intId), organization.id),
     ...derivedChanges(tenantId, organization, undefined),
+    ...(plan?.transactItems ?? []),
   ];
 }
 
 /** Splits organizations into groups whose transaction stays within 100 items (each group's shared items included). */
-function groupsOfTransactions(tenantId: string, organizations: Organization[]): Organization[][] {
+function groupsOfTransactions(tenantId: string, organizations: Organization[], plans: Map<string, PostingPlan>): Organization[][] {
   const groups: Organization[][] = [];
   let group: Organization[] = [];
   let size = 1; // the count change
   for (const organization of organizations) {
     // Own items (the child count of a parent in the group rides on its Put), plus its parent's update.
-    const own = ownCreationItems(tenantId, organization, 0).length + (organization.parentId ? 1 : 0);
+    const own = ownCreationItems(tenantId, organization, 0, plans.get(organization.id)).length + (organization.parentId ? 1 : 0);
     if (group.length > 0 && size + own > 100) {
       groups.push(group);
       group = [];
@@ -319,12 +339,17 @@ function groupsOfTransactions(tenantId: string, organizations: Organization[]): 
   return groups;
 }
 
-function groupItems(tenantId: string, group: Organization[]): TransactItem[] {
+function groupItems(tenantId: string, group: Organization[], plans: Map<string, PostingPlan>): TransactItem[] {
   const inGroup = new Set(group.map((o) => o.id));
   const children = new Map<string, number>();
   for (const { parentId } of group) if (parentId) children.set(parentId, (children.get(parentId) ?? 0) + 1);
   const items = group.flatMap((organization) =>
-    ownCreationItems(tenantId, organization, inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0),
+    ownCreationItems(
+      tenantId,
+      organization,
+      inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0,
+      plans.get(organization.id),
+    ),
   );
   for (const [parentId, count] of children) {
     if (inGroup.has(parentId)) continue;
@@ -420,13 +445,25 @@ export async function deleteOrganization(
       detail: { field: 'non_field_errors' },
     });
   }
+  // Its trusted postings go with it (or, without room, are made untrusted first), so no search counts it
+  // once it is gone; a delete is "version + 1" for its postings (it outranks every posting of the organization).
+  const plans: PostingPlan[] = [];
+  for (const { previous, next } of [{ previous: organization, next: undefined }, ...cleanups.rewrites]) {
+    const plan = planPostings(tenantId, previous.id, next?.version ?? previous.version + 1, next, previous, 100 - items.length);
+    plan.transactItems.forEach((item) => {
+      items.push(item);
+      roles.push('posting');
+    });
+    plans.push(plan);
+  }
+  for (const plan of plans) await plan.before();
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    for (const plan of plans) await plan.withdraw();
     conflictFrom(error, roles);
   }
-  await unpostOldTrigrams(tenantId, organization.id, organization.version, undefined, organization);
-  for (const { previous, next } of cleanups.rewrites) await unpostOldTrigrams(tenantId, next.id, next.version, next, previous);
+  for (const plan of plans) await plan.after();
 }
 
 /** Whether a bulk delete operation was already applied (its marker lives 8 days). */

@@ -10,7 +10,7 @@ import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
-import { searchCandidates } from './search-index.ts';
+import { backfillSearchPostings, searchPostings } from './search-index.ts';
 import * as tasks from './tasks.ts';
 
 export const dynamoDbStores: Stores = {
@@ -22,7 +22,7 @@ export const dynamoDbStores: Stores = {
     count: listing.countOrganizations,
     page: listing.listingPage,
     idsByMember: listing.idsByIndexedValue,
-    searchCandidates,
+    searchCandidates: searchPostings,
     childIds: listing.childIds,
     treeEntries: listing.treeEntries,
     allocateIntIds: organizations.allocateIntId,
@@ -34,6 +34,7 @@ export const dynamoDbStores: Stores = {
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,
     backfillMemberIndex,
+    backfillSearchPostings: () => backfillSearchPostings(),
   },
   directory: {
     getTenant: directory.getTenant,

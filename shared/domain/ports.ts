@@ -16,7 +16,7 @@ import type {
   Publisher,
   Tenant,
 } from './directory.ts';
-import type { App, Organization } from './organization.ts';
+import type { App, Organization, SortKeys } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
 /**
@@ -37,6 +37,18 @@ export type ListOrder = 'label' | 'name' | 'createdAt' | 'intId';
 
 /** Which texts a substring search looks in: the name (every dialect), or also label and description (Netux). */
 export type SearchScope = 'name' | 'name-label-description';
+
+/** What the search index says of one organization that may contain a needle. */
+export interface SearchCandidate {
+  id: string;
+  /**
+   * True: its name (or, in the Netux scope, its label) holds the folded needle for sure; false: none of the
+   * scope's texts does; undefined: only the organization can tell (read it and check).
+   */
+  matches?: boolean;
+  /** Its sort keys as the index holds them (always there when `matches` is true). */
+  sortKeys?: SortKeys;
+}
 
 /** Fields a partial update may set in place: fields no index or guard item depends on. */
 export type InPlaceFields = Partial<Pick<Organization, 'favicon' | 'logo' | 'isActive' | 'appId' | 'updatedAt'>>;
@@ -94,11 +106,12 @@ export interface OrganizationStore {
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
   idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
   /**
-   * Ids of organizations that may contain `foldedNeedle` (a superset: the caller checks each one),
-   * read from the trigram postings of the needle's rarest trigram; undefined when the needle is
-   * shorter than a trigram.
+   * The organizations that may contain `foldedNeedle` (a superset), each with what the index knows of it
+   * (strongly consistent: a verdict and sort keys always say what the organization says at the read), read
+   * from the trigram postings of the needle's rarest trigram; undefined when the needle is shorter than a
+   * trigram. Reads follow those postings, never organization items.
    */
-  searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<string[] | undefined>;
+  searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined>;
   /** Ids of the children of `parentId`. */
   childIds(tenantId: string, parentId: string): Promise<string[]>;
   /** Every organization as a tree entry (the one path whose cost follows the tenant: the Responsys tree). */
@@ -137,6 +150,8 @@ export interface OrganizationStore {
   migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
   /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
   backfillMemberIndex(): Promise<number>;
+  /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
+  backfillSearchPostings(): Promise<number>;
 }
 
 export interface DirectoryStore {
