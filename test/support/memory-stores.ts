@@ -62,10 +62,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
         const maybe = (o: Organization) => scope !== 'name' && grams.every((gram) => foldText(o.description).includes(gram));
         return tenantOrgs(t)
           .filter((o) => texts(o).some((text) => grams.every((gram) => foldText(text).includes(gram))))
-          .map(({ id, intId, label, name, createdAt, ...o }) => {
-            const org = { id, intId, label, name, createdAt, ...o } as Organization;
-            return { id, matches: sure(org) ? true : maybe(org) ? undefined : false, sortKeys: { id, intId, label, name, createdAt } };
-          });
+          .map((o) => ({
+            id: o.id,
+            matches: sure(o) ? true : maybe(o) ? undefined : false,
+            sortKeys: { id: o.id, intId: o.intId, label: o.label, name: o.name, createdAt: o.createdAt },
+          }));
       },
       childIds: async (t, parentId) =>
         tenantOrgs(t)
