@@ -153,7 +153,8 @@ export function coldStartSection(cold: ColdStarts, runs: number, measuredOn: str
 
 ${measuredOn} (\`${command}\`). Each function bundled exactly as CDK bundles it (\`infra/bundling.ts\`: ESM, minified, AWS SDK
 bundled, Lambda-only replacements of the SDK's credential chain, event-stream codec, endpoint discovery, pure-JS
-SHA-256 fallback and invoke-store package, and only the store methods the function calls: \`infra/lambda-wiring.ts\`),
+SHA-256 fallback, invoke-store package, adaptive retry mode, and config-file and IMDS lookups, and only the store methods
+the function calls: \`infra/lambda-wiring.ts\`),
 then imported in a fresh Node process without \`NODE_OPTIONS\`, as the functions run (no \`--enable-source-maps\`:
 the logger maps a logged error's stack through the bundle's map); init = the main-thread CPU time to evaluate the bundle
 (wall time beside it: on this shared machine it can be waiting for a core), interquartile mean of ${runs} interleaved runs

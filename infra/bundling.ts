@@ -38,6 +38,8 @@ export const bundling = {
     '@aws-sdk/middleware-endpoint-discovery': lambdaOnly('no-endpoint-discovery.ts'),
     '@smithy/core/checksum': lambdaOnly('sha256-node.ts'),
     '@aws/lambda-invoke-store': lambdaOnly('invoke-store.ts'),
+    '@smithy/core/retry': lambdaOnly('retry-standard.ts'),
+    '@smithy/core/config': lambdaOnly('config-env.ts'),
   },
 } as const;
 

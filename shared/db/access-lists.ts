@@ -10,7 +10,8 @@ import type { AccessList, AccessListFilter, AccessListKind, AccessListSummary } 
 import { AppError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { cancellationCodes, queryPrefix, queryPrefixUpTo, stripKeys, type TransactItem } from './query.ts';
 
 const keyOf = (tenantId: string, kind: AccessListKind, name: string) =>

@@ -4,7 +4,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { App } from '#shared/domain/organization.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { queryPrefix, stripKeys } from './query.ts';
 
 export const listApps = (tenantId: string) =>

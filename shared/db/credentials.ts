@@ -4,7 +4,8 @@ import { DeleteCommand, GetCommand, paginateScan, PutCommand, UpdateCommand } fr
 import type { Credential, CredentialKind } from '#shared/domain/credential.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */

@@ -4,7 +4,8 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import type { ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 
 const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));

@@ -13,7 +13,8 @@ import type { LayoutProgress } from '#shared/domain/ports.ts';
 
 import { db, tableName } from './client.ts';
 import { listTenants } from './directory.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { batchWrite, queryPrefix, stripKeys } from './query.ts';
 
 type Item = Record<string, unknown>;

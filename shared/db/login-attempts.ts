@@ -7,7 +7,7 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LoginSubject } from '#shared/domain/ports.ts';
 
 import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import type { WindowCount } from './rate-limit.ts';
 
 const windowOf = (windowSeconds: number, nowMs: number) => Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;

@@ -12,7 +12,8 @@ import { indexedValues } from '#shared/domain/indexed-values.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { indexValue } from './organization-index.ts';
 import { isConditionFailure, stripKeys } from './query.ts';
 

@@ -10,7 +10,8 @@ import { indexedValues } from '#shared/domain/indexed-values.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 
 import { tableName } from './client.ts';
-import { entity, keys } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity } from './keys.ts';
 import type { TransactItem } from './query.ts';
 
 /** Partitions the sorted listings are spread over (bulk writes of one tenant are not capped by one partition). */

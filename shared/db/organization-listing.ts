@@ -9,7 +9,7 @@ import type { IndexedField, ListOrder, TreeEntry } from '#shared/domain/ports.ts
 import { compareCodePoints } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { indexValue, LISTING_SHARDS, listingPrefix } from './organization-index.ts';
 import { queryPartition, queryPrefix } from './query.ts';
 

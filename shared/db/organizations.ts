@@ -15,7 +15,8 @@ import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
-import { entity, keys } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
 import { countChange, derivedChanges } from './organization-index.ts';
 import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
@@ -517,7 +518,7 @@ export async function updateFieldsInPlace(
   tenantId: string,
   id: string,
   fields: InPlaceFields,
-  op?: { taskId: string; index: number },
+  { op, returnOrganization }: { op?: { taskId: string; index: number }; returnOrganization: boolean },
 ): Promise<InPlaceResult> {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   const names: Record<string, string> = Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key]));
@@ -542,16 +543,20 @@ export async function updateFieldsInPlace(
         // DynamoDB refuses an empty names map (a PATCH of `{}` names no field).
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        // A bulk worker needs only the new version: the whole item (its applied operations included) is
+        // bytes DynamoDB sends and the worker decodes for nothing.
+        ReturnValues: returnOrganization ? 'ALL_NEW' : 'UPDATED_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { outcome: 'updated', organization: toOrganization(Attributes!) };
+    const version = Attributes!.version as number;
+    return { outcome: 'updated', version, ...(returnOrganization ? { organization: toOrganization(Attributes!) } : {}) };
   } catch (error) {
     if (isConditionFailure(error)) {
       const item = (error as { Item?: Record<string, unknown> }).Item;
       if (!item) return { outcome: 'missing' };
-      return { outcome: 'already-applied', organization: toOrganization(item) };
+      const organization = toOrganization(item);
+      return { outcome: 'already-applied', version: organization.version, ...(returnOrganization ? { organization } : {}) };
     }
     // `appliedOps` absent on an older item: the document path cannot be set in place.
     if (error instanceof Error && error.name === 'ValidationException' && /document path/i.test(error.message))

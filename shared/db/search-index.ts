@@ -39,7 +39,8 @@ import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
 import { foldText, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, type GramFamily, keys, paddedIntId, parseGramPartition } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
 import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, type TransactItem } from './query.ts';
 
 /** Postings written or deleted at once for one organization. */

@@ -13,7 +13,8 @@ import type { Chunk, ChunkResult, ChunkSummary, Task, TaskStatus } from '#shared
 import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
-import { entity, keys, tenantPk } from './keys.ts';
+import * as keys from './keys.ts';
+import { entity, tenantPk } from './keys.ts';
 import { ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 const RETENTION_SECONDS = 8 * 24 * 3600;

@@ -11,7 +11,7 @@ import { AppError, isThrottling, validationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 
 import { parseOrganizationKey } from './organization.ts';
-import { createOrganization, deleteOrganization, type OrganizationFields, updateOrganization } from './organization-writes.ts';
+import { applyBulkUpdate, createOrganization, deleteOrganization, type OrganizationFields } from './organization-writes.ts';
 import { ports, taskResumer, taskRunner } from './ports.ts';
 import {
   type Chunk,
@@ -229,13 +229,7 @@ async function applyItem(
             .id;
         case 'update':
         case 'replace':
-          await updateOrganization(
-            tenantId,
-            parseOrganizationKey(item.key!),
-            item.fields ?? {},
-            kind === 'update' ? 'partial' : 'full',
-            op,
-          );
+          await applyBulkUpdate(tenantId, parseOrganizationKey(item.key!), item.fields ?? {}, kind === 'update' ? 'partial' : 'full', op);
           return undefined;
         case 'delete':
           await deleteOrganization(tenantId, parseOrganizationKey(item.key!), op);

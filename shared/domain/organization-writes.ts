@@ -221,13 +221,41 @@ export async function changeOrganization(
 /** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
 const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
 
+/**
+ * How often an organization updated in place has its applied-operation records pruned: every this many
+ * versions (an in-place write does not read them, and the read-modify-write path prunes on every write),
+ * so they stay bounded at a cost of one read-modify-write per this many in-place writes.
+ */
+const PRUNE_EVERY_VERSIONS = 64;
+
+/** An update through the API: the organization as written. */
 export async function updateOrganization(
   tenantId: string,
   key: OrganizationKey,
   fields: OrganizationFields,
   mode: 'partial' | 'full',
-  op?: OperationId,
 ): Promise<Organization> {
+  return (await update(tenantId, key, fields, mode, { returnOrganization: true }))!;
+}
+
+/** An update of a bulk task: applied once whatever its deliveries (`op`); nothing to answer with. */
+export async function applyBulkUpdate(
+  tenantId: string,
+  key: OrganizationKey,
+  fields: OrganizationFields,
+  mode: 'partial' | 'full',
+  op: OperationId,
+): Promise<void> {
+  await update(tenantId, key, fields, mode, { op, returnOrganization: false });
+}
+
+async function update(
+  tenantId: string,
+  key: OrganizationKey,
+  fields: OrganizationFields,
+  mode: 'partial' | 'full',
+  options: { op?: OperationId; returnOrganization: boolean },
+): Promise<Organization | undefined> {
   const appId = await resolveApp(tenantId, fields.app);
   // A partial change of fields no index depends on: one UpdateItem, no read first.
   if (mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field))) {
@@ -238,17 +266,17 @@ export async function updateOrganization(
       tenantId,
       id,
       { ...plain, ...(appId !== undefined ? { appId } : {}), updatedAt: new Date().toISOString() },
-      op,
+      options,
     );
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
-      if (Object.keys(result.organization.appliedOps ?? {}).length > 20) await pruneAppliedOps(tenantId, { id });
+      if (result.outcome === 'updated' && result.version % PRUNE_EVERY_VERSIONS === 0) await pruneAppliedOps(tenantId, { id });
       return result.organization;
     }
     // The key is resolved: the read-modify-write path does not look the label up again.
     key = { id };
   }
-  return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), op);
+  return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), options.op);
 }
 
 /** Drops applied-operation records older than their task's retention (the read path prunes as it writes). */

@@ -62,7 +62,8 @@ export interface TreeEntry {
 }
 
 export type InPlaceResult =
-  | { outcome: 'updated' | 'already-applied'; organization: Organization }
+  /** `organization` when the caller asked for it (the write then returns the whole item, not only what it set). */
+  | { outcome: 'updated' | 'already-applied'; version: number; organization?: Organization }
   | { outcome: 'missing' }
   /** The stored record predates the applied-operations map: the caller takes the read-modify-write path. */
   | { outcome: 'needs-read' };
@@ -142,7 +143,12 @@ export interface OrganizationStore {
    */
   createMany(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]>;
   /** Sets plain fields without reading first (and records the bulk operation in the same write). */
-  updateInPlace(tenantId: string, id: string, fields: InPlaceFields, op?: { taskId: string; index: number }): Promise<InPlaceResult>;
+  updateInPlace(
+    tenantId: string,
+    id: string,
+    fields: InPlaceFields,
+    options: { op?: { taskId: string; index: number }; returnOrganization: boolean },
+  ): Promise<InPlaceResult>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
   remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;

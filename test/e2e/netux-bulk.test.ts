@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { handler as applyChunkWorker } from '#functions/tasks/apply-chunk.ts';
 import { db, tableName } from '#shared/db/client.ts';
-import { keys } from '#shared/db/keys.ts';
+import * as keys from '#shared/db/keys.ts';
 import { getOrganization } from '#shared/db/organizations.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 import { snapshotTable } from '#test/support/table.ts';

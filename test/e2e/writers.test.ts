@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '#functions/routes.ts';
 import { config } from '#shared/config.ts';
-import { keys, paddedIntId } from '#shared/db/keys.ts';
+import * as keys from '#shared/db/keys.ts';
+import { paddedIntId } from '#shared/db/keys.ts';
 import { listingShardOf } from '#shared/db/organization-index.ts';
 import { postingsOf } from '#shared/db/search-index.ts';
 import type { Organization } from '#shared/domain/organization.ts';

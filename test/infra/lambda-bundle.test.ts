@@ -122,7 +122,7 @@ describe('what the bundles carry', () => {
     }
   });
 
-  it('has no credential chain, event-stream codec, endpoint discovery, pure-JS SHA-256 or Powertools: only their Lambda replacements', () => {
+  it('has no credential chain, event-stream codec, endpoint discovery, pure-JS SHA-256, adaptive retries, config files, IMDS or Powertools: only their Lambda replacements', () => {
     const never = [
       '/@aws-sdk/credential-provider-node/',
       '/@aws-sdk/credential-provider-ini/',
@@ -134,16 +134,21 @@ describe('what the bundles carry', () => {
       '/@aws-sdk/middleware-endpoint-discovery/',
       '/mnemonist/',
       '/@aws-lambda-powertools/',
+      '/@smithy/core/dist-es/submodules/retry/util-retry/AdaptiveRetryStrategy.js',
+      '/@smithy/core/dist-es/submodules/retry/util-retry/DefaultRateLimiter.js',
+      '/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/',
+      '/@smithy/core/dist-es/submodules/config/config-resolver/regionConfig/getInstanceMetadataRegion.js',
     ];
     for (const { name, files } of inputs) {
       expect(
         files.filter((f) => never.some((n) => f.includes(n))),
         name,
       ).toEqual([]);
-      expect(
-        files.some((f) => f.endsWith('infra/lambda/credential-provider-env.ts')),
-        name,
-      ).toBe(true);
+      for (const replacement of ['credential-provider-env.ts', 'retry-standard.ts', 'config-env.ts'])
+        expect(
+          files.some((f) => f.endsWith(`infra/lambda/${replacement}`)),
+          `${name}: ${replacement}`,
+        ).toBe(true);
     }
   });
 });
@@ -162,9 +167,13 @@ describe('a built bundle in its own process, with credentials only in the enviro
     target: string;
     token: string | undefined;
     traceId: string | undefined;
+    /** The SDK's attempt header (`attempt=1; max=5`). */
+    attempt: string | undefined;
     signature: SignatureCheck;
     body: string;
   }[] = [];
+  /** A request target the DynamoDB proxy answers once with a 500 of its own, as a transient DynamoDB error. */
+  let failOnce: string | undefined;
   const proxies: Server[] = [];
   let stepFunctions: LocalStepFunctions;
   let dynamodbProxy: string;
@@ -184,9 +193,16 @@ describe('a built bundle in its own process, with credentials only in the enviro
         target: String(req.headers['x-amz-target']),
         token: req.headers['x-amz-security-token'] as string | undefined,
         traceId: req.headers['x-amzn-trace-id'] as string | undefined,
+        attempt: req.headers['amz-sdk-request'] as string | undefined,
         signature: checkSignature({ method: req.method!, url: req.url!, headers: req.headers, body }, credentials.AWS_SECRET_ACCESS_KEY),
         body: body.toString('utf8'),
       });
+      if (failOnce !== undefined && failOnce === req.headers['x-amz-target']) {
+        failOnce = undefined;
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Injected by the test.' }));
+        return;
+      }
       const forward = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
         (reply) => {
@@ -281,6 +297,9 @@ describe('a built bundle in its own process, with credentials only in the enviro
     expect(bulk.results[0]!.statusCode).toBe(202);
     await stepFunctions.idle();
 
+    // Its first read answered with a transient 500: the bundle's retry strategy (infra/lambda/retry-standard.ts) sends it again.
+    const readsFrom = seen.length;
+    failOnce = 'DynamoDB_20120810.GetItem';
     const read = await invoke(
       'NetuxGetOrganization',
       [netuxEvent('NetuxGetOrganization', 'GET', `/organizations/${id}/`, undefined, { key: id })],
@@ -288,6 +307,9 @@ describe('a built bundle in its own process, with credentials only in the enviro
     );
     expect(read.results[0]!.statusCode).toBe(200);
     expect(JSON.parse(read.results[0]!.body)).toMatchObject({ id, label, name: 'Renamed by a bundle' });
+    const [failed, retried] = seen.slice(readsFrom).filter((s) => s.target === 'DynamoDB_20120810.GetItem');
+    expect([failed?.attempt, retried?.attempt]).toEqual(['attempt=1; max=5', 'attempt=2; max=5']);
+    expect(retried!.body).toBe(failed!.body);
 
     // Reads, writes and the execution start all went out signed with exactly the environment's credentials.
     const targets = seen.map((s) => s.target);
@@ -309,6 +331,23 @@ describe('a built bundle in its own process, with credentials only in the enviro
     const start = JSON.parse(starts[0]!.body) as { stateMachineArn: string; name: string; input: string };
     expect(start).toMatchObject({ stateMachineArn: stepFunctions.stateMachineArn, name: task.id });
     expect(JSON.parse(start.input)).toEqual({ tenantId: expect.any(String), taskId: task.id });
+  }, 60_000);
+
+  it('refuses what its configuration does not carry (adaptive retries, config files) instead of running otherwise', async () => {
+    const env = { ...credentials, AWS_REGION: region, TABLE_NAME: config.tableName, DYNAMODB_ENDPOINT: dynamodbProxy, LOG_LEVEL: 'ERROR' };
+    const get = () => netuxEvent('NetuxGetOrganization', 'GET', '/organizations/x/', undefined, { key: 'x' });
+    // A retry mode of `adaptive`: each DynamoDB call fails (a 500), none is sent.
+    const sent = seen.length;
+    const { results, logs } = await invoke('NetuxGetOrganization', [get()], { ...env, AWS_RETRY_MODE: 'adaptive' });
+    expect(results[0]!.statusCode).toBe(500);
+    expect(logs.map((line) => (JSON.parse(line) as { error?: { message: string } }).error?.message)).toContainEqual(
+      expect.stringContaining('The adaptive retry mode (AWS_RETRY_MODE=adaptive) is not bundled into Orgbridge functions'),
+    );
+    expect(seen.length).toBe(sent);
+    // A config file: the bundle does not load (the SDK reads its settings as its modules load), as a failed Lambda init.
+    await expect(invoke('NetuxGetOrganization', [get()], { ...env, AWS_CONFIG_FILE: join(emptyHome, 'config') })).rejects.toThrow(
+      'AWS_CONFIG_FILE is set, but Orgbridge functions read no config files',
+    );
   }, 60_000);
 
   it('has no other credential source: without the variables the env provider itself refuses', async () => {

@@ -7,7 +7,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
-import { keys, tenantPk } from '#shared/db/keys.ts';
+import * as keys from '#shared/db/keys.ts';
+import { tenantPk } from '#shared/db/keys.ts';
 import { childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { postingsOf, postNewTrigrams, searchCandidates } from '#shared/db/search-index.ts';

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
-import { keys } from '#shared/db/keys.ts';
+import * as keys from '#shared/db/keys.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { backfillSearchPostings, postingsOf, postNewTrigrams, searchPostings } from '#shared/db/search-index.ts';
 import { searchOrganizations } from '#shared/domain/engagement.ts';

@@ -238,7 +238,7 @@ describe('no task stays RUNNING forever, none is declared lost', () => {
     expect(partial).toBeDefined(); // sanity: the worker ran; now forget that it finished
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const { db, tableName } = await import('#shared/db/client.ts');
-    const { keys } = await import('#shared/db/keys.ts');
+    const keys = await import('#shared/db/keys.ts');
     await db().send(
       new UpdateCommand({
         TableName: tableName(),

@@ -116,17 +116,17 @@ export function memoryStores(): Stores & { snapshot(): string } {
         for (const o of organizations) await this.save(t, o, undefined).catch((error: unknown) => refusals.push({ id: o.id, error }));
         return refusals;
       },
-      async updateInPlace(t, id, fields, op) {
+      async updateInPlace(t, id, fields, { op, returnOrganization }) {
         const stored = orgs.get(k(t, id));
         if (!stored) return { outcome: 'missing' };
-        if (op && stored.org.appliedOps?.[op.taskId]?.includes(op.index))
-          return { outcome: 'already-applied', organization: copy(stored.org) };
+        const answer = () => ({ version: stored.org.version, ...(returnOrganization ? { organization: copy(stored.org) } : {}) });
+        if (op && stored.org.appliedOps?.[op.taskId]?.includes(op.index)) return { outcome: 'already-applied', ...answer() };
         const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
         const appliedOps = op
           ? { ...stored.org.appliedOps, [op.taskId]: [...(stored.org.appliedOps?.[op.taskId] ?? []), op.index] }
           : stored.org.appliedOps;
         stored.org = { ...stored.org, ...copy(defined), version: stored.org.version + 1, appliedOps };
-        return { outcome: 'updated', organization: copy(stored.org) };
+        return { outcome: 'updated', ...answer() };
       },
       async remove(t, organization, cleanups, appliedOpId) {
         const stored = orgs.get(k(t, organization.id));

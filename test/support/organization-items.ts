@@ -1,5 +1,5 @@
 /** Recognises a DynamoDB request that writes an organization item (for faults injected into the real client). */
-import { keys } from '#shared/db/keys.ts';
+import * as keys from '#shared/db/keys.ts';
 
 const organizationSk = JSON.stringify({ SK: keys.organization('t', 'id').SK }).slice(1, -1);
 
