@@ -21,6 +21,7 @@ export const entity = {
   counter: 'COUNT',
   child: 'CHILD',
   gram: 'GRAM',
+  importRuns: 'IMPORTS',
   tombstone: 'TOMBSTONE',
   app: 'APP',
   publisher: 'PUB',
@@ -94,6 +95,8 @@ export const gram = (tenantId: string, family: GramFamily, gram: string, orgId: 
   PK: gramPartition(tenantId, family, gram),
   SK: orgId,
 });
+/** A tenant's import runs (whose search postings are not yet trusted): one item, read only by searches that meet their postings. */
+export const importRuns = (tenantId: string) => ({ PK: `${tenantPk(tenantId)}#IMPORTS`, SK: 'IMPORTS' });
 /** Pre-2026-12 layout (everything in `T#<tenant>`): read only by `admin migrate data-model`. */
 export const legacyOrganizationPrefix = 'ORG#';
 export const legacyGuardPrefixes = ['LABEL#', 'INTID#', 'MIDX#', 'ORGMAP#', 'OPDONE#'];

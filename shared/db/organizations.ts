@@ -7,7 +7,6 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import type { DeleteCleanups, InPlaceFields, InPlaceResult, LayoutProgress } from '#shared/domain/ports.ts';
@@ -19,8 +18,16 @@ import * as keys from './keys.ts';
 import { entity } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
 import { countChange, derivedChanges } from './organization-index.ts';
-import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
-import { planPostings, type PostingPlan } from './search-index.ts';
+import {
+  batchGet,
+  batchWrite,
+  cancellationCodes,
+  ignoringConditionFailure,
+  isConditionFailure,
+  stripKeys,
+  type TransactItem,
+} from './query.ts';
+import { importedPostings, planPostings, type PostingPlan } from './search-index.ts';
 
 /** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
 function toOrganization(item: Record<string, unknown>): Organization {
@@ -235,34 +242,33 @@ export async function saveOrganization(
 }
 
 /**
- * Creates many new organizations in few round trips (the seed import): their postings in batches of
- * 25, then transactions of up to 100 items, each holding several organizations whole with their guards
- * and index entries, one count change and one child-count change per parent outside the group. A
- * group that is refused (a label or id taken, a parent missing) is retried one organization at a time,
- * so the refusal is that organization's alone; returns the refusals.
+ * Creates many new organizations in few round trips (the seed import, run `importRun`): every search
+ * posting in batches of 25 (marked with the run: see import-runs.ts), then transactions of up to 100
+ * items, each holding several organizations whole with their guards and index entries, one count change
+ * and one child-count change per parent outside the group. A group that is refused (a label or id
+ * taken, a parent missing) is retried one organization at a time, so the refusal is that
+ * organization's alone, and its postings are taken back; returns the refusals.
  */
-export async function saveNewOrganizations(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]> {
-  // Each organization's trusted postings ride in its group's transaction; one whose items cannot fit a
-  // transaction with them is saved alone (its postings then around its transaction).
-  const plans = new Map<string, PostingPlan>();
-  const alone: Organization[] = [];
-  const grouped: Organization[] = [];
-  for (const organization of organizations) {
-    const room = 100 - 2 - ownCreationItems(tenantId, organization, 0, undefined).length;
-    const plan = planPostings(tenantId, organization.id, organization.version, organization, undefined, room);
-    if (!plan.inTransaction) alone.push(organization);
-    else {
-      plans.set(organization.id, plan);
-      grouped.push(organization);
-    }
-  }
-  await mapWithConcurrency(grouped, 4, (organization) => plans.get(organization.id)!.before());
+export async function saveNewOrganizations(
+  tenantId: string,
+  organizations: Organization[],
+  importRun: number,
+): Promise<{ id: string; error: unknown }[]> {
+  const postings = new Map(organizations.map((organization) => [organization.id, importedPostings(tenantId, organization, importRun)]));
+  // Posted before any transaction, so a committed organization is fully posted (its trusted postings wait for the run's end).
+  await batchWrite([...postings.values()].flatMap(({ items }) => items.map((Item) => ({ PutRequest: { Item } }))));
+  // An organization whose own items nearly fill a transaction is saved alone.
+  const alone = organizations.filter((organization) => ownCreationItems(tenantId, organization, 0).length + 2 > 100);
+  const grouped = organizations.filter((organization) => !alone.includes(organization));
   const refusals: { id: string; error: unknown }[] = [];
   const one = (organization: Organization) =>
-    saveOrganization(tenantId, organization, undefined).catch((refused: unknown) => refusals.push({ id: organization.id, error: refused }));
-  for (const group of groupsOfTransactions(tenantId, grouped, plans)) {
+    saveOrganization(tenantId, organization, undefined).catch(async (refused: unknown) => {
+      await postings.get(organization.id)!.withdraw();
+      refusals.push({ id: organization.id, error: refused });
+    });
+  for (const group of groupsOfTransactions(tenantId, grouped)) {
     try {
-      await sendGroup(tenantId, group, plans);
+      await sendGroup(tenantId, group);
     } catch (error) {
       if (!cancellationCodes(error)) throw error;
       for (const organization of group) await one(organization);
@@ -281,10 +287,10 @@ const GROUP_ATTEMPTS = 8;
  * backoff, so a busy import keeps its batches; a failed condition is thrown for the caller to settle
  * one organization at a time.
  */
-async function sendGroup(tenantId: string, group: Organization[], plans: Map<string, PostingPlan>): Promise<void> {
+async function sendGroup(tenantId: string, group: Organization[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group, plans) }));
+      await db().send(new TransactWriteCommand({ TransactItems: groupItems(tenantId, group) }));
       return;
     } catch (error) {
       const codes = cancellationCodes(error);
@@ -296,10 +302,9 @@ async function sendGroup(tenantId: string, group: Organization[], plans: Map<str
 }
 
 /**
- * Items of one organization's creation that belong to it alone (not the count or its parent's child count),
- * its trusted postings included.
+ * Items of one organization's creation that belong to it alone (not the count or its parent's child count).
  */
-function ownCreationItems(tenantId: string, organization: Organization, childCount: number, plan: PostingPlan | undefined): TransactItem[] {
+function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
   return [
     {
       Put: {
@@ -316,18 +321,17 @@ function ownCreationItems(tenantId: string, organization: Organization, childCou
     guardPut(keys.label(tenantId, organization.label), organization.id),
     guardPut(keys.intId(tenantId, organization.intId), organization.id),
     ...derivedChanges(tenantId, organization, undefined),
-    ...(plan?.transactItems ?? []),
   ];
 }
 
 /** Splits organizations into groups whose transaction stays within 100 items (each group's shared items included). */
-function groupsOfTransactions(tenantId: string, organizations: Organization[], plans: Map<string, PostingPlan>): Organization[][] {
+function groupsOfTransactions(tenantId: string, organizations: Organization[]): Organization[][] {
   const groups: Organization[][] = [];
   let group: Organization[] = [];
   let size = 1; // the count change
   for (const organization of organizations) {
     // Own items (the child count of a parent in the group rides on its Put), plus its parent's update.
-    const own = ownCreationItems(tenantId, organization, 0, plans.get(organization.id)).length + (organization.parentId ? 1 : 0);
+    const own = ownCreationItems(tenantId, organization, 0).length + (organization.parentId ? 1 : 0);
     if (group.length > 0 && size + own > 100) {
       groups.push(group);
       group = [];
@@ -340,17 +344,12 @@ function groupsOfTransactions(tenantId: string, organizations: Organization[], p
   return groups;
 }
 
-function groupItems(tenantId: string, group: Organization[], plans: Map<string, PostingPlan>): TransactItem[] {
+function groupItems(tenantId: string, group: Organization[]): TransactItem[] {
   const inGroup = new Set(group.map((o) => o.id));
   const children = new Map<string, number>();
   for (const { parentId } of group) if (parentId) children.set(parentId, (children.get(parentId) ?? 0) + 1);
   const items = group.flatMap((organization) =>
-    ownCreationItems(
-      tenantId,
-      organization,
-      inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0,
-      plans.get(organization.id),
-    ),
+    ownCreationItems(tenantId, organization, inGroup.has(organization.id) ? (children.get(organization.id) ?? 0) : 0),
   );
   for (const [parentId, count] of children) {
     if (inGroup.has(parentId)) continue;

@@ -39,6 +39,7 @@ import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
 import { foldText, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
+import { type ImportRunsState, importRunsState, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
 import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, type TransactItem } from './query.ts';
@@ -87,23 +88,35 @@ const sameFacts = (a: PostingFacts | undefined, b: PostingFacts | undefined) =>
     a.createdAt === b.createdAt &&
     a.inDescription === b.inDescription);
 
-/** The stored item of a posting: trusted (with its facts) or not. */
-function postingItem(tenantId: string, id: string, version: number, posting: Posting, trusted: boolean): Record<string, unknown> {
+/**
+ * The stored item of a posting: trusted (with its facts) or not; `importRun` marks the trusted postings an
+ * import batched before its organization's transaction (import-runs.ts).
+ */
+function postingItem(
+  tenantId: string,
+  id: string,
+  version: number,
+  posting: Posting,
+  trusted: boolean,
+  importRun?: number,
+): Record<string, unknown> {
   const item: Record<string, unknown> = { ...keys.gram(tenantId, posting.family, posting.gram, id), entity: entity.gram, v: version };
   const { facts } = posting;
   if (trusted && facts) {
     Object.assign(item, { n: facts.name, k: `${paddedIntId(facts.intId)}#${facts.label}`, c: facts.createdAt });
     if (posting.family === 'other') item.d = facts.inDescription === true;
+    if (importRun !== undefined) item.f = importRun;
   }
   return item;
 }
 
 /**
  * The facts of a stored posting, or undefined when it is untrusted (description only, written before
- * postings carried facts, or in a write's doubt).
+ * postings carried facts, in a write's doubt, or from an import run not finished).
  */
-function factsOfItem(item: Record<string, unknown>): PostingFacts | undefined {
+function factsOfItem(item: Record<string, unknown>, runs: ImportRunsState | undefined): PostingFacts | undefined {
   if (typeof item.n !== 'string' || typeof item.k !== 'string' || typeof item.c !== 'string') return undefined;
+  if (typeof item.f === 'number' && !(runs && isRunFinished(runs, item.f))) return undefined;
   const k = item.k;
   return { name: item.n, intId: Number(k.slice(0, 15)), label: k.slice(16), createdAt: item.c, inDescription: item.d === true };
 }
@@ -187,6 +200,42 @@ export function planPostings(
           changes.trusted.flatMap((t) => (t.next?.facts ? [t.next] : [])),
         );
       await unpost(tenantId, id, version, removed);
+    },
+  };
+}
+
+/**
+ * The postings of a new organization a seed import creates in run `importRun` (import-runs.ts): its
+ * items, to batch before its transaction (none goes in it), the trusted ones marked with the run, so a
+ * reader checks them against the organization until the run has finished; and how to take them back
+ * after a refusal, while no organization of that id is stored (one committed by another writer keeps
+ * the postings it wrote, or the run's, which then say what it says).
+ */
+export function importedPostings(tenantId: string, organization: Organization, importRun: number) {
+  const { id, version } = organization;
+  const postings = [...postingsOf(organization).values()];
+  return {
+    items: postings.map((posting) => postingItem(tenantId, id, version, posting, true, importRun)),
+    async withdraw(): Promise<void> {
+      for (let i = 0; i < postings.length; i += 99) {
+        const deletes = postings.slice(i, i + 99).map((posting) => ({
+          Delete: {
+            TableName: tableName(),
+            Key: keys.gram(tenantId, posting.family, posting.gram, id),
+            ConditionExpression: 'v = :v AND (attribute_not_exists(n) OR f = :run)',
+            ExpressionAttributeValues: { ':v': version, ':run': importRun },
+          },
+        }));
+        const notStored = {
+          ConditionCheck: { TableName: tableName(), Key: keys.organization(tenantId, id), ConditionExpression: 'attribute_not_exists(PK)' },
+        };
+        await db()
+          .send(new TransactWriteCommand({ TransactItems: [notStored, ...deletes] }))
+          .catch((error: unknown) => {
+            // Cancelled: the id is stored after all, or a posting was rewritten since: what stays is true or checked.
+            if (!cancellationCodes(error)) throw error;
+          });
+      }
     },
   };
 }
@@ -314,13 +363,15 @@ export async function searchPostings(tenantId: string, scope: SearchScope, folde
   if (grams.length === 0) return undefined;
   const families: GramFamily[] = scope === 'name' ? ['name'] : ['name', 'other'];
   const found = await Promise.all(families.map((family) => rarestPostings(tenantId, family, grams)));
+  // Postings an import batched are trusted once their run has finished: read after the postings, so a run met is known.
+  const runs = found.some((items) => items.some((item) => item.f !== undefined)) ? await importRunsState(tenantId) : undefined;
   const byId = new Map<string, { matches: boolean; unsure: boolean; sortKeys?: SortKeys }>();
   families.forEach((family, f) => {
     for (const item of found[f]!) {
       const id = item.SK as string;
       const entry = byId.get(id) ?? { matches: false, unsure: false };
       byId.set(id, entry);
-      const facts = factsOfItem(item);
+      const facts = factsOfItem(item, runs);
       if (!facts) {
         entry.unsure = true;
         continue;
@@ -355,7 +406,7 @@ async function rarestPostings(tenantId: string, family: GramFamily, grams: strin
             TableName: tableName(),
             KeyConditionExpression: 'PK = :pk',
             ExpressionAttributeValues: { ':pk': keys.gramPartition(tenantId, family, gram) },
-            ProjectionExpression: 'SK, n, k, c, d',
+            ProjectionExpression: 'SK, n, k, c, d, f',
             ConsistentRead: true,
             Limit: 1000,
             ...(start ? { ExclusiveStartKey: start } : {}),
@@ -373,7 +424,8 @@ async function rarestPostings(tenantId: string, family: GramFamily, grams: strin
 
 /**
  * Makes trusted the untrusted postings that should carry facts (postings written before they carried any,
- * or left untrusted by a write that stopped half-way): one Scan of the table's postings, the organizations
+ * left untrusted by a write that stopped half-way, or of a committed organization whose import run was
+ * killed and never re-run): one Scan of the table's postings, the organizations
  * they name read (strongly consistent), each rewrite conditioned on the organization still being at the
  * version read and the posting as scanned. An admin migration: idempotent, safe while the API serves.
  * Returns how many postings it made trusted.
@@ -385,20 +437,29 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
     { client: db(), pageSize: 1000 },
     {
       TableName: tableName(),
-      FilterExpression: 'entity = :gram AND attribute_not_exists(n)',
+      FilterExpression: 'entity = :gram AND (attribute_not_exists(n) OR attribute_exists(f))',
       ExpressionAttributeValues: { ':gram': entity.gram },
     },
   );
+  const runs = new Map<string, Promise<ImportRunsState>>();
   for await (const page of pages) {
     scanned += page.ScannedCount ?? 0;
-    const byOrganization = new Map<string, { tenantId: string; id: string; postings: { posting: Posting; v: number }[] }>();
+    type Scanned = { posting: Posting; v: number; run?: number };
+    const byOrganization = new Map<string, { tenantId: string; id: string; postings: Scanned[] }>();
     for (const item of page.Items ?? []) {
       const parsed = parseGramPartition(item.PK as string);
       if (!parsed) continue;
+      const run = typeof item.f === 'number' ? item.f : undefined;
+      if (run !== undefined) {
+        // A posting of an import run that has finished is trusted already.
+        if (!runs.has(parsed.tenantId)) runs.set(parsed.tenantId, importRunsState(parsed.tenantId));
+        if (isRunFinished(await runs.get(parsed.tenantId)!, run)) continue;
+      }
       const id = item.SK as string;
       const key = `${parsed.tenantId}\u0000${id}`;
       const entry = byOrganization.get(key) ?? { tenantId: parsed.tenantId, id, postings: [] };
-      entry.postings.push({ posting: { family: parsed.family, gram: parsed.gram }, v: Number(item.v) });
+      const posting = { family: parsed.family, gram: parsed.gram };
+      entry.postings.push({ posting, v: Number(item.v), ...(run === undefined ? {} : { run }) });
       byOrganization.set(key, entry);
     }
     const organizations = await batchGet<Organization & { PK?: string }>(
@@ -409,9 +470,9 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
       const organization = stored.get(id);
       if (!organization) return;
       const wanted = postingsOf(organization);
-      const trusted = postings.flatMap(({ posting, v }) => {
+      const trusted = postings.flatMap(({ posting, v, run }) => {
         const desired = wanted.get(postingKey(posting));
-        return desired?.facts && v <= organization.version ? [{ posting: desired, v }] : [];
+        return desired?.facts && v <= organization.version ? [{ posting: desired, v, run }] : [];
       });
       const rewrite = (chunk: typeof trusted): TransactItem[] => [
         {
@@ -422,12 +483,14 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
             ExpressionAttributeValues: { ':version': organization.version },
           },
         },
-        ...chunk.map(({ posting, v }) => ({
+        // Unchanged since scanned: the same `v`, and untrusted, or marked by the same unfinished import run
+        // (an organization it left committed: a run's orphans, of organizations never stored, stay checked).
+        ...chunk.map(({ posting, v, run }) => ({
           Put: {
             TableName: tableName(),
             Item: postingItem(tenantId, id, organization.version, posting, true),
-            ConditionExpression: 'v = :seen AND attribute_not_exists(n)',
-            ExpressionAttributeValues: { ':seen': v },
+            ConditionExpression: run === undefined ? 'v = :seen AND attribute_not_exists(n)' : 'v = :seen AND f = :run',
+            ExpressionAttributeValues: { ':seen': v, ...(run === undefined ? {} : { ':run': run }) },
           },
         })),
       ];

@@ -5,6 +5,7 @@ import * as accessLists from './access-lists.ts';
 import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
+import { beginImportRun, finishImportRun } from './import-runs.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
 import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
@@ -29,6 +30,8 @@ export const dynamoDbStores: Stores = {
     raiseIntIdFloor: organizations.raiseIntIdCounter,
     save: organizations.saveOrganization,
     createMany: organizations.saveNewOrganizations,
+    beginImport: beginImportRun,
+    finishImport: finishImportRun,
     updateInPlace: organizations.updateFieldsInPlace,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,

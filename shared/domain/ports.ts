@@ -141,7 +141,15 @@ export interface OrganizationStore {
    * Creates many new organizations at once (the seed import), each all or nothing as `save` would; the
    * ones refused (label or id taken, parent missing) are returned with their error, the others stored.
    */
-  createMany(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]>;
+  createMany(tenantId: string, organizations: Organization[], importRun: number): Promise<{ id: string; error: unknown }[]>;
+  /**
+   * Starts an import run of records with this fingerprint (its number, for `createMany`). Until the run
+   * finishes, searches check the organizations it creates against the stored ones (a cost, never a
+   * wrong answer); a run that never finishes (killed) is finished by a later run of the same records.
+   */
+  beginImport(tenantId: string, fingerprint: string): Promise<number>;
+  /** Every organization of the run is committed, or refused and taken back. */
+  finishImport(tenantId: string, importRun: number, fingerprint: string): Promise<void>;
   /** Sets plain fields without reading first (and records the bulk operation in the same write). */
   updateInPlace(
     tenantId: string,

@@ -9,9 +9,11 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
+import { beginImportRun, finishImportRun, importRunsState } from '#shared/db/import-runs.ts';
 import * as keys from '#shared/db/keys.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
-import { backfillSearchPostings, postingsOf, postNewTrigrams, searchPostings } from '#shared/db/search-index.ts';
+import { batchWrite } from '#shared/db/query.ts';
+import { backfillSearchPostings, importedPostings, postingsOf, postNewTrigrams, searchPostings } from '#shared/db/search-index.ts';
 import { searchOrganizations } from '#shared/domain/engagement.ts';
 import { searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
@@ -155,7 +157,9 @@ describe('search from the postings', () => {
     expect((await searchOrganizations('long', { q: 'sport', skip: 0, limit: 5 })).total).toBe(0);
     expect((await searchOrganizations('long', { q: 'musée klm', skip: 0, limit: 5 })).total).toBe(1);
     const created = { ...organization('long', 2), name: `Électricité ${'uvwxyz'.repeat(20)}` };
-    expect(await saveNewOrganizations('long', [created])).toEqual([]);
+    const run = await beginImportRun('long', 'long records');
+    expect(await saveNewOrganizations('long', [created], run)).toEqual([]);
+    await finishImportRun('long', run, 'long records');
     expect((await searchPostings('long', 'name', 'electricite uvw'))?.map((c) => c.matches)).toEqual([true]);
   });
 
@@ -176,6 +180,78 @@ describe('search from the postings', () => {
     for (const other of names.filter((name) => name !== final.name)) {
       expect((await searchOrganizations('doubt', { q: other, skip: 0, limit: 5 })).total).toBe(0);
     }
+  });
+});
+
+/** Every posting item of one organization in a tenant (a Scan: test only). */
+async function postingItemsOf(tenantId: string, id: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan(
+    { client: db() },
+    {
+      TableName: tableName(),
+      FilterExpression: 'begins_with(PK, :pk) AND SK = :id',
+      ExpressionAttributeValues: { ':pk': `T#${tenantId}#G#`, ':id': id },
+    },
+  ))
+    items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** What the name postings say of each organization that may hold the needle (true: it does; undefined: read it). */
+const verdicts = async (tenantId: string, needle: string) =>
+  Object.fromEntries((await searchPostings(tenantId, 'name', needle))!.map((c) => [c.id, c.matches]));
+
+describe('postings of an import run (batched before the transactions, marked with the run)', () => {
+  it('are checked against the organizations until the run finishes, then trusted; a refused organization takes its own back', async () => {
+    const tenantId = 'run';
+    await saveOrganization(tenantId, { ...organization(tenantId, 99), name: 'Imported sport taken', label: 'taken' }, undefined);
+    const run = await beginImportRun(tenantId, 'records');
+    const fresh = [1, 2, 3].map((i) => ({ ...organization(tenantId, i), name: `Imported sport ${i}` }));
+    const refused = { ...organization(tenantId, 4), name: 'Imported sport refused', label: 'taken' };
+    expect(await saveNewOrganizations(tenantId, fresh, run)).toEqual([]);
+    // A refused group is saved one organization at a time (postings in each transaction): the refused one takes its postings back.
+    expect((await saveNewOrganizations(tenantId, [refused], run)).map((r) => r.id)).toEqual([refused.id]);
+    expect(await postingItemsOf(tenantId, refused.id)).toEqual([]);
+    expect((await postingItemsOf(tenantId, fresh[0]!.id)).filter((item) => item.f === run).length).toBeGreaterThan(10);
+    // Run not finished: the postings say what the organizations would, but the organizations decide.
+    const taken = organization(tenantId, 99).id;
+    const [a, b, c] = fresh.map((o) => o.id);
+    expect(await verdicts(tenantId, 'imported sport')).toEqual({ [taken]: true, [a!]: undefined, [b!]: undefined, [c!]: undefined });
+    const during = await searchOrganizations(tenantId, { q: 'imported sport', skip: 0, limit: 10 });
+    expect(during.total).toBe(4);
+    await finishImportRun(tenantId, run, 'records');
+    expect(await verdicts(tenantId, 'imported sport')).toEqual({ [taken]: true, [a!]: true, [b!]: true, [c!]: true });
+    expect(await searchOrganizations(tenantId, { q: 'imported sport', skip: 0, limit: 10 })).toEqual(during);
+  });
+
+  it('of a run killed before its transaction are never trusted, until a run of the same records finishes', async () => {
+    const tenantId = 'killedrun';
+    const phantom = { ...organization(tenantId, 1), name: 'Phantom sport' };
+    const committed = { ...organization(tenantId, 2), name: 'Committed sport' };
+    const killed = await beginImportRun(tenantId, 'same records');
+    // The run committed one organization, then died between the other's batched postings and its transaction.
+    expect(await saveNewOrganizations(tenantId, [committed], killed)).toEqual([]);
+    await batchWrite(importedPostings(tenantId, phantom, killed).items.map((Item) => ({ PutRequest: { Item } })));
+    expect(await verdicts(tenantId, 'sport')).toEqual({ [phantom.id]: undefined, [committed.id]: undefined });
+    expect((await searchOrganizations(tenantId, { q: 'phantom', skip: 0, limit: 5 })).total).toBe(0);
+    expect((await searchOrganizations(tenantId, { q: 'sport', skip: 0, limit: 5 })).page.map((o) => o.id)).toEqual([committed.id]);
+    // The admin backfill vouches for the committed organization's postings, not the phantom's.
+    expect(await backfillSearchPostings()).toBeGreaterThan(10);
+    expect(await verdicts(tenantId, 'sport')).toEqual({ [phantom.id]: undefined, [committed.id]: true });
+    // A run of other records that finishes does not vouch for it.
+    const other = await beginImportRun(tenantId, 'other records');
+    await finishImportRun(tenantId, other, 'other records');
+    expect(await verdicts(tenantId, 'phantom')).toEqual({ [phantom.id]: undefined });
+    expect((await importRunsState(tenantId)).unfinished).toEqual(new Set([killed]));
+    // The same records again: the organization is committed, and both runs are finished.
+    const rerun = await beginImportRun(tenantId, 'same records');
+    expect(rerun).toBe(killed + 2);
+    expect(await saveNewOrganizations(tenantId, [phantom], rerun)).toEqual([]);
+    await finishImportRun(tenantId, rerun, 'same records');
+    expect((await importRunsState(tenantId)).unfinished).toEqual(new Set());
+    expect(await verdicts(tenantId, 'phantom')).toEqual({ [phantom.id]: true });
+    expect((await searchOrganizations(tenantId, { q: 'phantom', skip: 0, limit: 5 })).page.map((o) => o.id)).toEqual([phantom.id]);
   });
 });
 

@@ -116,6 +116,10 @@ export function memoryStores(): Stores & { snapshot(): string } {
         for (const o of organizations) await this.save(t, o, undefined).catch((error: unknown) => refusals.push({ id: o.id, error }));
         return refusals;
       },
+      async beginImport() {
+        return 1;
+      },
+      async finishImport() {},
       async updateInPlace(t, id, fields, { op, returnOrganization }) {
         const stored = orgs.get(k(t, id));
         if (!stored) return { outcome: 'missing' };
