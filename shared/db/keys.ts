@@ -21,6 +21,7 @@ export const entity = {
   counter: 'COUNT',
   child: 'CHILD',
   gram: 'GRAM',
+  importRuns: 'IMPORTS',
   tombstone: 'TOMBSTONE',
   app: 'APP',
   publisher: 'PUB',
@@ -47,6 +48,17 @@ export const memberIndexPartition = (tenantId: string, field: IndexedField, valu
   `${tenantPk(tenantId)}#M#${field}#${encodeURIComponent(String(value))}`;
 
 export const gramPartition = (tenantId: string, family: GramFamily, gram: string) => `${tenantPk(tenantId)}#G#${family}#${gram}`;
+
+/** The tenant, family and trigram of a posting's partition key (the admin backfill reads them from a Scan). */
+export function parseGramPartition(pk: string): { tenantId: string; family: GramFamily; gram: string } | undefined {
+  for (const family of ['name', 'other'] as const) {
+    const marker = `#G#${family}#`;
+    const at = pk.indexOf(marker);
+    if (pk.startsWith(tenantPk('')) && at > 0)
+      return { tenantId: pk.slice(tenantPk('').length, at), family, gram: pk.slice(at + marker.length) };
+  }
+  return undefined;
+}
 
 /*
  * The key builders, one export each: callers read them as `import * as keys from './keys.ts'` (`keys.organization(…)`),
@@ -83,6 +95,8 @@ export const gram = (tenantId: string, family: GramFamily, gram: string, orgId: 
   PK: gramPartition(tenantId, family, gram),
   SK: orgId,
 });
+/** A tenant's import runs (whose search postings are not yet trusted): one item, read only by searches that meet their postings. */
+export const importRuns = (tenantId: string) => ({ PK: `${tenantPk(tenantId)}#IMPORTS`, SK: 'IMPORTS' });
 /** Pre-2026-12 layout (everything in `T#<tenant>`): read only by `admin migrate data-model`. */
 export const legacyOrganizationPrefix = 'ORG#';
 export const legacyGuardPrefixes = ['LABEL#', 'INTID#', 'MIDX#', 'ORGMAP#', 'OPDONE#'];

@@ -7,7 +7,6 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import type { DeleteCleanups, InPlaceFields, InPlaceResult, LayoutProgress } from '#shared/domain/ports.ts';
@@ -19,8 +18,16 @@ import * as keys from './keys.ts';
 import { entity } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
 import { countChange, derivedChanges } from './organization-index.ts';
-import { batchGet, cancellationCodes, ignoringConditionFailure, isConditionFailure, stripKeys, type TransactItem } from './query.ts';
-import { postNewTrigrams, unpostOldTrigrams, withdrawNewTrigrams } from './search-index.ts';
+import {
+  batchGet,
+  batchWrite,
+  cancellationCodes,
+  ignoringConditionFailure,
+  isConditionFailure,
+  stripKeys,
+  type TransactItem,
+} from './query.ts';
+import { importedPostings, planPostings, type PostingPlan } from './search-index.ts';
 
 /** A stored organization item as the domain sees it: without keys and data-layer attributes (childCount). */
 function toOrganization(item: Record<string, unknown>): Organization {
@@ -221,38 +228,53 @@ export async function saveOrganization(
       'Too many member index entries (communes, projects, users) to write atomically.',
     );
   }
-  await postNewTrigrams(tenantId, organization, previous);
+  // The trusted search postings a write changes ride in its transaction when they fit (see search-index.ts).
+  const postings = planPostings(tenantId, organization.id, organization.version, organization, previous, 100 - items.length);
+  postings.transactItems.forEach((item) => add('posting', item));
+  await postings.before();
   try {
     await writeAtomically(items);
   } catch (error) {
-    await withdrawNewTrigrams(tenantId, organization, previous);
+    await postings.withdraw();
     conflictFrom(error, roles);
   }
-  if (previous) await unpostOldTrigrams(tenantId, organization.id, organization.version, organization, previous);
+  await postings.after();
 }
 
 /**
- * Creates many new organizations in few round trips (the seed import): their postings in batches of
- * 25, then transactions of up to 100 items, each holding several organizations whole with their guards
- * and index entries, one count change and one child-count change per parent outside the group. A
- * group that is refused (a label or id taken, a parent missing) is retried one organization at a time,
- * so the refusal is that organization's alone; returns the refusals.
+ * Creates many new organizations in few round trips (the seed import, run `importRun`): every search
+ * posting in batches of 25 (marked with the run: see import-runs.ts), then transactions of up to 100
+ * items, each holding several organizations whole with their guards and index entries, one count change
+ * and one child-count change per parent outside the group. A group that is refused (a label or id
+ * taken, a parent missing) is retried one organization at a time, so the refusal is that
+ * organization's alone, and its postings are taken back; returns the refusals.
  */
-export async function saveNewOrganizations(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]> {
-  await mapWithConcurrency(organizations, 4, (organization) => postNewTrigrams(tenantId, organization, undefined));
+export async function saveNewOrganizations(
+  tenantId: string,
+  organizations: Organization[],
+  importRun: number,
+): Promise<{ id: string; error: unknown }[]> {
+  const postings = new Map(organizations.map((organization) => [organization.id, importedPostings(tenantId, organization, importRun)]));
+  // Posted before any transaction, so a committed organization is fully posted (its trusted postings wait for the run's end).
+  await batchWrite([...postings.values()].flatMap(({ items }) => items.map((Item) => ({ PutRequest: { Item } }))));
+  // An organization whose own items nearly fill a transaction is saved alone.
+  const alone = organizations.filter((organization) => ownCreationItems(tenantId, organization, 0).length + 2 > 100);
+  const grouped = organizations.filter((organization) => !alone.includes(organization));
   const refusals: { id: string; error: unknown }[] = [];
-  for (const group of groupsOfTransactions(tenantId, organizations)) {
+  const one = (organization: Organization) =>
+    saveOrganization(tenantId, organization, undefined).catch(async (refused: unknown) => {
+      await postings.get(organization.id)!.withdraw();
+      refusals.push({ id: organization.id, error: refused });
+    });
+  for (const group of groupsOfTransactions(tenantId, grouped)) {
     try {
       await sendGroup(tenantId, group);
     } catch (error) {
       if (!cancellationCodes(error)) throw error;
-      for (const organization of group) {
-        await saveOrganization(tenantId, organization, undefined).catch((refused: unknown) =>
-          refusals.push({ id: organization.id, error: refused }),
-        );
-      }
+      for (const organization of group) await one(organization);
     }
   }
+  for (const organization of alone) await one(organization);
   return refusals;
 }
 
@@ -279,7 +301,9 @@ async function sendGroup(tenantId: string, group: Organization[]): Promise<void>
   }
 }
 
-/** Items of one organization's creation that belong to it alone (not the count or its parent's child count). */
+/**
+ * Items of one organization's creation that belong to it alone (not the count or its parent's child count).
+ */
 function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
   return [
     {
@@ -421,13 +445,25 @@ export async function deleteOrganization(
       detail: { field: 'non_field_errors' },
     });
   }
+  // Its trusted postings go with it (or, without room, are made untrusted first), so no search counts it
+  // once it is gone; a delete is "version + 1" for its postings (it outranks every posting of the organization).
+  const plans: PostingPlan[] = [];
+  for (const { previous, next } of [{ previous: organization, next: undefined }, ...cleanups.rewrites]) {
+    const plan = planPostings(tenantId, previous.id, next?.version ?? previous.version + 1, next, previous, 100 - items.length);
+    plan.transactItems.forEach((item) => {
+      items.push(item);
+      roles.push('posting');
+    });
+    plans.push(plan);
+  }
+  for (const plan of plans) await plan.before();
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    for (const plan of plans) await plan.withdraw();
     conflictFrom(error, roles);
   }
-  await unpostOldTrigrams(tenantId, organization.id, organization.version, undefined, organization);
-  for (const { previous, next } of cleanups.rewrites) await unpostOldTrigrams(tenantId, next.id, next.version, next, previous);
+  for (const plan of plans) await plan.after();
 }
 
 /** Whether a bulk delete operation was already applied (its marker lives 8 days). */

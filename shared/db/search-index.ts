@@ -1,70 +1,260 @@
 /**
  * Substring search postings: one item per (family, trigram, organization) of the case- and accent-folded
- * texts (family `name`: the name; `other`: label and description). A description can have thousands of
- * trigrams, more than a transaction holds, so postings are kept outside the organization's transaction
- * as a superset of the truth, and every candidate is checked against the organization itself:
+ * texts (family `name`: the name; `other`: label and description).
+ *
+ * Trusted postings carry what a reader needs to decide a match and to sort without reading the
+ * organization: every `name` posting, and the `other` postings of the label's trigrams, carry the name
+ * (`n`), the integer id and label (`k` = `<intId, 15 digits>#<label>`), `createdAt` (`c`), and on `other`
+ * postings whether the trigram is in the description too (`d`). A trusted posting always says what the
+ * committed organization says, because it is only ever written
+ * - in the organization's own transaction (every trusted posting whose content a write changes, adds or
+ *   removes: a rename rewrites the ~20–40 postings of its name and label, all or nothing with it), or,
+ *   when they do not fit that transaction, after it, by a transaction conditioned on the organization
+ *   still being at the version written (having been made untrusted before the write: a reader of them
+ *   in between reads the organization);
+ * - by the admin backfill, conditioned the same way.
+ * The description's other trigrams (thousands, more than a transaction holds) are untrusted postings
+ * (`v` only, as every posting was before they carried anything), kept around the transaction as a
+ * superset of the truth; a reader checks their candidates against the organization itself:
  * - before the organization is written, the postings of its new trigrams are put (`v` = the version
  *   written; a put never lowers `v`), so a committed text is always fully posted;
  * - after it is written, the postings of trigrams it no longer has are deleted, conditioned on
  *   `v` ≤ that version, so a delete never removes a posting a later version put back.
- * A refused write takes its new postings back; a crash or a lost race between the steps leaves extra
- * postings only: a cost, never a missed match.
+ * A refused write takes its new untrusted postings back; a crash or a lost race between the steps leaves
+ * extra or untrusted postings only: a cost, never a missed match or a wrong one. Postings written before
+ * they carried anything are untrusted; `npm run admin -- migrate listings` makes them trusted.
  */
-import { DeleteCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  paginateScan,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
-import type { Organization } from '#shared/domain/organization.ts';
-import type { SearchScope } from '#shared/domain/ports.ts';
+import type { Organization, SortKeys } from '#shared/domain/organization.ts';
+import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
 import { foldText, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
+import { type ImportRunsState, importRunsState, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
-import { entity, type GramFamily } from './keys.ts';
-import { batchWrite, ignoringConditionFailure } from './query.ts';
+import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
+import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, type TransactItem } from './query.ts';
 
 /** Postings written or deleted at once for one organization. */
 const WRITE_CONCURRENCY = 16;
 
-type Posting = { family: GramFamily; gram: string };
+/** What a trusted posting says of its organization. */
+interface PostingFacts extends Omit<SortKeys, 'id'> {
+  /** `other` family: the trigram is in the description too (so the description may hold the needle). */
+  inDescription?: boolean;
+}
 
-const postingKey = ({ family, gram }: Posting) => `${family}:${gram}`;
+export type Posting = { family: GramFamily; gram: string; facts?: PostingFacts };
 
+const postingKey = ({ family, gram }: { family: GramFamily; gram: string }) => `${family}:${gram}`;
+
+/** Every posting an organization has, with what each carries. */
 export function postingsOf(organization: Organization | undefined): Map<string, Posting> {
   const postings = new Map<string, Posting>();
   if (!organization) return postings;
-  const add = (family: GramFamily, text: string) => {
-    for (const gram of trigrams(foldText(text))) postings.set(postingKey({ family, gram }), { family, gram });
-  };
-  add('name', organization.name);
-  add('other', organization.label);
-  add('other', organization.description);
+  const { name, label, intId, createdAt } = organization;
+  for (const gram of trigrams(foldText(name)))
+    postings.set(postingKey({ family: 'name', gram }), { family: 'name', gram, facts: { name, label, intId, createdAt } });
+  const described = new Set(trigrams(foldText(organization.description)));
+  for (const gram of trigrams(foldText(label))) {
+    postings.set(postingKey({ family: 'other', gram }), {
+      family: 'other',
+      gram,
+      facts: { name, label, intId, createdAt, inDescription: described.has(gram) },
+    });
+  }
+  for (const gram of described)
+    if (!postings.has(postingKey({ family: 'other', gram })))
+      postings.set(postingKey({ family: 'other', gram }), { family: 'other', gram });
   return postings;
 }
 
-const missingFrom = (from: Map<string, Posting>, other: Map<string, Posting>) =>
-  [...from].filter(([key]) => !other.has(key)).map(([, p]) => p);
+const sameFacts = (a: PostingFacts | undefined, b: PostingFacts | undefined) =>
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    a.name === b.name &&
+    a.label === b.label &&
+    a.intId === b.intId &&
+    a.createdAt === b.createdAt &&
+    a.inDescription === b.inDescription);
 
-/** Step 1 of a write: posts the trigrams `next` has and `previous` had not. */
-export async function postNewTrigrams(tenantId: string, next: Organization, previous: Organization | undefined): Promise<void> {
-  const added = missingFrom(postingsOf(next), postingsOf(previous));
-  if (!previous) {
-    // A new organization has no postings to keep (nor a later version to respect): batches of 25.
-    const item = (posting: Posting) => ({
-      ...keys.gram(tenantId, posting.family, posting.gram, next.id),
-      entity: entity.gram,
-      v: next.version,
-    });
-    await batchWrite(added.map((posting) => ({ PutRequest: { Item: item(posting) } })));
+/**
+ * The stored item of a posting: trusted (with its facts) or not; `importRun` marks the trusted postings an
+ * import batched before its organization's transaction (import-runs.ts).
+ */
+function postingItem(
+  tenantId: string,
+  id: string,
+  version: number,
+  posting: Posting,
+  trusted: boolean,
+  importRun?: number,
+): Record<string, unknown> {
+  const item: Record<string, unknown> = { ...keys.gram(tenantId, posting.family, posting.gram, id), entity: entity.gram, v: version };
+  const { facts } = posting;
+  if (trusted && facts) {
+    Object.assign(item, { n: facts.name, k: `${paddedIntId(facts.intId)}#${facts.label}`, c: facts.createdAt });
+    if (posting.family === 'other') item.d = facts.inDescription === true;
+    if (importRun !== undefined) item.f = importRun;
+  }
+  return item;
+}
+
+/**
+ * The facts of a stored posting, or undefined when it is untrusted (description only, written before
+ * postings carried facts, in a write's doubt, or from an import run not finished).
+ */
+function factsOfItem(item: Record<string, unknown>, runs: ImportRunsState | undefined): PostingFacts | undefined {
+  if (typeof item.n !== 'string' || typeof item.k !== 'string' || typeof item.c !== 'string') return undefined;
+  if (typeof item.f === 'number' && !(runs && isRunFinished(runs, item.f))) return undefined;
+  const k = item.k;
+  return { name: item.n, intId: Number(k.slice(0, 15)), label: k.slice(16), createdAt: item.c, inDescription: item.d === true };
+}
+
+/** What one write changes in the postings of one organization. */
+interface PostingDiff {
+  /** Trusted content changed, added or removed (their new state: a posting, or undefined to delete). */
+  trusted: { key: string; next: Posting | undefined; previous: Posting | undefined }[];
+  /** Untrusted postings added (in `next`, not in `previous`). */
+  added: Posting[];
+  /** Untrusted postings removed (in `previous`, not in `next`). */
+  removed: Posting[];
+}
+
+function diff(next: Organization | undefined, previous: Organization | undefined): PostingDiff {
+  const after = postingsOf(next);
+  const before = postingsOf(previous);
+  const result: PostingDiff = { trusted: [], added: [], removed: [] };
+  for (const [key, posting] of after) {
+    const old = before.get(key);
+    if (posting.facts || old?.facts) {
+      if (!old || !sameFacts(posting.facts, old.facts)) result.trusted.push({ key, next: posting, previous: old });
+    } else if (!old) result.added.push(posting);
+  }
+  for (const [key, old] of before) {
+    if (after.has(key)) continue;
+    if (old.facts) result.trusted.push({ key, next: undefined, previous: old });
+    else result.removed.push(old);
+  }
+  return result;
+}
+
+/**
+ * How one write of an organization keeps its postings (see the header): `transactItems` go in the
+ * organization's transaction when they fit in `room` items; `before` runs before it, `withdraw` after it
+ * was refused, `after` after it committed.
+ */
+export interface PostingPlan {
+  /** Whether the trusted postings it changes fit the transaction (`transactItems`), or are kept around it. */
+  inTransaction: boolean;
+  transactItems: TransactItem[];
+  before(): Promise<void>;
+  withdraw(): Promise<void>;
+  after(): Promise<void>;
+}
+
+export function planPostings(
+  tenantId: string,
+  id: string,
+  version: number,
+  next: Organization | undefined,
+  previous: Organization | undefined,
+  room: number,
+): PostingPlan {
+  const changes = diff(next, previous);
+  const inTransaction = changes.trusted.length <= room;
+  // Without room, the postings whose trusted content changes are made untrusted before the write, written
+  // like the others around it, and made trusted after it by a transaction checking the version.
+  const untrustedAdds = inTransaction
+    ? changes.added
+    : [...changes.added, ...changes.trusted.map(({ next: n, previous: p }) => ({ ...(n ?? p)!, facts: undefined }))];
+  const removed = inTransaction ? changes.removed : [...changes.removed, ...changes.trusted.filter((t) => !t.next).map((t) => t.previous!)];
+  const newKeys = inTransaction ? changes.added : [...changes.added, ...changes.trusted.filter((t) => !t.previous).map((t) => t.next!)];
+  return {
+    inTransaction,
+    transactItems: inTransaction
+      ? changes.trusted.map(({ next: posting, previous: old }) =>
+          posting
+            ? { Put: { TableName: tableName(), Item: postingItem(tenantId, id, version, posting, true) } }
+            : { Delete: { TableName: tableName(), Key: keys.gram(tenantId, old!.family, old!.gram, id) } },
+        )
+      : [],
+    before: () => postUntrusted(tenantId, id, version, untrustedAdds, previous === undefined),
+    withdraw: () => withdrawUntrusted(tenantId, id, version, newKeys),
+    after: async () => {
+      if (!inTransaction && next)
+        await confirmTrusted(
+          tenantId,
+          id,
+          version,
+          changes.trusted.flatMap((t) => (t.next?.facts ? [t.next] : [])),
+        );
+      await unpost(tenantId, id, version, removed);
+    },
+  };
+}
+
+/**
+ * The postings of a new organization a seed import creates in run `importRun` (import-runs.ts): its
+ * items, to batch before its transaction (none goes in it), the trusted ones marked with the run, so a
+ * reader checks them against the organization until the run has finished; and how to take them back
+ * after a refusal, while no organization of that id is stored (one committed by another writer keeps
+ * the postings it wrote, or the run's, which then say what it says).
+ */
+export function importedPostings(tenantId: string, organization: Organization, importRun: number) {
+  const { id, version } = organization;
+  const postings = [...postingsOf(organization).values()];
+  return {
+    items: postings.map((posting) => postingItem(tenantId, id, version, posting, true, importRun)),
+    async withdraw(): Promise<void> {
+      for (let i = 0; i < postings.length; i += 99) {
+        const deletes = postings.slice(i, i + 99).map((posting) => ({
+          Delete: {
+            TableName: tableName(),
+            Key: keys.gram(tenantId, posting.family, posting.gram, id),
+            ConditionExpression: 'v = :v AND (attribute_not_exists(n) OR f = :run)',
+            ExpressionAttributeValues: { ':v': version, ':run': importRun },
+          },
+        }));
+        const notStored = {
+          ConditionCheck: { TableName: tableName(), Key: keys.organization(tenantId, id), ConditionExpression: 'attribute_not_exists(PK)' },
+        };
+        await db()
+          .send(new TransactWriteCommand({ TransactItems: [notStored, ...deletes] }))
+          .catch((error: unknown) => {
+            // Cancelled: the id is stored after all, or a posting was rewritten since: what stays is true or checked.
+            if (!cancellationCodes(error)) throw error;
+          });
+      }
+    },
+  };
+}
+
+/** Puts untrusted postings (`v` = the version written; a conditional put never lowers `v`; a new organization's in batches of 25). */
+async function postUntrusted(tenantId: string, id: string, version: number, postings: Posting[], isNew: boolean): Promise<void> {
+  if (isNew) {
+    // A new organization has no postings to keep (nor a later version to respect).
+    await batchWrite(postings.map((posting) => ({ PutRequest: { Item: postingItem(tenantId, id, version, posting, false) } })));
     return;
   }
-  await mapWithConcurrency(added, WRITE_CONCURRENCY, (posting) =>
+  await mapWithConcurrency(postings, WRITE_CONCURRENCY, (posting) =>
     ignoringConditionFailure(
       db().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...keys.gram(tenantId, posting.family, posting.gram, next.id), entity: entity.gram, v: next.version },
+          Item: postingItem(tenantId, id, version, posting, false),
           ConditionExpression: 'attribute_not_exists(PK) OR v < :v',
-          ExpressionAttributeValues: { ':v': next.version },
+          ExpressionAttributeValues: { ':v': version },
         }),
       ),
     ),
@@ -72,49 +262,75 @@ export async function postNewTrigrams(tenantId: string, next: Organization, prev
 }
 
 /**
- * After a refused write: takes back the postings step 1 put, so a refused write leaves the table as it
- * was. Conditioned on the organization not being at that version (a rival writer of the same version
- * number won: its postings stay) and on each posting still being this write's, all in one transaction
- * per 99 postings.
+ * After a refused write: takes back the untrusted postings it put that the previous text did not have,
+ * so a refused write leaves the table as it was. Conditioned on no write having committed at that
+ * version or later (a rival writer of the same version number won: its postings stay) and on each
+ * posting still being this write's, all in one transaction per 99 postings.
  */
-export async function withdrawNewTrigrams(tenantId: string, next: Organization, previous: Organization | undefined): Promise<void> {
-  const added = missingFrom(postingsOf(next), postingsOf(previous));
+async function withdrawUntrusted(tenantId: string, id: string, version: number, added: Posting[]): Promise<void> {
   for (let i = 0; i < added.length; i += 99) {
     const deletes = added.slice(i, i + 99).map((posting) => ({
       Delete: {
         TableName: tableName(),
-        Key: keys.gram(tenantId, posting.family, posting.gram, next.id),
-        ConditionExpression: 'v = :v',
-        ExpressionAttributeValues: { ':v': next.version },
+        Key: keys.gram(tenantId, posting.family, posting.gram, id),
+        ConditionExpression: 'v = :v AND attribute_not_exists(n)',
+        ExpressionAttributeValues: { ':v': version },
       },
     }));
-    const organizationNotAtVersion = {
+    const nothingCommittedAtVersion = {
       ConditionCheck: {
         TableName: tableName(),
-        Key: keys.organization(tenantId, next.id),
-        ConditionExpression: 'attribute_not_exists(PK) OR version <> :v',
-        ExpressionAttributeValues: { ':v': next.version },
+        Key: keys.organization(tenantId, id),
+        ConditionExpression: 'attribute_not_exists(PK) OR version < :v',
+        ExpressionAttributeValues: { ':v': version },
       },
     };
     await db()
-      .send(new TransactWriteCommand({ TransactItems: [organizationNotAtVersion, ...deletes] }))
+      .send(new TransactWriteCommand({ TransactItems: [nothingCommittedAtVersion, ...deletes] }))
       .catch((error: unknown) => {
         // Cancelled: a rival's version, or a posting rewritten since; what stays is a superset.
-        if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+        if (!cancellationCodes(error)) throw error;
       });
   }
 }
 
-/** Step 2, after the write committed at `version`: unposts the trigrams `previous` had and `next` has not (none for a delete). */
-export async function unpostOldTrigrams(
-  tenantId: string,
-  id: string,
-  version: number,
-  next: Organization | undefined,
-  previous: Organization,
-): Promise<void> {
-  const removed = missingFrom(postingsOf(previous), postingsOf(next));
-  await mapWithConcurrency(removed, WRITE_CONCURRENCY, (posting) =>
+/**
+ * Makes postings trusted while the organization is still at `version` (and the posting not rewritten by
+ * a later write): one transaction per 99 postings; a cancelled one leaves them untrusted (a cost only).
+ */
+async function confirmTrusted(tenantId: string, id: string, version: number, postings: Posting[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < postings.length; i += 99) {
+    const chunk = postings.slice(i, i + 99);
+    const puts = chunk.map((posting) => ({
+      Put: {
+        TableName: tableName(),
+        Item: postingItem(tenantId, id, version, posting, true),
+        ConditionExpression: 'attribute_not_exists(PK) OR v <= :v',
+        ExpressionAttributeValues: { ':v': version },
+      },
+    }));
+    const stillAtVersion = {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.organization(tenantId, id),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': version },
+      },
+    };
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: [stillAtVersion, ...puts] }));
+      written += chunk.length;
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+    }
+  }
+  return written;
+}
+
+/** After the write committed at `version`: deletes postings of trigrams it no longer has, conditioned on `v` ≤ that version. */
+async function unpost(tenantId: string, id: string, version: number, postings: Posting[]): Promise<void> {
+  await mapWithConcurrency(postings, WRITE_CONCURRENCY, (posting) =>
     ignoringConditionFailure(
       db().send(
         new DeleteCommand({
@@ -129,23 +345,60 @@ export async function unpostOldTrigrams(
 }
 
 /**
- * Candidates for a folded needle: the postings of the needle's rarest trigram. Every trigram's postings
- * are read in parallel, a page at a time; the first to reach its end is the rarest, and the others stop
- * there, so the read costs about (trigrams of the needle) × (postings of the rarest).
+ * Step 1 of a write whose postings do not fit its transaction: every posting `next` has and `previous`
+ * had not, or whose content changed, is put untrusted (kept for the tests of a writer that dies there).
  */
-export async function searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<string[] | undefined> {
+export const postNewTrigrams = (tenantId: string, next: Organization, previous: Organization | undefined) =>
+  planPostings(tenantId, next.id, next.version, next, previous, -1).before();
+
+/**
+ * What the postings say of the organizations that may contain a folded needle, read from the postings of
+ * its rarest trigram in each family the scope searches; undefined when the needle is shorter than a
+ * trigram. Every trigram's postings are read in parallel, a page at a time; the first to reach its end
+ * is the rarest, and the others stop there, so the read costs about (trigrams of the needle) ×
+ * (postings of the rarest).
+ */
+export async function searchPostings(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined> {
   const grams = trigrams(foldedNeedle);
   if (grams.length === 0) return undefined;
   const families: GramFamily[] = scope === 'name' ? ['name'] : ['name', 'other'];
-  const ids = await Promise.all(families.map((family) => rarestPostings(tenantId, family, grams)));
-  return [...new Set(ids.flat())];
+  const found = await Promise.all(families.map((family) => rarestPostings(tenantId, family, grams)));
+  // Postings an import batched are trusted once their run has finished: read after the postings, so a run met is known.
+  const runs = found.some((items) => items.some((item) => item.f !== undefined)) ? await importRunsState(tenantId) : undefined;
+  const byId = new Map<string, { matches: boolean; unsure: boolean; sortKeys?: SortKeys }>();
+  families.forEach((family, f) => {
+    for (const item of found[f]!) {
+      const id = item.SK as string;
+      const entry = byId.get(id) ?? { matches: false, unsure: false };
+      byId.set(id, entry);
+      const facts = factsOfItem(item, runs);
+      if (!facts) {
+        entry.unsure = true;
+        continue;
+      }
+      entry.sortKeys ??= { id, name: facts.name, label: facts.label, intId: facts.intId, createdAt: facts.createdAt };
+      if (foldText(family === 'name' ? facts.name : facts.label).includes(foldedNeedle)) entry.matches = true;
+      else if (family === 'other' && facts.inDescription) entry.unsure = true;
+    }
+  });
+  // A name that does not hold the needle is known from its trusted posting; a label or description that
+  // holds it would have put the organization among the `other` postings too (they are a superset).
+  return [...byId].map(([id, { matches, unsure, sortKeys }]) => ({
+    id,
+    matches: matches ? true : unsure ? undefined : false,
+    ...(sortKeys ? { sortKeys } : {}),
+  }));
 }
 
-async function rarestPostings(tenantId: string, family: GramFamily, grams: string[]): Promise<string[]> {
-  let winner: string[] | undefined;
+/** Ids of organizations that may contain a folded needle (a superset), or undefined below a trigram. */
+export const searchCandidates = async (tenantId: string, scope: SearchScope, foldedNeedle: string) =>
+  (await searchPostings(tenantId, scope, foldedNeedle))?.map((candidate) => candidate.id);
+
+async function rarestPostings(tenantId: string, family: GramFamily, grams: string[]): Promise<Record<string, unknown>[]> {
+  let winner: Record<string, unknown>[] | undefined;
   await Promise.all(
     grams.map(async (gram) => {
-      const ids: string[] = [];
+      const items: Record<string, unknown>[] = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page: QueryCommandOutput = await db().send(
@@ -153,18 +406,106 @@ async function rarestPostings(tenantId: string, family: GramFamily, grams: strin
             TableName: tableName(),
             KeyConditionExpression: 'PK = :pk',
             ExpressionAttributeValues: { ':pk': keys.gramPartition(tenantId, family, gram) },
-            ProjectionExpression: 'SK',
+            ProjectionExpression: 'SK, n, k, c, d, f',
             ConsistentRead: true,
             Limit: 1000,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
         if (winner) return;
-        ids.push(...(page.Items ?? []).map((item) => item.SK as string));
+        items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
       } while (start);
-      winner ??= ids;
+      winner ??= items;
     }),
   );
   return winner ?? [];
+}
+
+/**
+ * Makes trusted the untrusted postings that should carry facts (postings written before they carried any,
+ * left untrusted by a write that stopped half-way, or of a committed organization whose import run was
+ * killed and never re-run): one Scan of the table's postings, the organizations
+ * they name read (strongly consistent), each rewrite conditioned on the organization still being at the
+ * version read and the posting as scanned. An admin migration: idempotent, safe while the API serves.
+ * Returns how many postings it made trusted.
+ */
+export async function backfillSearchPostings(onProgress?: (scanned: number) => void): Promise<number> {
+  let written = 0;
+  let scanned = 0;
+  const pages = paginateScan(
+    { client: db(), pageSize: 1000 },
+    {
+      TableName: tableName(),
+      FilterExpression: 'entity = :gram AND (attribute_not_exists(n) OR attribute_exists(f))',
+      ExpressionAttributeValues: { ':gram': entity.gram },
+    },
+  );
+  const runs = new Map<string, Promise<ImportRunsState>>();
+  for await (const page of pages) {
+    scanned += page.ScannedCount ?? 0;
+    type Scanned = { posting: Posting; v: number; run?: number };
+    const byOrganization = new Map<string, { tenantId: string; id: string; postings: Scanned[] }>();
+    for (const item of page.Items ?? []) {
+      const parsed = parseGramPartition(item.PK as string);
+      if (!parsed) continue;
+      const run = typeof item.f === 'number' ? item.f : undefined;
+      if (run !== undefined) {
+        // A posting of an import run that has finished is trusted already.
+        if (!runs.has(parsed.tenantId)) runs.set(parsed.tenantId, importRunsState(parsed.tenantId));
+        if (isRunFinished(await runs.get(parsed.tenantId)!, run)) continue;
+      }
+      const id = item.SK as string;
+      const key = `${parsed.tenantId}\u0000${id}`;
+      const entry = byOrganization.get(key) ?? { tenantId: parsed.tenantId, id, postings: [] };
+      const posting = { family: parsed.family, gram: parsed.gram };
+      entry.postings.push({ posting, v: Number(item.v), ...(run === undefined ? {} : { run }) });
+      byOrganization.set(key, entry);
+    }
+    const organizations = await batchGet<Organization & { PK?: string }>(
+      [...byOrganization.values()].map(({ tenantId, id }) => keys.organization(tenantId, id)),
+    );
+    const stored = new Map(organizations.map((org) => [org.id, org]));
+    await mapWithConcurrency([...byOrganization.values()], WRITE_CONCURRENCY, async ({ tenantId, id, postings }) => {
+      const organization = stored.get(id);
+      if (!organization) return;
+      const wanted = postingsOf(organization);
+      const trusted = postings.flatMap(({ posting, v, run }) => {
+        const desired = wanted.get(postingKey(posting));
+        return desired?.facts && v <= organization.version ? [{ posting: desired, v, run }] : [];
+      });
+      const rewrite = (chunk: typeof trusted): TransactItem[] => [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.organization(tenantId, id),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': organization.version },
+          },
+        },
+        // Unchanged since scanned: the same `v`, and untrusted, or marked by the same unfinished import run
+        // (an organization it left committed: a run's orphans, of organizations never stored, stay checked).
+        ...chunk.map(({ posting, v, run }) => ({
+          Put: {
+            TableName: tableName(),
+            Item: postingItem(tenantId, id, organization.version, posting, true),
+            ConditionExpression: run === undefined ? 'v = :seen AND attribute_not_exists(n)' : 'v = :seen AND f = :run',
+            ExpressionAttributeValues: { ':seen': v, ...(run === undefined ? {} : { ':run': run }) },
+          },
+        })),
+      ];
+      // Changed since it was read: the write that changed it keeps its postings; a re-run sees the rest.
+      const send = (chunk: typeof trusted): Promise<unknown> =>
+        db()
+          .send(new TransactWriteCommand({ TransactItems: rewrite(chunk) }))
+          .then(() => (written += chunk.length))
+          .catch((error: unknown) => {
+            if (!cancellationCodes(error)) throw error;
+            return chunk.length > 1 ? mapWithConcurrency(chunk, 1, (one): Promise<unknown> => send([one])) : undefined;
+          });
+      for (let i = 0; i < trusted.length; i += 99) await send(trusted.slice(i, i + 99));
+    });
+    onProgress?.(scanned);
+  }
+  return written;
 }

@@ -5,12 +5,13 @@ import * as accessLists from './access-lists.ts';
 import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
+import { beginImportRun, finishImportRun } from './import-runs.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
 import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
-import { searchCandidates } from './search-index.ts';
+import { backfillSearchPostings, searchPostings } from './search-index.ts';
 import * as tasks from './tasks.ts';
 
 export const dynamoDbStores: Stores = {
@@ -22,18 +23,21 @@ export const dynamoDbStores: Stores = {
     count: listing.countOrganizations,
     page: listing.listingPage,
     idsByMember: listing.idsByIndexedValue,
-    searchCandidates,
+    searchCandidates: searchPostings,
     childIds: listing.childIds,
     treeEntries: listing.treeEntries,
     allocateIntIds: organizations.allocateIntId,
     raiseIntIdFloor: organizations.raiseIntIdCounter,
     save: organizations.saveOrganization,
     createMany: organizations.saveNewOrganizations,
+    beginImport: beginImportRun,
+    finishImport: finishImportRun,
     updateInPlace: organizations.updateFieldsInPlace,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,
     backfillMemberIndex,
+    backfillSearchPostings: () => backfillSearchPostings(),
   },
   directory: {
     getTenant: directory.getTenant,

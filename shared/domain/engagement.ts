@@ -4,11 +4,11 @@
  */
 import { sha256 } from '#shared/crypto.ts';
 import { AppError, notFound } from '#shared/errors.ts';
-import { containsFolded, foldText } from '#shared/text.ts';
+import { containsFolded } from '#shared/text.ts';
 
 import type { ClientMapping, Publisher } from './directory.ts';
 import { newOrganization, type Organization, textProperty } from './organization.ts';
-import { listingOrder, organizationsInOrder, scanListing } from './organizations.ts';
+import { listingOrder, organizationsInOrder, scanListing, searchPage } from './organizations.ts';
 import { ports } from './ports.ts';
 
 export interface PartnerSetting {
@@ -128,8 +128,11 @@ export async function searchOrganizations(tenantId: string, search: Organization
   let ids: string[] | undefined;
   if (search.rna !== undefined) ids = await ports().organizations.idsByMember(tenantId, 'rna', search.rna);
   else if (search.siret !== undefined) ids = await ports().organizations.idsByMember(tenantId, 'siret', search.siret);
-  else if (search.q !== undefined) ids = await ports().organizations.searchCandidates(tenantId, 'name', foldText(search.q));
-  else {
+  else if (search.q !== undefined) {
+    // `q` alone: the postings count, sort and page it.
+    const answer = await searchPage(tenantId, 'name', search.q, keep, listingOrder('name'), search.skip, search.limit);
+    if (answer) return { total: answer.count, page: answer.page };
+  } else {
     const total = await ports().organizations.count(tenantId);
     return {
       total,

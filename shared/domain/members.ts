@@ -2,10 +2,10 @@
  * Member search (Apidae): every organization is a member. Filters are ANDed. Every filter but `nom` has
  * an index (member index items, strongly consistent); `nom` is served by the search postings.
  */
-import { containsFolded, foldText } from '#shared/text.ts';
+import { containsFolded } from '#shared/text.ts';
 
-import type { MemberProject, Organization } from './organization.ts';
-import { organizationsInOrder, scanListing } from './organizations.ts';
+import type { MemberProject, Organization, SortKeys } from './organization.ts';
+import { organizationsInOrder, scanListing, searchPage } from './organizations.ts';
 import { type MemberIndexField, ports } from './ports.ts';
 
 export interface MemberFilter {
@@ -91,14 +91,19 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
   let ids: string[] | undefined;
   if (chosen)
     ids = [...new Set((await Promise.all(chosen.values.map((v) => ports().organizations.idsByMember(tenantId, chosen.field, v)))).flat())];
-  else if (filter.nom !== undefined) ids = await ports().organizations.searchCandidates(tenantId, 'name', foldText(filter.nom));
-  else return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
+  else if (filter.nom !== undefined) {
+    // `nom` alone (every other filter has an index): the postings count, sort and page it.
+    const answer = await searchPage(tenantId, 'name', filter.nom, (org) => matches(org, filter), byIntId, first, count);
+    if (answer) return answer.page;
+  } else return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
   // `nom` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
   const all = ids
     ? (await ports().organizations.getMany(tenantId, ids)).filter((org) => matches(org, filter))
     : await scanListing(tenantId, 'intId', false, (org) => matches(org, filter));
-  return all.sort((a, b) => a.intId - b.intId).slice(first, first + count);
+  return all.sort(byIntId).slice(first, first + count);
 }
+
+const byIntId = (a: SortKeys, b: SortKeys) => a.intId - b.intId;
 
 export async function getMember(tenantId: string, intId: number): Promise<Organization | undefined> {
   const id = await ports().organizations.idByIntId(tenantId, intId);

@@ -22,6 +22,7 @@
  * test/reliability/seed-import-kill.test.ts checks both after a SIGKILL mid-import.
  */
 import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { sha256 } from '#shared/crypto.ts';
 import { AppError } from '#shared/errors.ts';
 
 import type { Organization } from './organization.ts';
@@ -126,6 +127,9 @@ export async function importOrganizations(
     }
   };
 
+  // The run that creates this call's new organizations, begun at the first of them (a re-run of stored records needs none).
+  const fingerprint = sha256(JSON.stringify(records));
+  let importRun: Promise<number> | undefined;
   for (const level of levels) {
     const ready: number[] = [];
     for (const index of level ?? []) {
@@ -152,6 +156,7 @@ export async function importOrganizations(
           const record = records[index]!;
           return { ...record, createdAt: record.createdAt ?? now, updatedAt: now, version: 1, appliedOps: {} };
         }),
+        await (importRun ??= ports().organizations.beginImport(tenantId, fingerprint)),
       );
       counts.written += batch.length - refused.length;
       // A refusal is that record's alone (createMany retried it by itself): its own path says why, or
@@ -165,6 +170,8 @@ export async function importOrganizations(
       importOne,
     );
   }
+  // Every new organization is committed or refused (and taken back): the run's postings are true.
+  if (importRun) await ports().organizations.finishImport(tenantId, await importRun, fingerprint);
   if (failures.length > 0) throw new OrganizationImportError(failures, counts);
   return counts;
 }

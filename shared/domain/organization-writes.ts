@@ -409,3 +409,6 @@ export async function importOrganization(tenantId: string, record: ImportRecord)
 
 /** Moves organizations written in an earlier storage layout to the current one (docs/data-model.md#migration). */
 export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void) => ports().organizations.migrateLayout(onProgress);
+
+/** Makes the search postings written before they carried sort keys carry them (admin migration; returns how many). */
+export const migrateSearchPostings = () => ports().organizations.backfillSearchPostings();

@@ -60,6 +60,9 @@ export interface Organization {
   appliedOps?: Record<string, number[]>;
 }
 
+/** What the listings and the searches sort by (ties by id). */
+export type SortKeys = Pick<Organization, 'id' | 'intId' | 'label' | 'name' | 'createdAt'>;
+
 export interface App {
   id: string;
   label: string;

@@ -5,8 +5,8 @@ import { notFound } from '#shared/errors.ts';
 import { compareCodePoints, containsFolded, foldText } from '#shared/text.ts';
 
 import { isIndexableProperty, PROPERTY_OVERFLOW, propertyPair } from './indexed-values.ts';
-import type { App, Organization, OrganizationKey } from './organization.ts';
-import { type IndexedField, ports } from './ports.ts';
+import type { App, Organization, OrganizationKey, SortKeys } from './organization.ts';
+import { type IndexedField, ports, type SearchCandidate, type SearchScope } from './ports.ts';
 
 /** Longer than any id (24) or label (128): such a key names nothing, and must not reach a DynamoDB key. */
 const MAX_KEY_LENGTH = 256;
@@ -46,7 +46,7 @@ export interface OrganizationQuery {
 /** The order of the listings: the sort field by code point (as DynamoDB keeps keys), ties by id. */
 export const listingOrder =
   (sortBy: SortKey | 'intId', descending = false) =>
-  (a: Organization, b: Organization): number =>
+  (a: SortKeys, b: SortKeys): number =>
     (descending ? -1 : 1) *
     (sortBy === 'intId' ? a.intId - b.intId : compareCodePoints(a[sortBy], b[sortBy]) || compareCodePoints(a.id, b.id));
 
@@ -79,10 +79,59 @@ async function candidates(tenantId: string, query: OrganizationQuery): Promise<O
   }
   if (query.appId) return byIndex('app', query.appId);
   if (query.search !== undefined) {
-    const ids = await ports().organizations.searchCandidates(tenantId, 'name-label-description', foldText(query.search));
-    if (ids) return ports().organizations.getMany(tenantId, ids);
+    const found = await ports().organizations.searchCandidates(tenantId, 'name-label-description', foldText(query.search));
+    if (found) return readCandidates(tenantId, found);
   }
   return undefined;
+}
+
+/** Every candidate organization a search found, read (the index's verdicts aside). */
+const readCandidates = (tenantId: string, found: SearchCandidate[]) =>
+  ports().organizations.getMany(
+    tenantId,
+    found.map((candidate) => candidate.id),
+  );
+
+/**
+ * A page of what a substring search alone selects, and how many it selects, from the index: the
+ * candidates it knows match are counted and sorted by the keys it holds, only those it cannot tell are
+ * read and checked, and then only the page's organizations are read. Should one of them not be what the
+ * index said (a write in between), every candidate is read and checked instead, as `matches` decides.
+ * Undefined when the needle is shorter than a trigram.
+ */
+export async function searchPage(
+  tenantId: string,
+  scope: SearchScope,
+  needle: string,
+  matches: (org: Organization) => boolean,
+  order: (a: SortKeys, b: SortKeys) => number,
+  offset: number,
+  limit: number,
+): Promise<{ count: number; page: Organization[] } | undefined> {
+  const found = await ports().organizations.searchCandidates(tenantId, scope, foldText(needle));
+  if (!found) return undefined;
+  const known: { keys: SortKeys; org?: Organization }[] = found.flatMap((c) =>
+    c.matches === true && c.sortKeys ? [{ keys: c.sortKeys }] : [],
+  );
+  const unsure = found.filter((c) => c.matches === undefined || (c.matches === true && !c.sortKeys)).map((c) => c.id);
+  if (unsure.length > 0) {
+    for (const org of await ports().organizations.getMany(tenantId, unsure)) if (matches(org)) known.push({ keys: org, org });
+  }
+  known.sort((a, b) => order(a.keys, b.keys));
+  const wanted = known.slice(offset, offset + limit);
+  const read = new Map(
+    (
+      await ports().organizations.getMany(
+        tenantId,
+        wanted.filter((m) => !m.org).map((m) => m.keys.id),
+      )
+    ).map((org) => [org.id, org]),
+  );
+  const page = wanted.map((m) => m.org ?? read.get(m.keys.id));
+  const asIndexed = page.every((org, i) => org !== undefined && matches(org) && order(org, wanted[i]!.keys) === 0);
+  if (asIndexed) return { count: known.length, page: page as Organization[] };
+  const all = (await readCandidates(tenantId, found)).filter(matches).sort(order);
+  return { count: all.length, page: all.slice(offset, offset + limit) };
 }
 
 const matchesQuery = (org: Organization, query: OrganizationQuery) =>
@@ -96,6 +145,11 @@ const matchesQuery = (org: Organization, query: OrganizationQuery) =>
     ([key, value]) => Object.hasOwn(org.properties, key) && isDeepStrictEqual(org.properties[key], value),
   ) &&
   (query.search === undefined || [org.label, org.name, org.description].some((text) => containsFolded(text, query.search!)));
+
+/** True when a query has a search and no other filter: the search index answers it. */
+const onlySearch = (query: OrganizationQuery) =>
+  query.search !== undefined &&
+  Object.entries(query).every(([key, value]) => ['search', 'sortBy', 'descending'].includes(key) || value === undefined);
 
 /** True when a query has no filter: the listing and the count answer it. */
 const unfiltered = (query: OrganizationQuery) =>
@@ -119,6 +173,18 @@ export async function findOrganizations(
     if (offset >= count) return { count, page: [] };
     const ids = await ports().organizations.page(tenantId, sortBy, descending, offset, limit);
     return { count, page: await organizationsInOrder(tenantId, ids) };
+  }
+  if (onlySearch(query)) {
+    const answer = await searchPage(
+      tenantId,
+      'name-label-description',
+      query.search!,
+      (org) => matchesQuery(org, query),
+      listingOrder(sortBy, descending),
+      offset,
+      limit,
+    );
+    if (answer) return answer;
   }
   // Filters no index narrows (a search shorter than a trigram, an empty `description`, no app,
   // non-scalar properties): the listing, checked a batch at a time.

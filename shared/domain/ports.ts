@@ -16,7 +16,7 @@ import type {
   Publisher,
   Tenant,
 } from './directory.ts';
-import type { App, Organization } from './organization.ts';
+import type { App, Organization, SortKeys } from './organization.ts';
 import type { Chunk, ChunkResult, ChunkSummary, Task } from './task.ts';
 
 /**
@@ -37,6 +37,18 @@ export type ListOrder = 'label' | 'name' | 'createdAt' | 'intId';
 
 /** Which texts a substring search looks in: the name (every dialect), or also label and description (Netux). */
 export type SearchScope = 'name' | 'name-label-description';
+
+/** What the search index says of one organization that may contain a needle. */
+export interface SearchCandidate {
+  id: string;
+  /**
+   * True: its name (or, in the Netux scope, its label) holds the folded needle for sure; false: none of the
+   * scope's texts does; undefined: only the organization can tell (read it and check).
+   */
+  matches?: boolean;
+  /** Its sort keys as the index holds them (always there when `matches` is true). */
+  sortKeys?: SortKeys;
+}
 
 /** Fields a partial update may set in place: fields no index or guard item depends on. */
 export type InPlaceFields = Partial<Pick<Organization, 'favicon' | 'logo' | 'isActive' | 'appId' | 'updatedAt'>>;
@@ -95,11 +107,12 @@ export interface OrganizationStore {
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
   idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
   /**
-   * Ids of organizations that may contain `foldedNeedle` (a superset: the caller checks each one),
-   * read from the trigram postings of the needle's rarest trigram; undefined when the needle is
-   * shorter than a trigram.
+   * The organizations that may contain `foldedNeedle` (a superset), each with what the index knows of it
+   * (strongly consistent: a verdict and sort keys always say what the organization says at the read), read
+   * from the trigram postings of the needle's rarest trigram; undefined when the needle is shorter than a
+   * trigram. Reads follow those postings, never organization items.
    */
-  searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<string[] | undefined>;
+  searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined>;
   /** Ids of the children of `parentId`. */
   childIds(tenantId: string, parentId: string): Promise<string[]>;
   /** Every organization as a tree entry (the one path whose cost follows the tenant: the Responsys tree). */
@@ -128,7 +141,15 @@ export interface OrganizationStore {
    * Creates many new organizations at once (the seed import), each all or nothing as `save` would; the
    * ones refused (label or id taken, parent missing) are returned with their error, the others stored.
    */
-  createMany(tenantId: string, organizations: Organization[]): Promise<{ id: string; error: unknown }[]>;
+  createMany(tenantId: string, organizations: Organization[], importRun: number): Promise<{ id: string; error: unknown }[]>;
+  /**
+   * Starts an import run of records with this fingerprint (its number, for `createMany`). Until the run
+   * finishes, searches check the organizations it creates against the stored ones (a cost, never a
+   * wrong answer); a run that never finishes (killed) is finished by a later run of the same records.
+   */
+  beginImport(tenantId: string, fingerprint: string): Promise<number>;
+  /** Every organization of the run is committed, or refused and taken back. */
+  finishImport(tenantId: string, importRun: number, fingerprint: string): Promise<void>;
   /** Sets plain fields without reading first (and records the bulk operation in the same write). */
   updateInPlace(
     tenantId: string,
@@ -143,6 +164,8 @@ export interface OrganizationStore {
   migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
   /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
   backfillMemberIndex(): Promise<number>;
+  /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
+  backfillSearchPostings(): Promise<number>;
 }
 
 export interface DirectoryStore {

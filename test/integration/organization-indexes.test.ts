@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
+import { beginImportRun } from '#shared/db/import-runs.ts';
 import * as keys from '#shared/db/keys.ts';
 import { tenantPk } from '#shared/db/keys.ts';
 import { childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
@@ -131,7 +132,7 @@ describe('batched creation (the seed import)', () => {
       ...Array.from({ length: 30 }, (_, i) => organization(tenantId, i + 2, parent.id)),
       { ...organization(tenantId, 40), label: 'taken' },
     ];
-    const refusals = await saveNewOrganizations(tenantId, batch);
+    const refusals = await saveNewOrganizations(tenantId, batch, await beginImportRun(tenantId, 'batch'));
     expect(refusals.map((r) => r.id)).toEqual([batch.at(-1)!.id]);
     expect(refusals[0]!.error).toMatchObject({ kind: 'conflict', options: { detail: { field: 'label' } } });
     expect(await countOrganizations(tenantId)).toBe(32);

@@ -57,9 +57,16 @@ export function memoryStores(): Stores & { snapshot(): string } {
         const grams = trigrams(needle);
         if (grams.length === 0) return undefined;
         const texts = (o: Organization) => (scope === 'name' ? [o.name] : [o.name, o.label, o.description]);
+        // As the postings say: names and labels carry their verdict and sort keys; a description only its doubt.
+        const sure = (o: Organization) => (scope === 'name' ? [o.name] : [o.name, o.label]).some((text) => foldText(text).includes(needle));
+        const maybe = (o: Organization) => scope !== 'name' && grams.every((gram) => foldText(o.description).includes(gram));
         return tenantOrgs(t)
           .filter((o) => texts(o).some((text) => grams.every((gram) => foldText(text).includes(gram))))
-          .map((o) => o.id);
+          .map((o) => ({
+            id: o.id,
+            matches: sure(o) ? true : maybe(o) ? undefined : false,
+            sortKeys: { id: o.id, intId: o.intId, label: o.label, name: o.name, createdAt: o.createdAt },
+          }));
       },
       childIds: async (t, parentId) =>
         tenantOrgs(t)
@@ -73,6 +80,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
       backfillMemberIndex: async () => 0,
+      backfillSearchPostings: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));
         if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');
@@ -108,6 +116,10 @@ export function memoryStores(): Stores & { snapshot(): string } {
         for (const o of organizations) await this.save(t, o, undefined).catch((error: unknown) => refusals.push({ id: o.id, error }));
         return refusals;
       },
+      async beginImport() {
+        return 1;
+      },
+      async finishImport() {},
       async updateInPlace(t, id, fields, { op, returnOrganization }) {
         const stored = orgs.get(k(t, id));
         if (!stored) return { outcome: 'missing' };
