@@ -187,6 +187,17 @@ export const scaleEndpoints: ScaleEndpoint[] = [
   { name: 'Netux list `name=…` (exact)', request: (t) => netux(t, `/organizations/?name=${encodeURIComponent(THREE_NAMES[0]!)}`) },
   { name: 'Netux list `search=sport&page_size=2`', request: (t) => netux(t, '/organizations/?search=sport&page_size=2') },
   { name: 'Engagement `GET /v0/organization?q=sport&limit=5`', request: (t) => engagement(t, 'q=sport&limit=5') },
+  // A selective needle: its rarest trigram (" 97") is in the names 97, 970–979, 9700–…, so its
+  // postings (and the answer: 1 match of 100, 2 of 5,000) grow with the digits, not with the tenant.
+  {
+    name: 'Netux list `search=sport 97` (selective)',
+    request: (t) => netux(t, `/organizations/?search=${encodeURIComponent('sport 97')}`),
+  },
+  { name: 'Engagement `q=sport 97` (selective)', request: (t) => engagement(t, `q=${encodeURIComponent('sport 97')}&limit=5`) },
+  {
+    name: 'Apidae get-membres `nom=sport 97` (selective)',
+    request: (t) => apidae(t, { filter: { nom: 'sport 97' }, first: 0, count: 5 }),
+  },
   { name: 'Engagement `rna=`', request: (t) => engagement(t, 'rna=W100000005') },
   { name: 'Engagement `siret=`', request: (t) => engagement(t, 'siret=10000000000005') },
   { name: 'Apidae get-membres `nom` only (count 5)', request: (t) => apidae(t, { filter: { nom: 'sport' }, first: 0, count: 5 }) },
