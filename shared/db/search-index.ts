@@ -354,9 +354,9 @@ export const postNewTrigrams = (tenantId: string, next: Organization, previous: 
 /**
  * What the postings say of the organizations that may contain a folded needle, read from the postings of
  * its rarest trigram in each family the scope searches; undefined when the needle is shorter than a
- * trigram. Every trigram's postings are read in parallel, a page at a time; the first to reach its end
- * is the rarest, and the others stop there, so the read costs about (trigrams of the needle) ×
- * (postings of the rarest).
+ * trigram. Every trigram's postings are read together in rounds of growing pages; the first to reach its
+ * end is the rarest, and the others stop with that round, so the read costs at most about (trigrams of
+ * the needle) × (8 × postings of the rarest, or one small page).
  */
 export async function searchPostings(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined> {
   const grams = trigrams(foldedNeedle);
@@ -394,32 +394,42 @@ export async function searchPostings(tenantId: string, scope: SearchScope, folde
 export const searchCandidates = async (tenantId: string, scope: SearchScope, foldedNeedle: string) =>
   (await searchPostings(tenantId, scope, foldedNeedle))?.map((candidate) => candidate.id);
 
+/**
+ * Page sizes of the rounds in which every trigram's postings are read together: the first (~1 RCU of
+ * postings) lets a rare trigram end the search after one small read of each, and each later round reads
+ * at most 8 times what all rounds before it read, so no trigram is read much past the rarest's postings.
+ */
+const POSTING_ROUND_LIMITS = [24, 192, 1000];
+
+/** The postings of the rarest of `grams` in a family: every trigram read in rounds until one ends. */
 async function rarestPostings(tenantId: string, family: GramFamily, grams: string[]): Promise<Record<string, unknown>[]> {
-  let winner: Record<string, unknown>[] | undefined;
-  await Promise.all(
-    grams.map(async (gram) => {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
+  const lanes = grams.map((gram) => ({
+    gram,
+    items: [] as Record<string, unknown>[],
+    start: undefined as Record<string, unknown> | undefined,
+  }));
+  for (let round = 0; ; round++) {
+    const limit = POSTING_ROUND_LIMITS[Math.min(round, POSTING_ROUND_LIMITS.length - 1)]!;
+    await Promise.all(
+      lanes.map(async (lane) => {
         const page: QueryCommandOutput = await db().send(
           new QueryCommand({
             TableName: tableName(),
             KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.gramPartition(tenantId, family, gram) },
+            ExpressionAttributeValues: { ':pk': keys.gramPartition(tenantId, family, lane.gram) },
             ProjectionExpression: 'SK, n, k, c, d, f',
             ConsistentRead: true,
-            Limit: 1000,
-            ...(start ? { ExclusiveStartKey: start } : {}),
+            Limit: limit,
+            ...(lane.start ? { ExclusiveStartKey: lane.start } : {}),
           }),
         );
-        if (winner) return;
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      winner ??= items;
-    }),
-  );
-  return winner ?? [];
+        lane.items.push(...(page.Items ?? []));
+        lane.start = page.LastEvaluatedKey;
+      }),
+    );
+    const ended = lanes.filter((lane) => !lane.start);
+    if (ended.length > 0) return ended.reduce((rarest, lane) => (lane.items.length < rarest.items.length ? lane : rarest)).items;
+  }
 }
 
 /**

@@ -119,6 +119,35 @@ describe('search from the postings', () => {
     expect(organizationsRead).toBe(24);
   });
 
+  it('a rare trigram ends the search: the common trigrams are read no further than a small first page', async () => {
+    // 300 names share `spo`, `por`, `ort`; one alone has ` zq`: the needle `sport zq` matches it only.
+    const common = Array.from({ length: 300 }, (_, i) => ({ ...organization('rare', i), name: `Sport club ${i}` }));
+    const rare = { ...organization('rare', 300), name: 'Sport zq' };
+    await mapWithConcurrency([...common, rare], 16, (org) => saveOrganization('rare', org, undefined));
+    let postingsRead = 0;
+    const counter = 'count-postings-read';
+    db().middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
+        if (String(input.ExpressionAttributeValues?.[':pk'] ?? '').includes('#G#')) {
+          postingsRead += ((result.output ?? {}) as { Items?: unknown[] }).Items?.length ?? 0;
+        }
+        return result;
+      },
+      { step: 'initialize', name: counter },
+    );
+    try {
+      const answer = await findOrganizations('rare', { search: 'sport zq' }, 0, 10);
+      expect(answer.page.map((o) => o.id)).toEqual([rare.id]);
+      // 6 trigrams in 2 families: one page of at most 24 postings each, not the 300 of a common trigram.
+      expect(postingsRead).toBeGreaterThan(0);
+      expect(postingsRead).toBeLessThanOrEqual(2 * 6 * 24);
+    } finally {
+      db().middlewareStack.remove(counter);
+    }
+  });
+
   it('reflects a rename, a description change and a delete at once, in pages and counts', async () => {
     const all = await createTenant('moves', 40);
     const ids = all.map((o) => o.id);
