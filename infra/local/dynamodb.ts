@@ -66,15 +66,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   await client.send(new DescribeTableCommand({ TableName: tableName }));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
+export async function freePort(avoid: number[] = []): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolvePort(port));
+      });
     });
-  });
+    if (!avoid.includes(port)) return port;
+  }
 }
 
 export interface RunningDynamoDb {
@@ -125,8 +128,9 @@ async function compiledLauncher(jarDir: string, classPath: string): Promise<stri
  * 127.0.0.1 only, whatever address the API is served on: it has no authentication.
  * Resolves once it answers requests; fails with a one-line reason when java is missing.
  */
-export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<RunningDynamoDb> {
-  const port = await freePort();
+export async function startDynamoDbLocal(options: { dataDir?: string; avoidPort?: number } = {}): Promise<RunningDynamoDb> {
+  // A caller that chose the API's port with freePort has not bound it yet: the kernel may hand it out again.
+  const port = await freePort(options.avoidPort === undefined ? [] : [options.avoidPort]);
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
   const jarDir = dynamoDbLocalDir();

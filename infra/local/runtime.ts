@@ -57,8 +57,8 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
 export const createLocalGateway = () => createGateway({ routes: [...routes, ...notFoundRoutes], loadHandler, extra: docsSite() });
 
 /** The local Step Functions endpoint, configured as the one the bulk handlers start executions on. */
-export async function startBulkTaskRunner(): Promise<LocalStepFunctions> {
-  const stepFunctions = await startLocalStepFunctions(loadWorker);
+export async function startBulkTaskRunner(avoidPort?: number): Promise<LocalStepFunctions> {
+  const stepFunctions = await startLocalStepFunctions(loadWorker, { avoidPort });
   configure({ stepFunctionsEndpoint: stepFunctions.endpoint, stateMachineArn: stepFunctions.stateMachineArn });
   return stepFunctions;
 }
@@ -79,7 +79,8 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const tableName = options.tableName ?? 'orgbridge';
   let dynamo: RunningDynamoDb | undefined;
-  const endpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
+  const endpoint =
+    options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir, avoidPort: options.port })).endpoint;
   try {
     // The handlers run in this process: what Lambda gives them in its environment, they get from here.
     configure({ dynamodbEndpoint: endpoint, tableName });
@@ -103,7 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ({ credentials: seedCredentials } = await importSeedFile(options.seedFile ?? demoSeedPath, { onProgress: options.onSeedProgress }));
     }
 
-    const stepFunctions = await startBulkTaskRunner();
+    const stepFunctions = await startBulkTaskRunner(options.port);
     // Local executions live in this process's memory: tasks a stopped or killed runtime left open resume now.
     await (await import('#functions/tasks/reconcile-tasks.ts')).resumeInterruptedTasks();
     const timers = scheduledJobs.map((job) =>

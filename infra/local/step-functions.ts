@@ -48,7 +48,10 @@ export interface LocalStepFunctions {
   stop(): Promise<void>;
 }
 
-export async function startLocalStepFunctions(loadWorker: (worker: Worker) => Promise<WorkerHandler>): Promise<LocalStepFunctions> {
+export async function startLocalStepFunctions(
+  loadWorker: (worker: Worker) => Promise<WorkerHandler>,
+  options: { avoidPort?: number } = {},
+): Promise<LocalStepFunctions> {
   const definition = JSON.parse(substitute(readDefinition(), Object.fromEntries(workers.map((w) => [w.substitution, localArn(w.name)]))));
   const machine = new StateMachine(definition);
   const handlers = Object.fromEntries(
@@ -130,8 +133,14 @@ export async function startLocalStepFunctions(loadWorker: (worker: Worker) => Pr
     res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0' });
     res.end(JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  // Never the port the API was asked for and has not bound yet (the kernel may hand it out here).
+  let port: number;
+  for (;;) {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+    if (port !== options.avoidPort) break;
+    await new Promise((resolve) => server.close(resolve));
+  }
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
