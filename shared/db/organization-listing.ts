@@ -129,6 +129,37 @@ export async function idsByIndexedValue(tenantId: string, field: IndexedField, v
   return entries.map((entry) => entry.orgId);
 }
 
+/**
+ * The same ids a page at a time, read only as they are consumed: the first page holds `firstPage` entries
+ * (what the caller's answer needs), later ones 4 times the one before (up to 1,000), so a reader that
+ * stops early never pays for the matches past its answer.
+ */
+export async function* idPagesByIndexedValue(
+  tenantId: string,
+  field: IndexedField,
+  value: string | number,
+  firstPage: number,
+): AsyncGenerator<string[]> {
+  let limit = Math.max(1, Math.min(1000, firstPage));
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.memberIndexPartition(tenantId, field, indexValue(value)) },
+        ProjectionExpression: 'orgId',
+        ConsistentRead: true,
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    start = page.LastEvaluatedKey;
+    yield (page.Items ?? []).map((entry) => entry.orgId as string);
+    limit = Math.min(1000, limit * 4);
+  } while (start);
+}
+
 export async function childIds(tenantId: string, parentId: string): Promise<string[]> {
   const entries = await queryPartition<{ SK: string }>(keys.childPartition(tenantId, parentId), { ProjectionExpression: 'SK' });
   return entries.map((entry) => entry.SK);

@@ -23,6 +23,7 @@ export const dynamoDbStores: Stores = {
     count: listing.countOrganizations,
     page: listing.listingPage,
     idsByMember: listing.idsByIndexedValue,
+    idPagesByMember: listing.idPagesByIndexedValue,
     searchCandidates: searchPostings,
     childIds: listing.childIds,
     treeEntries: listing.treeEntries,

@@ -66,25 +66,36 @@ const PAGE_READ = 100;
 /**
  * Matching members by integer id, from `first`, at most `count` (all of them without `count`).
  * - No filter: the integer-id listing, reading only the page.
- * - An indexed filter drives (one value): its index entries, already by integer id, then organizations
- *   a batch at a time until the page is full (the filter alone reads only the page's organizations).
+ * - An indexed filter drives (one value): its index entries, already by integer id, read a page at a time
+ *   as the answer needs them, then organizations a batch at a time until the page is full (the filter
+ *   alone skips `first` in the entries and reads only the page's organizations).
  * - Several values of `types`, or only `nom`: the union of the entries, or the search postings of
  *   `nom`'s rarest trigram; those candidates are read, checked and sorted.
  */
 export async function searchMembers(tenantId: string, filter: MemberFilter, first = 0, count = Infinity): Promise<Organization[]> {
   const chosen = plan(filter);
   if (chosen?.values.length === 1) {
-    const ids = await ports().organizations.idsByMember(tenantId, chosen.field, chosen.values[0]!);
+    // The index is exact: with no other filter, every entry matches, so `first` skips entries, not members.
+    const indexOnly = Object.values(filter).filter((value) => value !== undefined).length === 1;
     const found: Organization[] = [];
     let skipped = 0;
-    // Read only as many members as the page still needs (every one matches when the index is the only
-    // filter), more only when other filters refuse some: the cost follows the page, not the matches.
-    for (let at = 0, want = 0; at < ids.length && found.length < count; at += want) {
-      want = Math.min(PAGE_READ, Math.max(1, first + count - skipped - found.length));
-      for (const org of (await organizationsInOrder(tenantId, ids.slice(at, at + want))).filter((o) => matches(o, filter))) {
-        if (skipped < first) skipped += 1;
-        else if (found.length < count) found.push(org);
+    // Entries are read only as the page needs them and members a batch at a time; more only when other
+    // filters refuse some: the cost follows the page, not the matches.
+    const pages = ports().organizations.idPagesByMember(tenantId, chosen.field, chosen.values[0]!, first + Math.min(count, PAGE_READ));
+    for await (let ids of pages) {
+      if (indexOnly && skipped < first) {
+        const skip = Math.min(first - skipped, ids.length);
+        skipped += skip;
+        ids = ids.slice(skip);
       }
+      for (let at = 0, want = 0; at < ids.length && found.length < count; at += want) {
+        want = Math.min(PAGE_READ, Math.max(1, first + count - skipped - found.length));
+        for (const org of (await organizationsInOrder(tenantId, ids.slice(at, at + want))).filter((o) => matches(o, filter))) {
+          if (skipped < first) skipped += 1;
+          else if (found.length < count) found.push(org);
+        }
+      }
+      if (found.length >= count) break;
     }
     return found;
   }

@@ -106,6 +106,8 @@ export interface OrganizationStore {
   page(tenantId: string, order: ListOrder, descending: boolean, offset: number, limit: number): Promise<string[]>;
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
   idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
+  /** The same ids in pages read as they are consumed, the first of `firstPage` (a reader that stops early reads no further). */
+  idPagesByMember(tenantId: string, field: IndexedField, value: string | number, firstPage: number): AsyncIterable<string[]>;
   /**
    * The organizations that may contain `foldedNeedle` (a superset), each with what the index knows of it
    * (strongly consistent: a verdict and sort keys always say what the organization says at the read), read

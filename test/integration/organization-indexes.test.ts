@@ -122,6 +122,41 @@ describe('sorted listings', () => {
   });
 });
 
+describe('member search by an indexed filter', () => {
+  it('reads the entries and members of its page, not every match, at any offset', async () => {
+    // 300 members of sector 10; every third is of type "Partenaire" too.
+    const all = Array.from({ length: 300 }, (_, i) => {
+      const base = organization('sector', i);
+      return {
+        ...base,
+        member: {
+          ...emptyMemberData(),
+          secteur: { id: 10, nom: 'Sport', description: null },
+          type: i % 3 === 0 ? { id: 3, nom: 'Partenaire' } : { id: 1, nom: 'Office' },
+        },
+      };
+    });
+    await mapWithConcurrency(all, 16, (org) => saveOrganization('sector', org, undefined));
+    const byIntId = [...all].sort((a, b) => a.intId - b.intId);
+    const readsFor = async (filter: Parameters<typeof searchMembers>[1], first: number, count: number, expected: Organization[]) => {
+      countItemsRead();
+      const page = await searchMembers('sector', filter, first, count);
+      db().middlewareStack.remove(COUNTER);
+      expect(page.map((o) => o.id)).toEqual(expected.slice(first, first + count).map((o) => o.id));
+      return itemsRead;
+    };
+    // The filter alone: `count` entries and members; at an offset, the skipped entries only (no member).
+    expect(await readsFor({ idSecteur: 10 }, 0, 5, byIntId)).toBeLessThanOrEqual(5 + 5);
+    expect(await readsFor({ idSecteur: 10 }, 200, 5, byIntId)).toBeLessThanOrEqual(205 + 5);
+    // Another filter refusing two of three: the members checked up to the page's last one (the `checked`
+    // first by integer id), their entries in pages of 5, 20 and 80; not all 300.
+    const partners = byIntId.filter((o) => o.member.type?.nom === 'Partenaire');
+    const checked = byIntId.indexOf(partners[4]!) + 1;
+    expect(checked).toBeLessThanOrEqual(105);
+    expect(await readsFor({ idSecteur: 10, types: ['Partenaire'] }, 0, 5, partners)).toBeLessThanOrEqual(5 + 20 + 80 + checked);
+  });
+});
+
 describe('batched creation (the seed import)', () => {
   it('creates many at once, parents and children together, and refuses only the organization whose label is taken', async () => {
     const tenantId = 'batched';

@@ -9,7 +9,7 @@ import type { AccessList, ClickCount, ClientMapping, Publisher, Tenant } from '#
 import { indexedValues } from '#shared/domain/indexed-values.ts';
 import type { App, Organization } from '#shared/domain/organization.ts';
 import { listingOrder } from '#shared/domain/organizations.ts';
-import type { Stores } from '#shared/domain/ports.ts';
+import type { IndexedField, Stores } from '#shared/domain/ports.ts';
 import type { Chunk, Task } from '#shared/domain/task.ts';
 import { AppError } from '#shared/errors.ts';
 import { foldText, trigrams } from '#shared/text.ts';
@@ -34,6 +34,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
   const k = (...parts: (string | number)[]) => parts.join('\u0000');
   const listOf = <T>(prefix: string) => [...rows.entries()].filter(([key]) => key.startsWith(prefix)).map(([, v]) => copy(v as T));
   const tenantOrgs = (t: string) => [...orgs.entries()].filter(([key]) => key.startsWith(k(t, ''))).map(([, v]) => v.org);
+  const idsByMember = (t: string, field: IndexedField, value: string | number) =>
+    tenantOrgs(t)
+      .filter((o) => indexedValues(o).some(([f, v]) => f === field && v === value))
+      .sort(listingOrder('intId'))
+      .map((o) => o.id);
 
   return {
     snapshot: () => JSON.stringify({ orgs: [...orgs], guards: [...guards], rows: [...rows], counters: [...counters] }),
@@ -48,11 +53,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
           .sort(listingOrder(order, descending))
           .slice(offset, offset + limit)
           .map((o) => o.id),
-      idsByMember: async (t, field, value) =>
-        tenantOrgs(t)
-          .filter((o) => indexedValues(o).some(([f, v]) => f === field && v === value))
-          .sort(listingOrder('intId'))
-          .map((o) => o.id),
+      idsByMember: async (t, field, value) => idsByMember(t, field, value),
+      idPagesByMember: async function* (t, field, value, firstPage) {
+        const ids = idsByMember(t, field, value);
+        for (let at = 0, size = Math.max(1, firstPage); at < ids.length; at += size, size *= 4) yield ids.slice(at, at + size);
+      },
       searchCandidates: async (t, scope, needle) => {
         const grams = trigrams(needle);
         if (grams.length === 0) return undefined;
