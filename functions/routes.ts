@@ -16,7 +16,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a handler performs: its IAM policy grants exactly these on the table. */
 export type TableAction =
-  'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem'
+  /** The UPDATE statements of BatchExecuteStatement (the bulk worker's batched in-place writes). */
+  | 'PartiQLUpdate';
 
 export interface Route {
   /**
@@ -201,7 +210,7 @@ export const workers: Worker[] = [
     stateName: 'ApplyChunk',
     substitution: 'ApplyChunkFunctionArn',
     handler: 'functions/tasks/apply-chunk.ts',
-    tableActions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    tableActions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'PartiQLUpdate'],
   },
   {
     name: 'TaskFinalize',

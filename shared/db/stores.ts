@@ -34,6 +34,7 @@ export const dynamoDbStores: Stores = {
     beginImport: beginImportRun,
     finishImport: finishImportRun,
     updateInPlace: organizations.updateFieldsInPlace,
+    updateInPlaceBatch: organizations.updateFieldsInPlaceBatch,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,

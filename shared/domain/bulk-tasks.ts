@@ -11,7 +11,14 @@ import { AppError, isThrottling, validationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 
 import { parseOrganizationKey } from './organization.ts';
-import { applyBulkUpdate, createOrganization, deleteOrganization, type OrganizationFields } from './organization-writes.ts';
+import {
+  applyBulkUpdate,
+  applyBulkUpdateBatch,
+  BULK_UPDATE_BATCH,
+  createOrganization,
+  deleteOrganization,
+  type OrganizationFields,
+} from './organization-writes.ts';
 import { ports, taskResumer, taskRunner } from './ports.ts';
 import {
   type Chunk,
@@ -38,6 +45,8 @@ const CHUNK_ITEMS = 250;
 const CHUNK_BYTES = 300 * 1024;
 /** Items of one chunk applied in parallel (items on the same organization stay in order). */
 const ITEM_CONCURRENCY = 16;
+/** Batches of updates of one chunk in flight at once (each up to BULK_UPDATE_BATCH items). */
+const BATCHES_IN_FLIGHT = 4;
 
 /** 20 hex characters: 8 of creation time (epoch seconds), then random; ages of applied-operation records derive from it. */
 const newTaskId = () =>
@@ -314,6 +323,31 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   const context = { tenantId: ref.tenantId, taskId: ref.taskId, chunk: ref.chunk };
   const progress = coalescingWriter(() => ports().tasks.recordChunkProgress(ref.tenantId, ref.taskId, ref.chunk, snapshot()), context);
 
+  // Updates of organizations the chunk names once go first, a batch per round trip (most of an
+  // in-place update's cost is the call itself); what a batch did not apply takes the lanes below.
+  const batches: number[][] = [];
+  if (task.kind === 'update') {
+    const named = new Map<string, number>();
+    items.forEach((item, i) => outcomes[i] === OUTCOME.pending && named.set(item.key!, (named.get(item.key!) ?? 0) + 1));
+    const alone = items.flatMap((item, i) => (outcomes[i] === OUTCOME.pending && named.get(item.key!) === 1 ? [i] : []));
+    for (let start = 0; start < alone.length; start += BULK_UPDATE_BATCH) batches.push(alone.slice(start, start + BULK_UPDATE_BATCH));
+  }
+  const applyBatch = async (positions: number[]) => {
+    const applied = await applyBulkUpdateBatch(
+      ref.tenantId,
+      positions.map((position) => ({
+        key: parseOrganizationKey(items[position]!.key!),
+        fields: items[position]!.fields ?? {},
+        mode: 'partial' as const,
+        op: { taskId: ref.taskId, index: chunk.firstIndex + position },
+      })),
+    );
+    positions.forEach((position, i) => {
+      if (applied[i]) outcomes[position] = OUTCOME.succeeded;
+    });
+    progress.touch();
+  };
+
   // Items on the same organization keep their request order; different organizations run in parallel.
   const lanes = new Map<string, number[]>();
   items.forEach((item, i) => {
@@ -336,21 +370,26 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
     return intIds.get(position)!;
   };
   try {
-    await mapWithConcurrency([...lanes.values()], ITEM_CONCURRENCY, async (positions) => {
-      for (const position of positions) {
-        const index = chunk.firstIndex + position;
-        const item = items[position]!;
-        try {
-          const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, () => intIdOf(position));
-          if (createdId) created.push({ index, id: createdId });
-          outcomes[position] = OUTCOME.succeeded;
-        } catch (error) {
-          failures.push(await failureOf(ref, index, item, error)); // rethrows system errors: the chunk is retried
-          outcomes[position] = OUTCOME.failed;
+    await mapWithConcurrency(batches, BATCHES_IN_FLIGHT, applyBatch);
+    await mapWithConcurrency(
+      [...lanes.values()].map((positions) => positions.filter((p) => outcomes[p] === OUTCOME.pending)),
+      ITEM_CONCURRENCY,
+      async (positions) => {
+        for (const position of positions) {
+          const index = chunk.firstIndex + position;
+          const item = items[position]!;
+          try {
+            const createdId = await applyItem(ref.tenantId, task.kind, item, { taskId: ref.taskId, index }, () => intIdOf(position));
+            if (createdId) created.push({ index, id: createdId });
+            outcomes[position] = OUTCOME.succeeded;
+          } catch (error) {
+            failures.push(await failureOf(ref, index, item, error)); // rethrows system errors: the chunk is retried
+            outcomes[position] = OUTCOME.failed;
+          }
+          progress.touch();
         }
-        progress.touch();
-      }
-    });
+      },
+    );
   } catch (error) {
     await progress.settled();
     const { succeeded, failed } = snapshot();

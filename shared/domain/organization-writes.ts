@@ -10,7 +10,7 @@ import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { findAppId, resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, type LayoutProgress, ports } from './ports.ts';
+import { type DeleteCleanups, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -220,13 +220,24 @@ export async function changeOrganization(
 
 /** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
 const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
+/** Bulk updates sent in one round trip (BatchExecuteStatement's limit). */
+export const BULK_UPDATE_BATCH = 25;
 
 /**
- * How often an organization updated in place has its applied-operation records pruned: every this many
- * versions (an in-place write does not read them, and the read-modify-write path prunes on every write),
- * so they stay bounded at a cost of one read-modify-write per this many in-place writes.
+ * How often an organization updated in place by bulk operations has its applied-operation records
+ * pruned: after about one such write in this many (an in-place write neither reads the records nor
+ * learns the new version, and the read-modify-write path prunes on every write), so they stay bounded
+ * at a cost of one read-modify-write per this many in-place writes.
  */
-const PRUNE_EVERY_VERSIONS = 64;
+const PRUNE_ONE_WRITE_IN = 64;
+
+/**
+ * Whether this bulk operation's in-place write is followed by a prune: a draw from a hash of the
+ * organization and the operation, so each operation on an organization has its own 1-in-64 chance and
+ * a re-delivery decides as the first delivery did.
+ */
+export const isPruneDue = (id: string, op: OperationId): boolean =>
+  parseInt(sha256(`${id}:${op.taskId}:${op.index}`).slice(0, 8), 16) % PRUNE_ONE_WRITE_IN === 0;
 
 /** An update through the API: the organization as written. */
 export async function updateOrganization(
@@ -249,6 +260,45 @@ export async function applyBulkUpdate(
   await update(tenantId, key, fields, mode, { op, returnOrganization: false });
 }
 
+/** One update of a bulk task. */
+export interface BulkUpdate {
+  key: OrganizationKey;
+  fields: OrganizationFields;
+  mode: 'partial' | 'full';
+  op: OperationId;
+}
+
+/** Whether an update only sets fields no index or guard depends on (one UpdateItem, no read first). */
+const isInPlace = (fields: OrganizationFields, mode: 'partial' | 'full') =>
+  mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field));
+
+/**
+ * Up to BULK_UPDATE_BATCH bulk updates on distinct organizations, applied in one round trip where they
+ * can be: in-place changes without an app to resolve, each the first of its task on its organization.
+ * Returns, per update, whether it was applied here; the others (and any the batch did not apply) are
+ * for `applyBulkUpdate`, one by one, which tells their outcomes apart.
+ */
+export async function applyBulkUpdateBatch(tenantId: string, updates: BulkUpdate[]): Promise<boolean[]> {
+  if (updates.length > BULK_UPDATE_BATCH) throw new Error(`At most ${BULK_UPDATE_BATCH} updates a batch`);
+  const updatedAt = new Date().toISOString();
+  const writes = await Promise.all(
+    updates.map(async ({ key, fields, mode, op }): Promise<InPlaceWrite | undefined> => {
+      if (!isInPlace(fields, mode) || fields.app !== undefined) return undefined;
+      const id = 'id' in key ? key.id : await resolveOrganizationId(tenantId, key);
+      if (id === undefined) return undefined;
+      const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
+      return { id, fields: { ...plain, updatedAt }, op };
+    }),
+  );
+  const sent = writes.filter((write) => write !== undefined);
+  const results = await ports().organizations.updateInPlaceBatch(tenantId, sent);
+  const applied = new Set(sent.filter((_, i) => results[i]));
+  await Promise.all(
+    [...applied].filter((write) => isPruneDue(write.id, write.op)).map((write) => pruneAppliedOps(tenantId, { id: write.id })),
+  );
+  return writes.map((write) => write !== undefined && applied.has(write));
+}
+
 async function update(
   tenantId: string,
   key: OrganizationKey,
@@ -258,7 +308,7 @@ async function update(
 ): Promise<Organization | undefined> {
   const appId = await resolveApp(tenantId, fields.app);
   // A partial change of fields no index depends on: one UpdateItem, no read first.
-  if (mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field))) {
+  if (isInPlace(fields, mode)) {
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
     const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
@@ -270,7 +320,8 @@ async function update(
     );
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
-      if (result.outcome === 'updated' && result.version % PRUNE_EVERY_VERSIONS === 0) await pruneAppliedOps(tenantId, { id });
+      // Only bulk operations add records, so only their writes prune (an API write records nothing).
+      if (result.outcome === 'updated' && options.op && isPruneDue(id, options.op)) await pruneAppliedOps(tenantId, { id });
       return result.organization;
     }
     // The key is resolved: the read-modify-write path does not look the label up again.

@@ -61,9 +61,16 @@ export interface TreeEntry {
   parentId: string | null;
 }
 
+/** One bulk operation's in-place write. */
+export interface InPlaceWrite {
+  id: string;
+  fields: InPlaceFields;
+  op: { taskId: string; index: number };
+}
+
 export type InPlaceResult =
   /** `organization` when the caller asked for it (the write then returns the whole item, not only what it set). */
-  | { outcome: 'updated' | 'already-applied'; version: number; organization?: Organization }
+  | { outcome: 'updated' | 'already-applied'; organization?: Organization }
   | { outcome: 'missing' }
   /** The stored record predates the applied-operations map: the caller takes the read-modify-write path. */
   | { outcome: 'needs-read' };
@@ -159,6 +166,13 @@ export interface OrganizationStore {
     fields: InPlaceFields,
     options: { op?: { taskId: string; index: number }; returnOrganization: boolean },
   ): Promise<InPlaceResult>;
+  /**
+   * In-place writes of bulk operations in one round trip, each applied only when it is the first
+   * operation of its task on its organization (no record of the task yet); whether each was applied.
+   * One not applied (any refusal, a record already there, a missing organization) is left for
+   * `updateInPlace`, which tells those apart. At most 25 writes, on distinct organizations.
+   */
+  updateInPlaceBatch(tenantId: string, writes: InPlaceWrite[]): Promise<boolean[]>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
   remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;

@@ -9,7 +9,7 @@ import {
   saveOrganization,
 } from '#shared/db/organizations.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
-import { applyBulkUpdate } from '#shared/domain/organization-writes.ts';
+import { applyBulkUpdate, isPruneDue } from '#shared/domain/organization-writes.ts';
 import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
@@ -50,23 +50,30 @@ describe('organization writes', () => {
     expect(Math.min(...ids)).toBe(12000008);
   });
 
-  it('prunes the expired applied-operation records of an organization updated only in place, at every 64th version', async () => {
+  it('prunes the expired applied-operation records of an organization updated only in place by bulk operations, after the due write', async () => {
     const taskId = (createdSeconds: number, tail: string) => createdSeconds.toString(16).padStart(8, '0') + tail.repeat(12);
     const expired = taskId(1, 'a'); // created in 1970: past the 8-day retention
-    const recent = taskId(Math.floor(Date.now() / 1000), 'b');
+    const firstDue = (task: string) => {
+      let index = 0;
+      while (!isPruneDue('d0d0d0d0d0d0d0d0d0d0', { taskId: task, index })) index++;
+      return index;
+    };
+    // A recent task whose first due write comes after a re-delivery can be tried (about one in 64 is due).
+    const recent = ['b', 'c', 'd', 'e', 'f'].map((tail) => taskId(Math.floor(Date.now() / 1000), tail)).find((task) => firstDue(task) > 1)!;
     const first = { ...org('d0d0d0d0d0d0d0d0d0d0', 4, 'pruned'), appliedOps: { [expired]: [0] } };
     await saveOrganization('prune', first, undefined);
     const update = (index: number) =>
       applyBulkUpdate('prune', { id: first.id }, { logo: `https://example.org/${index}.png` }, 'partial', { taskId: recent, index });
-    for (let index = 0; index < 62; index++) await update(index);
+    const due = firstDue(recent); // the writes before it are not followed by a prune
+    for (let index = 0; index < due; index++) await update(index);
     const before = await getOrganization('prune', first.id);
-    expect(before?.version).toBe(63);
+    expect(before?.version).toBe(1 + due);
     expect(Object.keys(before?.appliedOps ?? {}).sort()).toEqual([expired, recent].sort());
-    await update(5); // delivered again: already applied, nothing written
-    expect((await getOrganization('prune', first.id))?.version).toBe(63);
-    await update(62); // version 64: the in-place write is followed by a prune
+    await update(1); // delivered again: already applied, nothing written
+    expect((await getOrganization('prune', first.id))?.version).toBe(1 + due);
+    await update(due); // the due write is followed by a prune
     const after = await getOrganization('prune', first.id);
-    expect(after?.appliedOps).toEqual({ [recent]: Array.from({ length: 63 }, (_, i) => i) });
-    expect(after?.logo).toBe('https://example.org/62.png');
+    expect(after?.appliedOps).toEqual({ [recent]: Array.from({ length: due + 1 }, (_, i) => i) });
+    expect(after?.logo).toBe(`https://example.org/${due}.png`);
   });
 });

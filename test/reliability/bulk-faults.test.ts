@@ -19,6 +19,7 @@ import { db } from '#shared/db/client.ts';
 import { findOrganizationIdByLabel, getOrganization, getOrganizations } from '#shared/db/organizations.ts';
 import { createTask, getChunk, getTask, listOpenTasksCreatedBefore } from '#shared/db/tasks.ts';
 import { applyChunk, chunkItems, MAX_RESUMES, newTask, reconcileAbandonedTasks } from '#shared/domain/bulk-tasks.ts';
+import { isPruneDue } from '#shared/domain/organization-writes.ts';
 import { touchesOrganizationItem } from '#test/support/organization-items.ts';
 import { call, startSeededServer, type TestServer } from '#test/support/server.ts';
 
@@ -42,19 +43,38 @@ function injectFault(commands: RegExp, shouldFail: () => boolean, error: () => E
 }
 
 /**
- * Makes DynamoDB itself refuse every write whose request carries `marker` as a map key: the key gets
- * a lone surrogate on the wire (after the SDK serialized it), which DynamoDB cannot store.
+ * Makes DynamoDB itself refuse every write whose request carries `marker` (after the SDK serialized
+ * it): a map key gets a lone surrogate, which DynamoDB cannot store; a string value gets a second
+ * type, an attribute value DynamoDB rejects.
  */
 function poisonWritesWith(marker: string) {
   (db().middlewareStack as MiddlewareStack<object, object>).add(
     (next) => async (args) => {
       const request = (args as { request?: { body?: unknown } }).request;
       const body = request?.body instanceof Uint8Array || typeof request?.body === 'string' ? Buffer.from(request.body).toString() : '';
-      if (body.includes(`"${marker}":`)) request!.body = body.replaceAll(`"${marker}":`, `"${marker}\\ud800":`);
+      if (body.includes(`"${marker}"`)) {
+        request!.body = body
+          .replaceAll(`"${marker}":`, `"${marker}\\ud800":`)
+          .replaceAll(`{"S":"${marker}"}`, `{"S":"${marker}","BOOL":true}`);
+      }
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'injectedFault' },
   );
+}
+
+/** Runs chunk 0 of `taskId` in a worker process that SIGKILLs itself after its `writes`-th organization write; its exit signal. */
+async function applyChunkInChildKilledAfter(writes: number, taskId: string) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/apply-chunk-child.ts', JSON.stringify({ tenantId: 'demo', taskId, chunk: 0 })],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, DYNAMODB_ENDPOINT: config.dynamodbEndpoint, TABLE_NAME: config.tableName, KILL_AFTER_WRITES: String(writes) },
+      stdio: 'ignore',
+    },
+  );
+  return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
 }
 
 const get = (path: string) => call(`${server.url}/api/v2.0${path}`, { headers: NETUX });
@@ -202,17 +222,7 @@ describe('a worker dies between two items', () => {
         { ...newTask(taskId, 'update', 4, 1), status: 'RUNNING' },
         chunkItems(fields.map((f) => ({ key: id, fields: f }))),
       );
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'test/support/apply-chunk-child.ts', JSON.stringify({ tenantId: 'demo', taskId, chunk: 0 })],
-        {
-          cwd: repoRoot,
-          env: { ...process.env, DYNAMODB_ENDPOINT: config.dynamodbEndpoint, TABLE_NAME: config.tableName, KILL_AFTER_WRITES: '2' },
-          stdio: 'ignore',
-        },
-      );
-      const signal = await new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-      expect(signal).toBe('SIGKILL');
+      expect(await applyChunkInChildKilledAfter(2, taskId)).toBe('SIGKILL');
       expect((await getOrganization('demo', id))!.version).toBe(before + 2);
       const crashed = (await getChunk('demo', taskId, 0))!;
       expect(crashed.status).toBe('PENDING');
@@ -318,6 +328,193 @@ describe('no task stays RUNNING forever, none is declared lost', () => {
         pending: 0,
       });
       expect(await versions()).toEqual(before.map((v) => v + 1));
+    },
+  );
+});
+
+describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () => {
+  const BATCHED = 60;
+  let batchIds: string[] = [];
+
+  beforeAll(async () => {
+    const accepted = await call(`${server.url}/api/v2.0/organizations/_/bulk/create/`, {
+      method: 'POST',
+      headers: NETUX,
+      body: JSON.stringify(Array.from({ length: BATCHED }, (_, i) => ({ label: `batched-${i}` }))),
+    });
+    const report = await pollUntilFinal(accepted.body.task.id);
+    expect(report).toMatchObject({ status: 'SUCCEEDED', succeeded: BATCHED });
+    batchIds = [...report.created].sort((a, b) => a.index - b.index).map((c: { id: string }) => c.id);
+  });
+
+  /** The organizations in `ids` order (a batch read answers in any order). */
+  const batchOrganizations = async (ids = batchIds) => {
+    const byId = new Map((await getOrganizations('demo', ids)).map((o) => [o.id, o]));
+    return ids.map((id) => byId.get(id)!);
+  };
+  const batchVersions = async () => new Map((await batchOrganizations()).map((o) => [o.id, o.version]));
+
+  /**
+   * Each operation of `applied` ([organization id, item index]) took effect exactly once: the task's
+   * record on its organization lists its index once, and the version moved once per operation (and at
+   * most once more per prune one was due: a worker killed after the write never prunes); the
+   * organizations no operation applied to are untouched.
+   */
+  async function expectAppliedOnce(before: Map<string, number>, taskId: string, applied: [string, number][]) {
+    for (const organization of await batchOrganizations()) {
+      const indexes = applied.filter(([id]) => id === organization.id).map(([, index]) => index);
+      const prunes = indexes.filter((index) => isPruneDue(organization.id, { taskId, index })).length;
+      const moved = organization.version - before.get(organization.id)! - indexes.length;
+      expect(moved, organization.label).toBeGreaterThanOrEqual(0);
+      expect(moved, organization.label).toBeLessThanOrEqual(prunes);
+      expect(organization.appliedOps?.[taskId], organization.label).toEqual(indexes.length > 0 ? indexes : undefined);
+    }
+  }
+  const everyIndex = (ids: string[]) => ids.map((id, index) => [id, index] as [string, number]);
+
+  /** Observes each call of `command`: how many statements each carried. */
+  function countCalls(command: string) {
+    const statements: number[] = [];
+    (db().middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const input = (args as { input?: { Statements?: unknown[] } }).input;
+        if (context.commandName === command) statements.push(input?.Statements?.length ?? 1);
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectedFault' },
+    );
+    return statements;
+  }
+
+  async function runBulkUpdate(items: object[]) {
+    const accepted = await call(`${server.url}/api/v2.0/organizations/_/bulk/update/`, {
+      method: 'PATCH',
+      headers: NETUX,
+      body: JSON.stringify(items),
+    });
+    expect(accepted.status).toBe(202);
+    return pollUntilFinal(accepted.body.task.id);
+  }
+  const logoUpdates = (logo: string) => batchIds.map((id) => ({ id, logo }));
+
+  it('batches what it can; the same organization twice, a label key, a missing id and an indexed change keep their own outcomes', async () => {
+    const before = await batchVersions();
+    const batches = countCalls('BatchExecuteStatementCommand');
+    const [twice, byLabel, described] = [batchIds[50]!, batchIds[51]!, batchIds[52]!];
+    const report = await runBulkUpdate([
+      ...batchIds.slice(0, 50).map((id) => ({ id, logo: 'https://example.org/batched.png' })),
+      { id: twice, logo: 'https://example.org/first.png' },
+      { id: '~batched-51', favicon: 'https://example.org/label.ico' },
+      { id: 'ffffffffffffffffffff', logo: 'https://example.org/missing.png' },
+      { id: described, description: 'indexed, read first' },
+      { id: twice, isActive: false },
+    ]);
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', total: 55, succeeded: 54, failed: 1 });
+    expect(report.failures).toEqual([{ index: 52, id: 'ffffffffffffffffffff', code: 404001, detail: 'Not found.' }]);
+    // The 50, the label key and the missing id went in batches; the repeated and the indexed ones did not.
+    expect(batches).toEqual([25, 25, 2]);
+    const applied = [...everyIndex(batchIds.slice(0, 50)), [twice, 50], [byLabel, 51], [described, 53], [twice, 54]] as [string, number][];
+    await expectAppliedOnce(before, report.id, applied);
+    const after = await batchOrganizations();
+    expect(after.slice(0, 50).every((o) => o.logo === 'https://example.org/batched.png')).toBe(true);
+    expect(after[50]).toMatchObject({ logo: 'https://example.org/first.png', isActive: false });
+    expect(after[51]).toMatchObject({ favicon: 'https://example.org/label.ico' });
+    expect(after[52]).toMatchObject({ description: 'indexed, read first' });
+  });
+
+  it('a batch applied but whose answer is lost: the single writes recognise every statement applied, none twice', async () => {
+    const before = await batchVersions();
+    let lost = 0;
+    (db().middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'BatchExecuteStatementCommand' && lost++ < 1) throw new Error('connection reset after the write');
+        return result;
+      },
+      { step: 'initialize', name: 'injectedFault' },
+    );
+    const report = await runBulkUpdate(logoUpdates('https://example.org/lost-answer.png'));
+    expect(lost).toBe(3);
+    expect(report).toMatchObject({ status: 'SUCCEEDED', total: BATCHED, succeeded: BATCHED, failed: 0 });
+    await expectAppliedOnce(before, report.id, everyIndex(batchIds));
+  });
+
+  it('batches throttled every time: the items are applied one by one, once each', async () => {
+    const before = await batchVersions();
+    let throttled = 0;
+    injectFault(
+      /BatchExecuteStatementCommand/,
+      () => ++throttled > 0,
+      () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' }),
+    );
+    const report = await runBulkUpdate(logoUpdates('https://example.org/throttled.png'));
+    expect(throttled).toBe(3);
+    expect(report).toMatchObject({ status: 'SUCCEEDED', succeeded: BATCHED, failed: 0 });
+    await expectAppliedOnce(before, report.id, everyIndex(batchIds));
+  });
+
+  it('a poison statement inside a batch fails alone, with its reason; the rest of its batch is applied', async () => {
+    const before = await batchVersions();
+    poisonWritesWith('https://example.org/poison.png');
+    const report = await runBulkUpdate(
+      batchIds.slice(0, 25).map((id, i) => ({ id, logo: i === 7 ? 'https://example.org/poison.png' : 'https://example.org/fine.png' })),
+    );
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', succeeded: 24, failed: 1 });
+    expect(report.failures).toEqual([{ index: 7, id: batchIds[7], code: 500001, detail: expect.stringContaining('ValidationException') }]);
+    await expectAppliedOnce(
+      before,
+      report.id,
+      everyIndex(batchIds.slice(0, 25)).filter(([, index]) => index !== 7),
+    );
+  });
+
+  it('the same chunk delivered twice at once: each in-place item applied once', async () => {
+    const before = await batchVersions();
+    const taskId = 'dddddddddddddddddd01';
+    const chunks = chunkItems(batchIds.map((id) => ({ key: id, fields: { logo: 'https://example.org/twice.png' } })));
+    await createTask('demo', { ...newTask(taskId, 'update', BATCHED, 1), status: 'RUNNING' }, chunks);
+    const both = await Promise.all([
+      applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
+      applyChunk({ tenantId: 'demo', taskId, chunk: 0 }),
+    ]);
+    expect(both).toEqual([0, 1].map(() => ({ chunk: 0, succeeded: BATCHED, failed: 0 })));
+    await expectAppliedOnce(before, taskId, everyIndex(batchIds));
+  });
+
+  it('a record stored before the applied-operations map: refused in the batch, applied by the read-modify-write path', async () => {
+    const [legacy] = batchIds;
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { tableName } = await import('#shared/db/client.ts');
+    const keys = await import('#shared/db/keys.ts');
+    await db().send(
+      new UpdateCommand({ TableName: tableName(), Key: keys.organization('demo', legacy!), UpdateExpression: 'REMOVE appliedOps' }),
+    );
+    const before = await batchVersions();
+    const report = await runBulkUpdate(logoUpdates('https://example.org/legacy.png').slice(0, 2));
+    expect(report).toMatchObject({ status: 'SUCCEEDED', succeeded: 2, failed: 0 });
+    // The read-modify-write path records the operation too (and prunes as it writes: no extra version).
+    const after = await batchOrganizations(batchIds.slice(0, 2));
+    expect(after.map((o) => o.version)).toEqual([before.get(legacy!)! + 1, expect.any(Number)]);
+    expect(after[0]).toMatchObject({ logo: 'https://example.org/legacy.png', appliedOps: { [report.id]: [0] } });
+  });
+
+  it(
+    'a worker killed (SIGKILL) right after its first batch returned: the retry applies the rest, nothing twice',
+    { timeout: 60_000 },
+    async () => {
+      const before = await batchVersions();
+      const taskId = 'cccccccccccccccccc01';
+      const chunks = chunkItems(batchIds.map((id) => ({ key: id, fields: { isActive: true, logo: 'https://example.org/killed.png' } })));
+      await createTask('demo', { ...newTask(taskId, 'update', BATCHED, 1), status: 'RUNNING' }, chunks);
+      expect(await applyChunkInChildKilledAfter(1, taskId)).toBe('SIGKILL');
+      const killed = await batchOrganizations();
+      const applied = killed.filter((o) => o.appliedOps?.[taskId]).length;
+      expect(applied).toBeGreaterThanOrEqual(25); // at least the batch that returned
+      expect(applied).toBeLessThan(BATCHED);
+      expect((await getChunk('demo', taskId, 0))!.status).toBe('PENDING');
+
+      expect(await applyChunk({ tenantId: 'demo', taskId, chunk: 0 })).toEqual({ chunk: 0, succeeded: BATCHED, failed: 0 });
+      await expectAppliedOnce(before, taskId, everyIndex(batchIds));
     },
   );
 });

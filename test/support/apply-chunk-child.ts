@@ -14,7 +14,7 @@ let writes = 0;
 (db().middlewareStack as MiddlewareStack<object, object>).add(
   (next, context) => async (args) => {
     const result = await next(args);
-    const isWrite = /^(Update|TransactWrite|Put|Delete)/.test(context.commandName ?? '');
+    const isWrite = /^(Update|TransactWrite|Put|Delete|BatchExecuteStatement)/.test(context.commandName ?? '');
     if (isWrite && touchesOrganizationItem((args as { input?: unknown }).input) && ++writes === killAfter) {
       process.kill(process.pid, 'SIGKILL');
       await new Promise(() => undefined); // never returns: the signal ends the process

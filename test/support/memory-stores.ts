@@ -128,7 +128,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       async updateInPlace(t, id, fields, { op, returnOrganization }) {
         const stored = orgs.get(k(t, id));
         if (!stored) return { outcome: 'missing' };
-        const answer = () => ({ version: stored.org.version, ...(returnOrganization ? { organization: copy(stored.org) } : {}) });
+        const answer = () => (returnOrganization ? { organization: copy(stored.org) } : {});
         if (op && stored.org.appliedOps?.[op.taskId]?.includes(op.index)) return { outcome: 'already-applied', ...answer() };
         const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
         const appliedOps = op
@@ -136,6 +136,16 @@ export function memoryStores(): Stores & { snapshot(): string } {
           : stored.org.appliedOps;
         stored.org = { ...stored.org, ...copy(defined), version: stored.org.version + 1, appliedOps };
         return { outcome: 'updated', ...answer() };
+      },
+      async updateInPlaceBatch(t, writes) {
+        return writes.map(({ id, fields, op }) => {
+          const stored = orgs.get(k(t, id));
+          if (!stored?.org.appliedOps || stored.org.appliedOps[op.taskId]) return false;
+          const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+          const appliedOps = { ...stored.org.appliedOps, [op.taskId]: [op.index] };
+          stored.org = { ...stored.org, ...copy(defined), version: stored.org.version + 1, appliedOps };
+          return true;
+        });
       },
       async remove(t, organization, cleanups, appliedOpId) {
         const stored = orgs.get(k(t, organization.id));
