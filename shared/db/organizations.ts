@@ -16,7 +16,14 @@ import {
 
 import type { ClientMapping } from '#shared/domain/directory.ts';
 import type { Organization } from '#shared/domain/organization.ts';
-import type { DeleteCleanups, InPlaceFields, InPlaceResult, InPlaceWrite, LayoutProgress } from '#shared/domain/ports.ts';
+import {
+  type DeleteCleanups,
+  IN_PLACE_BATCH_LIMIT,
+  type InPlaceFields,
+  type InPlaceResult,
+  type InPlaceWrite,
+  type LayoutProgress,
+} from '#shared/domain/ports.ts';
 import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
@@ -567,9 +574,6 @@ export async function updateFieldsInPlace(
     throw error;
   }
 }
-
-/** Statements of one BatchExecuteStatement call (DynamoDB's limit). */
-const IN_PLACE_BATCH_LIMIT = 25;
 
 /**
  * The in-place writes of up to 25 bulk operations in one BatchExecuteStatement: each statement is its

@@ -14,12 +14,11 @@ import { parseOrganizationKey } from './organization.ts';
 import {
   applyBulkUpdate,
   applyBulkUpdateBatch,
-  BULK_UPDATE_BATCH,
   createOrganization,
   deleteOrganization,
   type OrganizationFields,
 } from './organization-writes.ts';
-import { ports, taskResumer, taskRunner } from './ports.ts';
+import { IN_PLACE_BATCH_LIMIT, ports, taskResumer, taskRunner } from './ports.ts';
 import {
   type Chunk,
   type ChunkResult,
@@ -45,7 +44,7 @@ const CHUNK_ITEMS = 250;
 const CHUNK_BYTES = 300 * 1024;
 /** Items of one chunk applied in parallel (items on the same organization stay in order). */
 const ITEM_CONCURRENCY = 16;
-/** Batches of updates of one chunk in flight at once (each up to BULK_UPDATE_BATCH items). */
+/** Batches of updates of one chunk in flight at once (each up to IN_PLACE_BATCH_LIMIT items). */
 const BATCHES_IN_FLIGHT = 4;
 
 /** 20 hex characters: 8 of creation time (epoch seconds), then random; ages of applied-operation records derive from it. */
@@ -330,7 +329,7 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
     const named = new Map<string, number>();
     items.forEach((item, i) => outcomes[i] === OUTCOME.pending && named.set(item.key!, (named.get(item.key!) ?? 0) + 1));
     const alone = items.flatMap((item, i) => (outcomes[i] === OUTCOME.pending && named.get(item.key!) === 1 ? [i] : []));
-    for (let start = 0; start < alone.length; start += BULK_UPDATE_BATCH) batches.push(alone.slice(start, start + BULK_UPDATE_BATCH));
+    for (let start = 0; start < alone.length; start += IN_PLACE_BATCH_LIMIT) batches.push(alone.slice(start, start + IN_PLACE_BATCH_LIMIT));
   }
   const applyBatch = async (positions: number[]) => {
     const applied = await applyBulkUpdateBatch(

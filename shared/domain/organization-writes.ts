@@ -10,7 +10,7 @@ import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { findAppId, resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
+import { type DeleteCleanups, IN_PLACE_BATCH_LIMIT, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -220,8 +220,6 @@ export async function changeOrganization(
 
 /** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
 const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
-/** Bulk updates sent in one round trip (BatchExecuteStatement's limit). */
-export const BULK_UPDATE_BATCH = 25;
 
 /**
  * How often an organization updated in place by bulk operations has its applied-operation records
@@ -273,13 +271,13 @@ const isInPlace = (fields: OrganizationFields, mode: 'partial' | 'full') =>
   mode === 'partial' && Object.entries(fields).every(([field, value]) => value === undefined || IN_PLACE.has(field));
 
 /**
- * Up to BULK_UPDATE_BATCH bulk updates on distinct organizations, applied in one round trip where they
+ * Up to IN_PLACE_BATCH_LIMIT bulk updates on distinct organizations, applied in one round trip where they
  * can be: in-place changes without an app to resolve, each the first of its task on its organization.
  * Returns, per update, whether it was applied here; the others (and any the batch did not apply) are
  * for `applyBulkUpdate`, one by one, which tells their outcomes apart.
  */
 export async function applyBulkUpdateBatch(tenantId: string, updates: BulkUpdate[]): Promise<boolean[]> {
-  if (updates.length > BULK_UPDATE_BATCH) throw new Error(`At most ${BULK_UPDATE_BATCH} updates a batch`);
+  if (updates.length > IN_PLACE_BATCH_LIMIT) throw new Error(`At most ${IN_PLACE_BATCH_LIMIT} updates a batch`);
   const updatedAt = new Date().toISOString();
   const writes = await Promise.all(
     updates.map(async ({ key, fields, mode, op }): Promise<InPlaceWrite | undefined> => {

@@ -61,6 +61,9 @@ export interface TreeEntry {
   parentId: string | null;
 }
 
+/** In-place writes one `updateInPlaceBatch` call takes at most (one round trip: DynamoDB's batch limit). */
+export const IN_PLACE_BATCH_LIMIT = 25;
+
 /** One bulk operation's in-place write. */
 export interface InPlaceWrite {
   id: string;
@@ -170,7 +173,7 @@ export interface OrganizationStore {
    * In-place writes of bulk operations in one round trip, each applied only when it is the first
    * operation of its task on its organization (no record of the task yet); whether each was applied.
    * One not applied (any refusal, a record already there, a missing organization) is left for
-   * `updateInPlace`, which tells those apart. At most 25 writes, on distinct organizations.
+   * `updateInPlace`, which tells those apart. At most IN_PLACE_BATCH_LIMIT writes, on distinct organizations.
    */
   updateInPlaceBatch(tenantId: string, writes: InPlaceWrite[]): Promise<boolean[]>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */

@@ -444,7 +444,7 @@ describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () 
     let throttled = 0;
     injectFault(
       /BatchExecuteStatementCommand/,
-      () => ++throttled > 0,
+      () => (throttled++, true),
       () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' }),
     );
     const report = await runBulkUpdate(logoUpdates('https://example.org/throttled.png'));
