@@ -333,7 +333,9 @@ describe('no task stays RUNNING forever, none is declared lost', () => {
 });
 
 describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () => {
-  const BATCHED = 60;
+  /** Five batches: more than a worker has in flight (4), so a worker killed after its first leaves some unsent. */
+  const BATCHED = 125;
+  const BATCHES = Math.ceil(BATCHED / 25);
   let batchIds: string[] = [];
 
   beforeAll(async () => {
@@ -434,7 +436,7 @@ describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () 
       { step: 'initialize', name: 'injectedFault' },
     );
     const report = await runBulkUpdate(logoUpdates('https://example.org/lost-answer.png'));
-    expect(lost).toBe(3);
+    expect(lost).toBe(BATCHES);
     expect(report).toMatchObject({ status: 'SUCCEEDED', total: BATCHED, succeeded: BATCHED, failed: 0 });
     await expectAppliedOnce(before, report.id, everyIndex(batchIds));
   });
@@ -448,7 +450,7 @@ describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () 
       () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' }),
     );
     const report = await runBulkUpdate(logoUpdates('https://example.org/throttled.png'));
-    expect(throttled).toBe(3);
+    expect(throttled).toBe(BATCHES);
     expect(report).toMatchObject({ status: 'SUCCEEDED', succeeded: BATCHED, failed: 0 });
     await expectAppliedOnce(before, report.id, everyIndex(batchIds));
   });
@@ -510,7 +512,7 @@ describe('in-place updates sent 25 to a round trip (BatchExecuteStatement)', () 
       const killed = await batchOrganizations();
       const applied = killed.filter((o) => o.appliedOps?.[taskId]).length;
       expect(applied).toBeGreaterThanOrEqual(25); // at least the batch that returned
-      expect(applied).toBeLessThan(BATCHED);
+      expect(applied).toBeLessThanOrEqual(100); // the fifth batch was never sent
       expect((await getChunk('demo', taskId, 0))!.status).toBe('PENDING');
 
       expect(await applyChunk({ tenantId: 'demo', taskId, chunk: 0 })).toEqual({ chunk: 0, succeeded: BATCHED, failed: 0 });
