@@ -85,7 +85,9 @@ export interface BulkResult {
  * What each item sets, and the same stored change made directly at the task's concurrency ("raw"):
  * - `logo` is set in place (no index depends on it): the worker writes it without a read (25 to a
  *   BatchExecuteStatement, the same conditional change per item), so raw is one plain UpdateItem per
- *   item — the ratio is the task machinery's overhead alone.
+ *   item of what a reader sees change (the field, `updatedAt`, `version`), without the condition and
+ *   the applied-operation record that make the task's write exactly once — the ratio is the task
+ *   machinery's overhead alone.
  * - `description` is indexed (an exact-value index entry and trigram postings follow it): the worker
  *   reads the organization and writes one transaction plus the postings gained and lost, so raw is the
  *   same domain write (`updateOrganization`) called directly, without request, chunk records or state
@@ -116,9 +118,14 @@ const rawUpdateItem =
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.organization('demo', id),
-          UpdateExpression: 'SET #f = :v',
+          // The change a reader sees: the field, the update time and the version (the ETag) move.
+          UpdateExpression: 'SET #f = :v, updatedAt = :now, version = version + :one',
           ExpressionAttributeNames: { '#f': field },
-          ExpressionAttributeValues: { ':v': field === 'logo' ? `https://example.org/${tag}.png` : descriptionOf(tag) },
+          ExpressionAttributeValues: {
+            ':v': field === 'logo' ? `https://example.org/${tag}.png` : descriptionOf(tag),
+            ':now': new Date().toISOString(),
+            ':one': 1,
+          },
         }),
       ),
     );
@@ -259,10 +266,12 @@ Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the
 (\`logo\`: all ${bulk[0]?.items ?? 0} organizations, then two pairs in alternating order, task then raw and raw then task, times
 summed, seconds per run; \`description\`: 1,000 organizations, one pair). Raw = the same stored change made
 directly on the same engine at the same concurrency (${WORKER_CONCURRENCY} per task: Map concurrency 8 × 16 items in
-flight per chunk): for \`logo\` (set in place; the worker sends it 25 to a \`BatchExecuteStatement\`) one plain \`UpdateItem\`; for \`description\` (indexed: an
+flight per chunk): for \`logo\` (set in place; the worker sends it 25 to a \`BatchExecuteStatement\`, two batches of a chunk
+in flight) one plain \`UpdateItem\` of what a reader sees change (the field, \`updatedAt\`, \`version\`; no condition and no
+applied-operation record, which make the task's write exactly once); for \`description\` (indexed: an
 exact-value index entry and trigram postings follow it) the domain's own write called directly, so the
 ratio is the task machinery's overhead. Goal: ≥ 0.8× raw. The last row is not a task: it shows what
-keeping the indexes costs, the domain's indexed write beside an \`UpdateItem\` of the attribute alone.
+keeping the indexes costs, the domain's indexed write beside an \`UpdateItem\` of the attribute alone (and \`updatedAt\`, \`version\`).
 
 | Run | Field (raw) | Items | Seconds | Items/s | Raw seconds | Raw items/s | vs raw | Final statuses |
 |---|---|---:|---:|---:|---:|---:|---:|---|

@@ -576,6 +576,32 @@ export async function updateFieldsInPlace(
 }
 
 /**
+ * Removes the applied-operation records of an organization that `expired` names: one read of the
+ * records alone, then (only when one has expired) an UpdateItem that removes those entries. The
+ * version does not move (the organization's fields do not change), and entries added meanwhile are
+ * untouched (the REMOVE names only the expired ones).
+ */
+export async function removeExpiredAppliedOps(tenantId: string, id: string, expired: (taskId: string) => boolean): Promise<void> {
+  const key = keys.organization(tenantId, id);
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: 'appliedOps' }));
+  const gone = Object.keys((Item?.appliedOps as Record<string, unknown> | undefined) ?? {}).filter(expired);
+  if (gone.length === 0) return;
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `REMOVE ${gone.map((_, i) => `appliedOps.#t${i}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: Object.fromEntries(gone.map((taskId, i) => [`#t${i}`, taskId])),
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error; // deleted meanwhile: nothing left to prune
+  }
+}
+
+/**
  * The in-place writes of up to 25 bulk operations in one BatchExecuteStatement: each statement is its
  * own conditional write (not a transaction, so one refusal costs only its own item), the same change
  * `updateFieldsInPlace` makes, applied only while the organization exists and holds no record of the

@@ -35,6 +35,7 @@ export const dynamoDbStores: Stores = {
     finishImport: finishImportRun,
     updateInPlace: organizations.updateFieldsInPlace,
     updateInPlaceBatch: organizations.updateFieldsInPlaceBatch,
+    pruneAppliedOps: organizations.removeExpiredAppliedOps,
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,

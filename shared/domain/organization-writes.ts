@@ -64,11 +64,13 @@ function withFields(
 }
 
 const taskCreatedAtMs = (taskId: string) => parseInt(taskId.slice(0, 8), 16) * 1000;
+/** Whether a task's applied-operation records are past their retention (no delivery of it can come any more). */
+const isExpiredTask = (taskId: string, now: number) => now - taskCreatedAtMs(taskId) > OPS_RETENTION_MS;
 
 /** The applied-operation records to keep (unexpired tasks), plus `op` when given. */
 function recordOperation(org: Organization, op: OperationId | undefined): NonNullable<Organization['appliedOps']> {
   const now = Date.now();
-  const kept = Object.entries(org.appliedOps ?? {}).filter(([taskId]) => !(now - taskCreatedAtMs(taskId) > OPS_RETENTION_MS));
+  const kept = Object.entries(org.appliedOps ?? {}).filter(([taskId]) => !isExpiredTask(taskId, now));
   if (!op) return Object.fromEntries(kept);
   return { ...Object.fromEntries(kept), [op.taskId]: [...(org.appliedOps?.[op.taskId] ?? []), op.index] };
 }
@@ -291,9 +293,7 @@ export async function applyBulkUpdateBatch(tenantId: string, updates: BulkUpdate
   const sent = writes.filter((write) => write !== undefined);
   const results = await ports().organizations.updateInPlaceBatch(tenantId, sent);
   const applied = new Set(sent.filter((_, i) => results[i]));
-  await Promise.all(
-    [...applied].filter((write) => isPruneDue(write.id, write.op)).map((write) => pruneAppliedOps(tenantId, { id: write.id })),
-  );
+  await Promise.all([...applied].filter((write) => isPruneDue(write.id, write.op)).map((write) => pruneAppliedOps(tenantId, write.id)));
   return writes.map((write) => write !== undefined && applied.has(write));
 }
 
@@ -319,7 +319,7 @@ async function update(
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome !== 'needs-read') {
       // Only bulk operations add records, so only their writes prune (an API write records nothing).
-      if (result.outcome === 'updated' && options.op && isPruneDue(id, options.op)) await pruneAppliedOps(tenantId, { id });
+      if (result.outcome === 'updated' && options.op && isPruneDue(id, options.op)) await pruneAppliedOps(tenantId, id);
       return result.organization;
     }
     // The key is resolved: the read-modify-write path does not look the label up again.
@@ -328,9 +328,15 @@ async function update(
   return changeOrganization(tenantId, key, (current) => withFields(current, fields, appId, mode), options.op);
 }
 
-/** Drops applied-operation records older than their task's retention (the read path prunes as it writes). */
-async function pruneAppliedOps(tenantId: string, key: OrganizationKey): Promise<void> {
-  await changeOrganization(tenantId, key, (current) => current).catch(() => undefined);
+/**
+ * Drops applied-operation records older than their task's retention (the read-modify-write path prunes
+ * as it writes). A prune is housekeeping: its failure is not the write's, the next draw tries again.
+ */
+async function pruneAppliedOps(tenantId: string, id: string): Promise<void> {
+  const now = Date.now();
+  await ports()
+    .organizations.pruneAppliedOps(tenantId, id, (taskId) => isExpiredTask(taskId, now))
+    .catch(() => undefined);
 }
 
 /**

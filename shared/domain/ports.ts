@@ -176,6 +176,11 @@ export interface OrganizationStore {
    * `updateInPlace`, which tells those apart. At most IN_PLACE_BATCH_LIMIT writes, on distinct organizations.
    */
   updateInPlaceBatch(tenantId: string, writes: InPlaceWrite[]): Promise<boolean[]>;
+  /**
+   * Drops the applied-operation records `expired` names (read, then removed only if any has expired);
+   * the organization's fields and version are untouched.
+   */
+  pruneAppliedOps(tenantId: string, id: string, expired: (taskId: string) => boolean): Promise<void>;
   /** Removes the organization, its guards and index entries with `cleanups`; refused while it has children. */
   remove(tenantId: string, organization: Organization, cleanups: DeleteCleanups, appliedOpId?: string): Promise<void>;
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;

@@ -74,6 +74,7 @@ describe('organization writes', () => {
     await update(due); // the due write is followed by a prune
     const after = await getOrganization('prune', first.id);
     expect(after?.appliedOps).toEqual({ [recent]: Array.from({ length: due + 1 }, (_, i) => i) });
+    expect(after?.version).toBe(2 + due); // the due write moved it; the prune changed no field and left it
     expect(after?.logo).toBe(`https://example.org/${due}.png`);
   });
 });

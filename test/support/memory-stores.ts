@@ -147,6 +147,14 @@ export function memoryStores(): Stores & { snapshot(): string } {
           return true;
         });
       },
+      async pruneAppliedOps(t, id, expired) {
+        const stored = orgs.get(k(t, id));
+        if (!stored?.org.appliedOps) return;
+        stored.org = {
+          ...stored.org,
+          appliedOps: Object.fromEntries(Object.entries(stored.org.appliedOps).filter(([taskId]) => !expired(taskId))),
+        };
+      },
       async remove(t, organization, cleanups, appliedOpId) {
         const stored = orgs.get(k(t, organization.id));
         if (stored?.org.version !== organization.version || stored.childCount > 0) {
