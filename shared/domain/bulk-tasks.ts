@@ -119,6 +119,15 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
   if (idempotency) {
     const existing = await ports().tasks.claimIdempotencyKey(tenantId, idempotency.key, idempotency.bodyDigest, taskId);
     if (existing) {
+      // The key names one request: its operation (a PATCH and a POST update differ only by it) and its body.
+      const bound = await ports().tasks.get(tenantId, existing.taskId);
+      if (bound !== undefined && bound.kind !== submission.kind) {
+        throw validationError(
+          'body',
+          [{ path: ['Idempotency-Key'], message: `This Idempotency-Key was already used with a different operation (${bound.kind}).` }],
+          'Idempotency-Key reused with another operation.',
+        );
+      }
       if (existing.bodyDigest === idempotency.bodyDigest) {
         // The retry of a task that is stuck or that the system failed resumes it instead of returning it as it is.
         await resumeIfStuck(tenantId, existing.taskId);
@@ -352,10 +361,12 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   };
 
   // Items on the same organization keep their request order; different organizations run in parallel.
+  // Creates without an id share a lane by label, so the first of a label in the request is the one created.
   const lanes = new Map<string, number[]>();
   items.forEach((item, i) => {
     if (outcomes[i] !== OUTCOME.pending) return;
-    const lane = item.key ?? `#${i}`;
+    const label = (item.fields as { label?: unknown } | undefined)?.label;
+    const lane = item.key ?? (task.kind === 'create' && typeof label === 'string' ? `label:${label}` : `#${i}`);
     lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
   });
   // Creates draw their integer ids from one block reserved per chunk (one counter write, not one per item).

@@ -137,6 +137,17 @@ describe('POST bulk create, full update and delete', () => {
     expect((await get('/organizations/~bulk-b/')).body.name).toBe('bulk-b');
   });
 
+  it('the same label twice in one request: the first is created, the later one fails, every time', async () => {
+    const labels = Array.from({ length: 8 }, (_, i) => `bulk-twice-${i}`);
+    // Each label first as "first", then (after every other label) as "second".
+    const body = [...labels.map((label) => ({ label, name: 'first' })), ...labels.map((label) => ({ label, name: 'second' }))];
+    const report = await runTask('POST', 'create', body);
+    expect(report).toMatchObject({ status: 'PARTIALLY_SUCCEEDED', succeeded: 8, failed: 8 });
+    expect(report.created.map((c: { index: number }) => c.index)).toEqual(labels.map((_, i) => i));
+    expect(report.failures.map((f: { index: number }) => f.index)).toEqual(labels.map((_, i) => i + 8));
+    for (const label of labels) expect((await get(`/organizations/~${label}/`)).body.name).toBe('first');
+  });
+
   it('POST update is a full update: label required, absent fields reset', async () => {
     const invalid = await bulk('POST', 'update', [{ id: '409dba9c67d3bb19f554', name: 'x' }]);
     expect(invalid.body.detail).toEqual({ '0': { label: ['This field is required.'] } });
@@ -226,6 +237,28 @@ describe('Idempotency-Key (extension)', () => {
     expect(other.body.code).toBe(400001);
     expect(other.body.detail).toHaveProperty('Idempotency-Key');
     await server.stepFunctions.idle();
+  });
+
+  it('400001 for the same key and body on another operation (POST, a full update, after a PATCH), which changes nothing', async () => {
+    const label = 'idempotent-operation';
+    const created = await call(`${server.url}/api/v2.0/organizations/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Auth-Token': TOKEN },
+      body: JSON.stringify({ label, description: 'keep me' }),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const body = [{ id: created.body.id, label }];
+    const patch = await bulk('PATCH', 'update', body, { 'X-Bulk-Operation': 'True', 'Idempotency-Key': 'k-op' });
+    expect(patch.status).toBe(202);
+    await server.stepFunctions.idle();
+    const post = await bulk('POST', 'update', body, { 'X-Bulk-Operation': 'True', 'Idempotency-Key': 'k-op' });
+    expect(post.status, JSON.stringify(post.body)).toBe(400);
+    expect(post.body.code).toBe(400001);
+    expect(post.body.detail['Idempotency-Key'][0]).toMatch(/different operation/);
+    await server.stepFunctions.idle();
+    // The full update was not applied: the description a POST would have reset is still there.
+    const stored = await call(`${server.url}/api/v2.0/organizations/${created.body.id}/`, { headers: { 'X-Auth-Token': TOKEN } });
+    expect(stored.body.description).toBe('keep me');
   });
 });
 

@@ -78,7 +78,8 @@ const bulkHeaders = [
     in: 'header',
     required: false,
     schema: { type: 'string', minLength: 1, maxLength: 255 },
-    description: 'Retrying with the same key and body answers the same task instead of starting another (24 hours).',
+    description:
+      'Retrying with the same key, operation and body answers the same task instead of starting another (24 hours); the same key with another operation or body is refused (400001).',
   },
 ];
 
