@@ -16,6 +16,7 @@ import {
   applyBulkUpdateBatch,
   createOrganization,
   deleteOrganization,
+  isConcurrentChange,
   type OrganizationFields,
 } from './organization-writes.ts';
 import { IN_PLACE_BATCH_LIMIT, ports, taskResumer, taskRunner } from './ports.ts';
@@ -124,13 +125,13 @@ export async function submitBulkTask(tenantId: string, submission: Submission): 
       if (bound !== undefined && bound.kind !== submission.kind) {
         throw validationError(
           'body',
-          [{ path: ['Idempotency-Key'], message: `This Idempotency-Key was already used with a different operation (${bound.kind}).` }],
+          [{ path: ['Idempotency-Key'], message: 'This Idempotency-Key was already used with a different operation.' }],
           'Idempotency-Key reused with another operation.',
         );
       }
       if (existing.bodyDigest === idempotency.bodyDigest) {
         // The retry of a task that is stuck or that the system failed resumes it instead of returning it as it is.
-        await resumeIfStuck(tenantId, existing.taskId);
+        if (bound) await resumeIfStuck(tenantId, bound);
         return existing.taskId;
       }
       throw validationError(
@@ -175,6 +176,12 @@ function answeredByStore(error: unknown): boolean {
 
 /** Writes the store refused are tried this many times before the item is recorded as failed. */
 const REFUSAL_ATTEMPTS = 2;
+/**
+ * Items that lost every race of one write call (each call retries 10 times) to concurrent changes of
+ * their organization are run this many times more: contention (two chunks of a task, or the API, on one
+ * organization) is transient, never the item's failure.
+ */
+const CONTENTION_ATTEMPTS = 6;
 /** Resumes the reconciler and the local runtime make before a task is finalized as it stands (FAILED if unfinished). */
 export const MAX_RESUMES = 5;
 /** An open task without progress for this long is stuck: a retry with its Idempotency-Key resumes it. */
@@ -257,8 +264,10 @@ async function applyItem(
           return undefined;
       }
     } catch (error) {
-      if (!answeredByStore(error) || attempt >= REFUSAL_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      const again = isConcurrentChange(error) ? attempt < CONTENTION_ATTEMPTS : answeredByStore(error) && attempt < REFUSAL_ATTEMPTS;
+      if (!again) throw error;
+      // Jittered, so two lanes contending on one organization fall out of step.
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt * (0.5 + Math.random())));
     }
   }
 }
@@ -540,9 +549,8 @@ async function resume(tenantId: string, task: Task, why: string): Promise<boolea
 }
 
 /** A task the system failed (items left unapplied) or one open without progress for STUCK_AFTER_MS is resumed. */
-async function resumeIfStuck(tenantId: string, taskId: string, now = Date.now()): Promise<void> {
-  const task = await ports().tasks.get(tenantId, taskId);
-  if (!task || ['SUCCEEDED', 'PARTIALLY_SUCCEEDED'].includes(task.status)) return;
+async function resumeIfStuck(tenantId: string, task: Task, now = Date.now()): Promise<void> {
+  if (['SUCCEEDED', 'PARTIALLY_SUCCEEDED'].includes(task.status)) return;
   const { chunks, pending } = await readChunks(tenantId, task);
   if (task.status === 'FAILED') {
     if (pending > 0) await resume(tenantId, task, 'idempotent retry of a task the system failed');

@@ -81,7 +81,8 @@ const wasApplied = (org: Organization, op: OperationId | undefined) =>
 /** Jittered, growing pause before re-running a step that lost a race (spreads contending writers). */
 const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
-const retryable = (error: unknown) =>
+/** A write that lost a race to a concurrent change of the same organization (worth running again). */
+export const isConcurrentChange = (error: unknown) =>
   error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
 
 /** Deterministic id for a bulk-created organization, so a re-delivered create finds its own result. */
@@ -214,7 +215,7 @@ export async function changeOrganization(
       await ports().organizations.save(tenantId, next, current, { mustBeUnchanged });
       return next;
     } catch (error) {
-      if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isConcurrentChange(error) || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
     }
   }
@@ -390,7 +391,7 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
       await ports().organizations.remove(tenantId, current, await deleteCleanups(tenantId, current), opId);
       return;
     } catch (error) {
-      if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isConcurrentChange(error) || attempt >= MAX_ATTEMPTS) throw error;
       // The conditional delete also fails while children exist (their count lives on the parent).
       const children = await ports().organizations.childIds(tenantId, current.id);
       if (children.length > 0) {

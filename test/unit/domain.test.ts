@@ -335,6 +335,26 @@ describe('bulk tasks', () => {
     expect(report!.created.map((c) => c.index)).toEqual([0, 2]);
   });
 
+  it('an item losing more races to concurrent changes than one write call retries is run again, not failed', async () => {
+    const taskId = await submitBulkTask(T, { kind: 'create', items: [{ fields: { label: 'contended' } }] });
+    const save = stores.organizations.save;
+    let races = 0;
+    // The next 25 updates of the organization lose their race (a write call gives up after 10).
+    stores.organizations.save = async (t, next, previous, options) => {
+      if (previous && next.label === 'contended' && races < 25) {
+        races += 1;
+        throw new AppError('conflict', 'Organization was changed concurrently.', { detail: { field: 'version' } });
+      }
+      return save(t, next, previous, options);
+    };
+    await applyChunk({ tenantId: T, taskId, chunk: 0 });
+    const created = (await describeTask(T, taskId))!.created[0]!.id;
+    const update = await submitBulkTask(T, { kind: 'update', items: [{ key: created, fields: { name: 'won at last' } }] });
+    expect(await applyChunk({ tenantId: T, taskId: update, chunk: 0 })).toEqual({ chunk: 0, succeeded: 1, failed: 0 });
+    expect(races).toBe(25);
+    expect((await getOrganization(T, { id: created }))?.name).toBe('won at last');
+  });
+
   it('a system error stops the chunk with its progress recorded; the retry applies only the rest; counts are exact meanwhile', async () => {
     const saves = failSaves(['c'], false);
     // One lane (the same key) keeps the items in order: a and b are applied before c fails.
