@@ -374,8 +374,8 @@ export async function applyChunk(ref: TaskRef & { chunk: number }): Promise<{ ch
   const lanes = new Map<string, number[]>();
   items.forEach((item, i) => {
     if (outcomes[i] !== OUTCOME.pending) return;
-    const label = (item.fields as { label?: unknown } | undefined)?.label;
-    const lane = item.key ?? (task.kind === 'create' && typeof label === 'string' ? `label:${label}` : `#${i}`);
+    const label = task.kind === 'create' ? item.fields?.label : undefined;
+    const lane = item.key ?? (label !== undefined ? `label:${label}` : `#${i}`);
     lanes.set(lane, [...(lanes.get(lane) ?? []), i]);
   });
   // Creates draw their integer ids from one block reserved per chunk (one counter write, not one per item).
