@@ -1,11 +1,12 @@
 /**
- * Import runs: how a seed import creates organizations without carrying their search postings in its
- * transactions (DynamoDB bills a transactional write twice, and the ~30 trusted postings of an
- * organization would fill most of each group). A run batches a new organization's postings before its
- * transaction, the trusted ones marked `f` = the run's number; a reader trusts such a posting only once
- * its run has finished, that is once every organization of the run is committed or refused with its
- * postings taken back. Until then (and forever for a run that was killed) the reader checks those
- * candidates against the organization: a cost, never a wrong answer.
+ * Import runs: how a seed import creates organizations without carrying their search postings (and the
+ * entries keyed by the organization: imported-entries.ts) in its transactions (DynamoDB bills a
+ * transactional write twice, and the ~30 trusted postings of an organization would fill most of each
+ * group). A run batches a new organization's postings before its transaction, the trusted ones marked
+ * `f` = the run's number; a reader trusts such a posting only once its run has finished, that is once
+ * every organization of the run is committed or refused with its postings taken back. Until then (and
+ * forever for a run that was killed) the reader checks those candidates against the organization: a
+ * cost, never a wrong answer.
  *
  * One item per tenant: `last` (the highest run number given) and `u<run>` = the fingerprint of each
  * unfinished run's records. A run that finishes clears every unfinished run with its fingerprint: a
@@ -90,3 +91,19 @@ export async function importRunsState(tenantId: string): Promise<ImportRunsState
 
 /** A run not yet given (a posting read before the state) counts as unfinished. */
 export const isRunFinished = (state: ImportRunsState, run: number) => run <= state.last && !state.unfinished.has(run);
+
+/** The last state read of each table's tenant. A finished run stays finished (numbers only grow), so "finished" here is final. */
+const lastRead = new Map<string, ImportRunsState>();
+
+/**
+ * The state, read (strongly consistent) only when one of `runs` is not known to be finished: a reader
+ * meeting entries of finished runs, the usual case once an import is done, reads nothing more.
+ */
+export async function importRunsStateFor(tenantId: string, runs: Iterable<number>): Promise<ImportRunsState> {
+  const cacheKey = `${tableName()}\u0000${tenantId}`;
+  const known = lastRead.get(cacheKey);
+  if (known && [...runs].every((run) => isRunFinished(known, run))) return known;
+  const state = await importRunsState(tenantId);
+  lastRead.set(cacheKey, state);
+  return state;
+}

@@ -2,7 +2,9 @@
  * The items an organization owns besides its own: guards (label, integer id), listing entries, exact-value
  * index entries (member fields, name, rna/siret), its entry under its parent, and the tenant counter.
  * They are written in the same transaction as the organization, so every read of them is strongly
- * consistent; a write changes only the items whose content changed (a diff of two derived sets).
+ * consistent; a write changes only the items whose content changed (a diff of two derived sets). The one
+ * exception is a seed import's creations, which write the entries `writableAhead` marks before the
+ * transaction (imported-entries.ts).
  */
 import { createHash } from 'node:crypto';
 
@@ -36,9 +38,18 @@ export function indexValue(value: string | number): string | number {
 interface DerivedItem {
   key: { PK: string; SK: string };
   attributes: Record<string, unknown>;
+  /**
+   * May be written ahead of the organization's transaction (an import run's creations): its key names the
+   * organization, so it can never overwrite another organization's entry (the label and integer-id
+   * listings are keyed by a value two records can share), and follows from the record alone, so a re-run
+   * of the same records writes the same key again (the creation date may be the import's clock).
+   */
+  writableAhead: boolean;
 }
 
-const keyOf = (item: DerivedItem) => `${item.key.PK}\u0000${item.key.SK}`;
+/** One item's key as a single string (set membership of derived keys). */
+export const entryKey = (key: { PK: string; SK: string }) => `${key.PK}\u0000${key.SK}`;
+const keyOf = (item: DerivedItem) => entryKey(item.key);
 
 /** Every derived item of an organization except guards and the counter (those are written conditionally or added). */
 function derivedItems(tenantId: string, organization: Organization): DerivedItem[] {
@@ -46,19 +57,26 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
   const shard = keys.listingShard(tenantId, listingShardOf(id));
   const sortText = (text: string) => text.slice(0, MAX_SORT_TEXT);
   const items: DerivedItem[] = [
-    { key: { PK: shard, SK: `${listingPrefix.label}${organization.label}` }, attributes: { entity: entity.listing, orgId: id } },
+    {
+      key: { PK: shard, SK: `${listingPrefix.label}${organization.label}` },
+      attributes: { entity: entity.listing, orgId: id },
+      writableAhead: false,
+    },
     {
       key: { PK: shard, SK: `${listingPrefix.name}${sortText(organization.name)}\u0000${id}` },
       attributes: { entity: entity.listing, orgId: id },
+      writableAhead: true,
     },
     {
       key: { PK: shard, SK: `${listingPrefix.createdAt}${organization.createdAt}\u0000${id}` },
       attributes: { entity: entity.listing, orgId: id },
+      writableAhead: false,
     },
     {
       // The tree's entry carries what the tree shows, so the whole tree reads only listing entries.
       key: { PK: shard, SK: `${listingPrefix.intId}${String(intId).padStart(15, '0')}` },
       attributes: { entity: entity.listing, orgId: id, name: organization.name, parentId: organization.parentId },
+      writableAhead: false,
     },
   ];
   const seen = new Set<string>();
@@ -66,11 +84,22 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
     const key = keys.memberIndex(tenantId, field, indexValue(value), intId, id);
     if (seen.has(key.PK)) continue;
     seen.add(key.PK);
-    items.push({ key, attributes: { entity: entity.memberIndex, orgId: id } });
+    items.push({ key, attributes: { entity: entity.memberIndex, orgId: id }, writableAhead: field !== 'createdAt' });
   }
-  if (organization.parentId) items.push({ key: keys.child(tenantId, organization.parentId, id), attributes: { entity: entity.child } });
+  if (organization.parentId) {
+    items.push({ key: keys.child(tenantId, organization.parentId, id), attributes: { entity: entity.child }, writableAhead: true });
+  }
   return items;
 }
+
+/** The keys (`entryKey`) of every derived item of an organization: what a check of an entry of an unfinished import run compares. */
+export const derivedKeys = (tenantId: string, organization: Organization) => new Set(derivedItems(tenantId, organization).map(keyOf));
+
+/** A new organization's derived items, as stored items: those an import writes ahead of its transaction, or the others. */
+export const creationItems = (tenantId: string, organization: Organization, ahead: boolean) =>
+  derivedItems(tenantId, organization)
+    .filter((item) => item.writableAhead === ahead)
+    .map((item) => ({ ...item.key, ...item.attributes }));
 
 /** The puts and deletes that take the derived items of `previous` to those of `next` (either may be absent). */
 export function derivedChanges(tenantId: string, next: Organization | undefined, previous: Organization | undefined): TransactItem[] {

@@ -1,7 +1,8 @@
 /**
  * Reads of the organization listings and indexes: every one reads entries in proportion to its answer
  * (a page, the matches of one value), never the tenant's organization items. The tree is the one
- * read that follows the tenant, and it reads only the small listing entries.
+ * read that follows the tenant, and it reads only the small listing entries. Entries an unfinished
+ * import run wrote ahead are checked against their organizations before they count (imported-entries.ts).
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 
@@ -9,11 +10,13 @@ import type { IndexedField, ListOrder, TreeEntry } from '#shared/domain/ports.ts
 import { compareCodePoints } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
+import { ENTRY_CHECK_ATTRIBUTES, type StoredEntry, trustedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
 import { indexValue, LISTING_SHARDS, listingPrefix } from './organization-index.ts';
 import { queryPartition, queryPrefix } from './query.ts';
 
-type Entry = { SK: string; orgId: string };
+type Entry = StoredEntry & { orgId: string };
+const ownerOf = (entry: { orgId: string }) => entry.orgId;
 
 /** One listing shard read in key order, a page of `batch` entries at a time. */
 class ShardCursor {
@@ -22,6 +25,7 @@ class ShardCursor {
   private started = false;
 
   constructor(
+    private readonly tenantId: string,
     private readonly pk: string,
     private readonly prefix: string,
     private readonly descending: boolean,
@@ -40,7 +44,7 @@ class ShardCursor {
           TableName: tableName(),
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
           ExpressionAttributeValues: { ':pk': this.pk, ':prefix': this.prefix },
-          ProjectionExpression: 'SK, orgId',
+          ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
           ScanIndexForward: !this.descending,
           ConsistentRead: true,
           Limit: this.batch,
@@ -49,7 +53,7 @@ class ShardCursor {
       );
       this.started = true;
       this.next = page.LastEvaluatedKey;
-      this.buffer = (page.Items ?? []) as Entry[];
+      this.buffer = await trustedEntries(this.tenantId, (page.Items ?? []) as Entry[], ownerOf);
     }
     return this.buffer[0];
   }
@@ -75,7 +79,7 @@ export async function listingPage(
   const batch = Number.isFinite(wanted) ? Math.min(1000, Math.ceil((wanted / LISTING_SHARDS) * 1.1) + 8) : 1000;
   const cursors = Array.from(
     { length: LISTING_SHARDS },
-    (_, shard) => new ShardCursor(keys.listingShard(tenantId, shard), listingPrefix[order], descending, batch),
+    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), listingPrefix[order], descending, batch),
   );
   const direction = descending ? -1 : 1;
   const ids: string[] = [];
@@ -123,10 +127,10 @@ export async function countOrganizations(tenantId: string): Promise<number> {
 
 /** Ids whose `field` equals `value`, by integer id: only that value's index entries are read. */
 export async function idsByIndexedValue(tenantId: string, field: IndexedField, value: string | number): Promise<string[]> {
-  const entries = await queryPartition<{ orgId: string }>(keys.memberIndexPartition(tenantId, field, indexValue(value)), {
-    ProjectionExpression: 'orgId',
+  const entries = await queryPartition<Entry>(keys.memberIndexPartition(tenantId, field, indexValue(value)), {
+    ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
   });
-  return entries.map((entry) => entry.orgId);
+  return (await trustedEntries(tenantId, entries, ownerOf)).map(ownerOf);
 }
 
 /**
@@ -148,19 +152,22 @@ export async function* idPagesByIndexedValue(
         TableName: tableName(),
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.memberIndexPartition(tenantId, field, indexValue(value)) },
-        ProjectionExpression: 'orgId',
+        ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
         ConsistentRead: true,
         Limit: limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     start = page.LastEvaluatedKey;
-    yield (page.Items ?? []).map((entry) => entry.orgId as string);
+    yield (await trustedEntries(tenantId, (page.Items ?? []) as Entry[], ownerOf)).map(ownerOf);
     limit = Math.min(1000, limit * 4);
   } while (start);
 }
 
 export async function childIds(tenantId: string, parentId: string): Promise<string[]> {
-  const entries = await queryPartition<{ SK: string }>(keys.childPartition(tenantId, parentId), { ProjectionExpression: 'SK' });
-  return entries.map((entry) => entry.SK);
+  const entries = await queryPartition<StoredEntry>(keys.childPartition(tenantId, parentId), {
+    ProjectionExpression: ENTRY_CHECK_ATTRIBUTES,
+  });
+  // A child entry is keyed by the child's id.
+  return (await trustedEntries(tenantId, entries, (entry) => entry.SK)).map((entry) => entry.SK);
 }

@@ -28,10 +28,11 @@ import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
+import { importedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
 import { type LayoutWriter, legacyGuardTarget, migrateLegacyLayout, migrateOne } from './legacy-layout.ts';
-import { countChange, derivedChanges } from './organization-index.ts';
+import { countChange, creationItems, derivedChanges } from './organization-index.ts';
 import {
   batchGet,
   batchWrite,
@@ -257,38 +258,40 @@ export async function saveOrganization(
 
 /**
  * Creates many new organizations in few round trips (the seed import, run `importRun`): every search
- * posting in batches of 25 (marked with the run: see import-runs.ts), then transactions of up to 100
- * items, each holding several organizations whole with their guards and index entries, one count change
- * and one child-count change per parent outside the group. A group that is refused (a label or id
- * taken, a parent missing) is retried one organization at a time, so the refusal is that
- * organization's alone, and its postings are taken back; returns the refusals.
+ * posting and every entry keyed by the organization (its name listing, index and child entries) in
+ * batches of 25, marked with the run (see import-runs.ts and imported-entries.ts), then transactions of up
+ * to 100 items, each holding several organizations with their guards and the entries keyed by a shared
+ * value, one count change and one child-count change per parent outside the group. A group that is
+ * refused (a label or id taken, a parent missing) is retried one organization at a time, so the refusal is
+ * that organization's alone, and what it wrote ahead is taken back; returns the refusals.
  */
 export async function saveNewOrganizations(
   tenantId: string,
   organizations: Organization[],
   importRun: number,
 ): Promise<{ id: string; error: unknown }[]> {
-  const postings = new Map(organizations.map((organization) => [organization.id, importedPostings(tenantId, organization, importRun)]));
-  // Posted before any transaction, so a committed organization is fully posted (its trusted postings wait for the run's end).
-  await batchWrite([...postings.values()].flatMap(({ items }) => items.map((Item) => ({ PutRequest: { Item } }))));
-  // An organization whose own items nearly fill a transaction is saved alone.
-  const alone = organizations.filter((organization) => ownCreationItems(tenantId, organization, 0).length + 2 > 100);
-  const grouped = organizations.filter((organization) => !alone.includes(organization));
+  const ahead = new Map(
+    organizations.map((organization) => [
+      organization.id,
+      [importedPostings(tenantId, organization, importRun), importedEntries(tenantId, organization, importRun)],
+    ]),
+  );
+  // Written before any transaction, so a committed organization is whole (what the run marks is checked until the run's end).
+  await batchWrite([...ahead.values()].flat().flatMap(({ items }) => items.map((Item) => ({ PutRequest: { Item } }))));
   const refusals: { id: string; error: unknown }[] = [];
-  const one = (organization: Organization) =>
-    saveOrganization(tenantId, organization, undefined).catch(async (refused: unknown) => {
-      await postings.get(organization.id)!.withdraw();
-      refusals.push({ id: organization.id, error: refused });
-    });
-  for (const group of groupsOfTransactions(tenantId, grouped)) {
+  for (const group of groupsOfTransactions(tenantId, organizations)) {
     try {
       await sendGroup(tenantId, group);
     } catch (error) {
       if (!cancellationCodes(error)) throw error;
-      for (const organization of group) await one(organization);
+      for (const organization of group) {
+        await saveOrganization(tenantId, organization, undefined).catch(async (refused: unknown) => {
+          await Promise.all(ahead.get(organization.id)!.map((written) => written.withdraw()));
+          refusals.push({ id: organization.id, error: refused });
+        });
+      }
     }
   }
-  for (const organization of alone) await one(organization);
   return refusals;
 }
 
@@ -316,7 +319,8 @@ async function sendGroup(tenantId: string, group: Organization[]): Promise<void>
 }
 
 /**
- * Items of one organization's creation that belong to it alone (not the count or its parent's child count).
+ * Items of one imported organization's transaction that belong to it alone (not the count or its parent's
+ * child count): the organization, its guards, and its entries not written ahead.
  */
 function ownCreationItems(tenantId: string, organization: Organization, childCount: number): TransactItem[] {
   return [
@@ -334,7 +338,7 @@ function ownCreationItems(tenantId: string, organization: Organization, childCou
     },
     guardPut(keys.label(tenantId, organization.label), organization.id),
     guardPut(keys.intId(tenantId, organization.intId), organization.id),
-    ...derivedChanges(tenantId, organization, undefined),
+    ...creationItems(tenantId, organization, false).map((Item) => ({ Put: { TableName: tableName(), Item } })),
   ];
 }
 

@@ -39,7 +39,7 @@ import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
 import { foldText, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
-import { type ImportRunsState, importRunsState, isRunFinished } from './import-runs.ts';
+import { type ImportRunsState, importRunsState, importRunsStateFor, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
 import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, type TransactItem } from './query.ts';
@@ -364,7 +364,8 @@ export async function searchPostings(tenantId: string, scope: SearchScope, folde
   const families: GramFamily[] = scope === 'name' ? ['name'] : ['name', 'other'];
   const found = await Promise.all(families.map((family) => rarestPostings(tenantId, family, grams)));
   // Postings an import batched are trusted once their run has finished: read after the postings, so a run met is known.
-  const runs = found.some((items) => items.some((item) => item.f !== undefined)) ? await importRunsState(tenantId) : undefined;
+  const runsMet = new Set(found.flatMap((items) => items.flatMap((item) => (typeof item.f === 'number' ? [item.f] : []))));
+  const runs = runsMet.size > 0 ? await importRunsStateFor(tenantId, runsMet) : undefined;
   const byId = new Map<string, { matches: boolean; unsure: boolean; sortKeys?: SortKeys }>();
   families.forEach((family, f) => {
     for (const item of found[f]!) {

@@ -6,6 +6,7 @@ import * as apps from './apps.ts';
 import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
 import { beginImportRun, finishImportRun } from './import-runs.ts';
+import { settleImportedEntries } from './imported-entries.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
 import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
@@ -41,6 +42,7 @@ export const dynamoDbStores: Stores = {
     migrateLayout: organizations.migrateLayout,
     backfillMemberIndex,
     backfillSearchPostings: () => backfillSearchPostings(),
+    settleImportedEntries: () => settleImportedEntries(),
   },
   directory: {
     getTenant: directory.getTenant,

@@ -190,6 +190,8 @@ export interface OrganizationStore {
   backfillMemberIndex(): Promise<number>;
   /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
   backfillSearchPostings(): Promise<number>;
+  /** Settles the entries an import run that never finished wrote ahead (an admin migration; returns how many). */
+  settleImportedEntries(): Promise<number>;
 }
 
 export interface DirectoryStore {

@@ -66,8 +66,9 @@ async function itemsOf(id: string): Promise<unknown[]> {
     .filter((item) => !labelPostings.includes(item))
     .map((item) => {
       const normalized = JSON.parse(placeholders(JSON.stringify(item))) as Record<string, unknown>;
-      // The seed import marks the postings it batched with its run (shared/db/import-runs.ts): the one difference allowed.
-      if (normalized.entity === 'GRAM') delete normalized.f;
+      // The seed import marks what it wrote ahead of the organization's transaction with its run (postings, and
+      // listing, index and child entries: shared/db/import-runs.ts): the one difference allowed, and only on those.
+      if (['GRAM', 'LIST', 'MIDX', 'CHILD'].includes(String(normalized.entity))) delete normalized.f;
       if (normalized.entity === 'ORG')
         Object.assign(normalized, {
           label: '<label>',

@@ -86,6 +86,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
       backfillMemberIndex: async () => 0,
       backfillSearchPostings: async () => 0,
+      settleImportedEntries: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));
         if (!previous && stored) throw conflict('Organization with this id already exists.', 'id');

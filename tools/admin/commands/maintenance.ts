@@ -12,14 +12,15 @@ export const maintenanceCommands: Command[] = [
     group: 'migrate',
     action: 'listings',
     summary:
-      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items, the sort keys of search postings (table scans; idempotent; safe while the API serves)',
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items, the sort keys of search postings, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
       out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
       out.result(`Wrote ${await migrateMemberIndex()} member index item(s) (users by id and e-mail).`);
-      const { migrateSearchPostings } = await import('#shared/domain/organization-writes.ts');
+      const { migrateSearchPostings, settleImportedEntries } = await import('#shared/domain/organization-writes.ts');
       out.result(`Rewrote ${await migrateSearchPostings()} search posting(s) with the sort keys they carry.`);
+      out.result(`Settled ${await settleImportedEntries()} listing and index entry(ies) an interrupted import left.`);
     },
   },
   {
