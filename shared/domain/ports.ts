@@ -111,7 +111,8 @@ export interface OrganizationStore {
   count(tenantId: string): Promise<number>;
   /**
    * Ids at positions [offset, offset + limit) of the tenant's organizations in `order` (strongly
-   * consistent). Reads about offset + limit small listing entries, never organization items.
+   * consistent). Reads about offset + limit small listing entries, never organization items (but those whose
+   * entries a seed import still running, or killed, wrote ahead: those are checked).
    */
   page(tenantId: string, order: ListOrder, descending: boolean, offset: number, limit: number): Promise<string[]>;
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
