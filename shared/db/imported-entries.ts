@@ -19,7 +19,7 @@ import { importRunsState, importRunsStateFor, isRunFinished } from './import-run
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
 import { creationItems, derivedKeys, entryKey } from './organization-index.ts';
-import { batchGet, ignoringConditionFailure } from './query.ts';
+import { batchGet, ignoringConditionFailure, isConditionFailure } from './query.ts';
 
 /** A stored entry as a reader projects it: its key, and the import run that wrote it ahead, if one did. */
 export interface StoredEntry {
@@ -140,8 +140,13 @@ export async function settleImportedEntries(onProgress?: (scanned: number) => vo
         organization && derivedKeys(tenantId, organization).has(entryKey(key as StoredEntry))
           ? new UpdateCommand({ TableName: tableName(), Key: key, UpdateExpression: 'REMOVE f', ...condition })
           : new DeleteCommand({ TableName: tableName(), Key: key, ...condition });
-      await ignoringConditionFailure(db().send(write));
-      settled += 1;
+      try {
+        await db().send(write);
+        settled += 1;
+      } catch (error) {
+        // Changed since scanned (rewritten by its organization's write, or settled by a concurrent run): not ours to count.
+        if (!isConditionFailure(error)) throw error;
+      }
     });
     onProgress?.(scanned);
   }
