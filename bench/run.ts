@@ -9,7 +9,8 @@
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
  * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (1000), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
- * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json);
+ * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json; another
+ * BENCH_SCALE_ORGS than the default writes its own section and entry, kept by later runs);
  * BENCH_ONLY=bulk likewise for the Bulk section.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,6 +23,7 @@ import { configure } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 
 import { coldStartSection, measureColdStarts } from './cold-start.ts';
+import { DEFAULT_SCALE_ORGANIZATIONS, scaleSectionName } from './scale-names.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -35,7 +37,7 @@ const settings = {
   cpuIterations: env('BENCH_CPU_ITERATIONS', 300),
 };
 const scaleSettings = {
-  organizations: env('BENCH_SCALE_ORGS', 5000),
+  organizations: env('BENCH_SCALE_ORGS', DEFAULT_SCALE_ORGANIZATIONS),
   requests: env('BENCH_SCALE_REQUESTS', 5),
   rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 1000),
   concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
@@ -48,7 +50,9 @@ if (only && !['cold-start', 'scale', 'bulk'].includes(only)) {
 /** Rewrites one section of BENCHMARKS.md (from its heading to the next, or the end) and one entry of bench/results.json. */
 function replaceSection(heading: string, markdown: string, key: string, value: unknown): void {
   const page = readFileSync(benchmarksPath, 'utf8');
-  const start = page.indexOf(heading);
+  // The heading as a whole line: "## Scale" is not "## Scale at 100000 organizations".
+  const line = page.startsWith(`${heading}\n`) ? 0 : page.indexOf(`\n${heading}\n`);
+  const start = line <= 0 ? line : line + 1;
   if (start < 0 && heading === '## Cold start') throw new Error('BENCHMARKS.md has no "## Cold start" section: run the whole bench once.');
   const end = start < 0 ? -1 : page.indexOf('\n## ', start + 1);
   const next = start < 0 ? `${page.trimEnd()}\n\n${markdown}` : `${page.slice(0, start)}${markdown}${end < 0 ? '' : page.slice(end + 1)}`;
@@ -148,7 +152,8 @@ if (only === 'scale') {
     (await import('./in-process.ts')).instrumentCapacity();
     const started = performance.now();
     const { result, markdown } = await scaleRun();
-    replaceSection('## Scale', markdown, 'scale', { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
+    const { heading, key } = scaleSectionName(scaleSettings.organizations);
+    replaceSection(heading, markdown, key, { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
     console.log(markdown);
     console.log(`Scale section: ${((performance.now() - started) / 60_000).toFixed(1)} min`);
   } finally {
@@ -273,10 +278,20 @@ same workload runs in \`npm test\` at 40 requests/s for 5 s and must see no erro
 | One worker applying a ${workerMemory.applied}-item chunk (fresh process) | ${f(workerMemory.peakRssMb, 0)} |
 
 ${scale.markdown}`;
-  writeFileSync(benchmarksPath, markdown);
+  // Scale runs at other sizes (a long one at 100,000 organizations) are kept beside this run's figures.
+  const { heading: scaleHeading, key: scaleKey } = scaleSectionName(scaleSettings.organizations);
+  const keptScaleSections = readFileSync(benchmarksPath, 'utf8')
+    .split(/\n(?=## )/)
+    .filter((section) => section.startsWith('## Scale at ') && !section.startsWith(`${scaleHeading}\n`));
+  const keptScaleResults = Object.fromEntries(
+    Object.entries(JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>).filter(
+      ([key]) => /^scale\d+$/.test(key) && key !== scaleKey,
+    ),
+  );
+  writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((section) => section.trimEnd()).join('\n\n') + '\n');
   writeFileSync(
     resultsPath,
-    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, scale: { settings: scaleSettings, ...scale.result } }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, [scaleKey]: { settings: scaleSettings, ...scale.result }, ...keptScaleResults }, null, 2)}\n`,
   );
   console.log(markdown);
 } finally {

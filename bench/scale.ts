@@ -22,6 +22,7 @@ import { median } from './cold-start.ts';
 import type { BenchRequest } from './endpoints.ts';
 import { percentile } from './harness.ts';
 import { inProcessInvoker, measureCapacity } from './in-process.ts';
+import { DEFAULT_SCALE_ORGANIZATIONS, scaleSectionName } from './scale-names.ts';
 import { scaleOrganization, scaleOrgId, type ScaleTenant, scaleTenant, writeScaleSeed } from './scale-seed.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -348,10 +349,11 @@ export async function measureScale(
 
 export function scaleSection(r: ScaleResult, settings: ScaleSettings, measured: string): string {
   const f = (n: number, digits = 1) => n.toFixed(digits);
-  return `## Scale
+  const { heading, key } = scaleSectionName(settings.organizations);
+  return `${heading}
 
-${measured}. \`BENCH_ONLY=scale npm run bench\` runs this section alone (it rewrites only this section
-and the \`scale\` entry of bench/results.json). Sizes: \`BENCH_SCALE_ORGS\` (large tenant, ${settings.organizations} here;
+${measured}. \`${settings.organizations === DEFAULT_SCALE_ORGANIZATIONS ? '' : `BENCH_SCALE_ORGS=${settings.organizations} `}BENCH_ONLY=scale npm run bench\` runs this section alone (it rewrites only this section
+and the \`${key}\` entry of bench/results.json). Sizes: \`BENCH_SCALE_ORGS\` (large tenant, ${settings.organizations} here;
 100000 or 1000000 for the issue's figures), \`BENCH_SCALE_REQUESTS\` (${settings.requests} sequential requests per endpoint on the
 large tenant, ${settings.requests * 4} on the small one), \`BENCH_SCALE_RAW_ORGS\` (${settings.rawOrganizations}), \`BENCH_SCALE_CONCURRENCY\` (${settings.concurrency}).
 
