@@ -52,7 +52,8 @@ export function scaleOrganization(tenant: string, i: number) {
     id: scaleOrgId(tenant, i),
     intId: 1 + i,
     label: `org-${i}`,
-    name: `Organisation ${word} ${i}`,
+    // The number before the word: " 5 " is in one name only, so a needle holding it has one match in any tenant.
+    name: `Organisation ${i} ${word}`,
     description: `Une organisation de ${city.nom} (${word.toLowerCase()}), numéro ${i}.`,
     createdAt: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(),
     isActive: i % 17 !== 0,

@@ -173,6 +173,8 @@ const engagement = (t: ScaleTenant, query: string): BenchRequest => ({
   headers: { 'x-api-key': t.engagementKey },
 });
 const THREE_NAMES = [1, 2, 3].map((i) => scaleOrganization('', i).name);
+/** The name of organization 5, lower-cased: one match in any tenant of more than 5 organizations. */
+const SELECTIVE_NEEDLE = scaleOrganization('', 5).name.toLowerCase();
 
 export const scaleEndpoints: ScaleEndpoint[] = [
   { name: 'Netux list `page_size=2`', request: (t) => netux(t, '/organizations/?page_size=2') },
@@ -191,23 +193,35 @@ export const scaleEndpoints: ScaleEndpoint[] = [
   })),
   { name: 'Netux list `label=org-5`', request: (t) => netux(t, '/organizations/?label=org-5') },
   { name: 'Netux list `name=…` (exact)', request: (t) => netux(t, `/organizations/?name=${encodeURIComponent(THREE_NAMES[0]!)}`) },
-  { name: 'Netux list `search=sport&page_size=2`', request: (t) => netux(t, '/organizations/?search=sport&page_size=2') },
-  { name: 'Engagement `GET /v0/organization?q=sport&limit=5`', request: (t) => engagement(t, 'q=sport&limit=5') },
-  // A selective needle (1 match of 100, 2 of 5,000): its rarest trigram (" 97") is posted by a few names
-  // only, but the common trigrams' first pages (up to 1,000 postings each, read in parallel) are paid
-  // too, so today its RCU grows with the tenant (issue #16, still open).
+  // A common needle: "sport" is in 1 name of 8, so its answer (and the count it carries) grows with the tenant.
   {
-    name: 'Netux list `search=sport 97` (selective)',
-    request: (t) => netux(t, `/organizations/?search=${encodeURIComponent('sport 97')}`),
+    name: 'Netux list `search=sport&page_size=2` (1 in 8)',
+    request: (t) => netux(t, '/organizations/?search=sport&page_size=2'),
   },
-  { name: 'Engagement `q=sport 97` (selective)', request: (t) => engagement(t, `q=${encodeURIComponent('sport 97')}&limit=5`) },
+  { name: 'Engagement `GET /v0/organization?q=sport&limit=5` (1 in 8)', request: (t) => engagement(t, 'q=sport&limit=5') },
+  // A selective needle, the same answer in both tenants: its rarest trigram (" 5 ") is in one name only;
+  // the common trigrams are read a first small page each, the same in any tenant.
   {
-    name: 'Apidae get-membres `nom=sport 97` (selective)',
-    request: (t) => apidae(t, { filter: { nom: 'sport 97' }, first: 0, count: 5 }),
+    name: `Netux list \`search=${SELECTIVE_NEEDLE}\` (1 match)`,
+    request: (t) => netux(t, `/organizations/?search=${encodeURIComponent(SELECTIVE_NEEDLE)}`),
   },
+  {
+    name: `Engagement \`q=${SELECTIVE_NEEDLE}\` (1 match)`,
+    request: (t) => engagement(t, `q=${encodeURIComponent(SELECTIVE_NEEDLE)}&limit=5`),
+  },
+  {
+    name: `Apidae get-membres \`nom=${SELECTIVE_NEEDLE}\` (1 match)`,
+    request: (t) => apidae(t, { filter: { nom: SELECTIVE_NEEDLE }, first: 0, count: 5 }),
+  },
+  // Two characters have no trigram: the listing is read and checked (docs/data-model.md), so this one
+  // search follows the tenant (no match here: the whole listing is read).
+  { name: 'Netux list `search=zq` (two characters: reads the listing)', request: (t) => netux(t, '/organizations/?search=zq') },
   { name: 'Engagement `rna=`', request: (t) => engagement(t, 'rna=W100000005') },
   { name: 'Engagement `siret=`', request: (t) => engagement(t, 'siret=10000000000005') },
-  { name: 'Apidae get-membres `nom` only (count 5)', request: (t) => apidae(t, { filter: { nom: 'sport' }, first: 0, count: 5 }) },
+  {
+    name: 'Apidae get-membres `nom=sport` only (count 5; 1 in 8)',
+    request: (t) => apidae(t, { filter: { nom: 'sport' }, first: 0, count: 5 }),
+  },
   {
     name: 'Apidae get-membres indexed filter `communeCodePostal` (count 5)',
     request: (t) => apidae(t, { filter: { communeCodePostal: '69001' }, first: 0, count: 5 }),
