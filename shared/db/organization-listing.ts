@@ -61,6 +61,14 @@ class ShardCursor {
   take(): Entry {
     return this.buffer.shift()!;
   }
+
+  /** The entries of the next page (read now when none is buffered); empty at the end. */
+  async takePage(): Promise<Entry[]> {
+    await this.peek();
+    const page = this.buffer;
+    this.buffer = [];
+    return page;
+  }
 }
 
 /**
@@ -98,6 +106,23 @@ export async function listingPage(
     heads[best] = await cursors[best]!.peek();
   }
   return ids;
+}
+
+/**
+ * Every id of the tenant, a round of pages at a time: the next page of every shard's integer-id listing,
+ * read together. Each entry is read once (a scan costs the tenant's small entries, not a page per
+ * offset); the order across rounds is none in particular.
+ */
+export async function* allIdPages(tenantId: string, pageSize: number): AsyncGenerator<string[]> {
+  let open = Array.from(
+    { length: LISTING_SHARDS },
+    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), listingPrefix.intId, false, pageSize),
+  );
+  while (open.length > 0) {
+    const ids = (await Promise.all(open.map((cursor) => cursor.takePage()))).flat().map(ownerOf);
+    if (ids.length > 0) yield ids;
+    open = open.filter((cursor) => !cursor.exhausted);
+  }
 }
 
 /** Every organization as a tree entry: the integer-id listing of every shard (small entries, read in parallel). */

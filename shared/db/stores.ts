@@ -23,6 +23,7 @@ export const dynamoDbStores: Stores = {
     idByIntId: organizations.findOrganizationIdByIntId,
     count: listing.countOrganizations,
     page: listing.listingPage,
+    allIdPages: listing.allIdPages,
     idsByMember: listing.idsByIndexedValue,
     idPagesByMember: listing.idPagesByIndexedValue,
     searchCandidates: searchPostings,

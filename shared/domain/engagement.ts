@@ -140,9 +140,7 @@ export async function searchOrganizations(tenantId: string, search: Organization
     };
   }
   // A `q` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
-  const matches = ids
-    ? (await ports().organizations.getMany(tenantId, ids)).filter(keep)
-    : await scanListing(tenantId, 'name', false, keep);
+  const matches = ids ? (await ports().organizations.getMany(tenantId, ids)).filter(keep) : await scanListing(tenantId, keep);
   matches.sort(listingOrder('name'));
   return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };
 }

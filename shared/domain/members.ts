@@ -110,7 +110,7 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
   // `nom` of one or two characters has no trigram to narrow it: the listing, checked a batch at a time.
   const all = ids
     ? (await ports().organizations.getMany(tenantId, ids)).filter((org) => matches(org, filter))
-    : await scanListing(tenantId, 'intId', false, (org) => matches(org, filter));
+    : await scanListing(tenantId, (org) => matches(org, filter));
   return all.sort(byIntId).slice(first, first + count);
 }
 

@@ -189,29 +189,24 @@ export async function findOrganizations(
   // Filters no index narrows (a search shorter than a trigram, an empty `description`, no app,
   // non-scalar properties): the listing, checked a batch at a time.
   const found = await candidates(tenantId, query);
-  const matches = found
-    ? found.filter((org) => matchesQuery(org, query))
-    : await scanListing(tenantId, sortBy, descending, (org) => matchesQuery(org, query));
+  const matches = found ? found.filter((org) => matchesQuery(org, query)) : await scanListing(tenantId, (org) => matchesQuery(org, query));
   matches.sort(listingOrder(sortBy, descending));
   return { count: matches.length, page: matches.slice(offset, offset + limit) };
 }
 
-/** Every organization that passes `keep`, reading the listing in `order` a batch at a time (filters no index narrows). */
-export async function scanListing(
-  tenantId: string,
-  order: SortKey | 'intId',
-  descending: boolean,
-  keep: (org: Organization) => boolean,
-): Promise<Organization[]> {
+/**
+ * Every organization that passes `keep`, in no set order (the callers sort): the listing read once, a
+ * round of pages at a time, and those pages' organizations (filters no index narrows).
+ */
+export async function scanListing(tenantId: string, keep: (org: Organization) => boolean): Promise<Organization[]> {
   const kept: Organization[] = [];
-  for (let offset = 0; ; offset += SCAN_BATCH) {
-    const ids = await ports().organizations.page(tenantId, order, descending, offset, SCAN_BATCH);
-    kept.push(...(await organizationsInOrder(tenantId, ids)).filter(keep));
-    if (ids.length < SCAN_BATCH) return kept;
-  }
+  for await (const ids of ports().organizations.allIdPages(tenantId, SCAN_PAGE))
+    kept.push(...(await ports().organizations.getMany(tenantId, ids)).filter(keep));
+  return kept;
 }
 
-const SCAN_BATCH = 500;
+/** Entries per listing shard and round of a scan: 16 shards, so about 1,600 organizations read at a time. */
+const SCAN_PAGE = 100;
 
 /** The id of the app an app key (an id or `~label`) names in this tenant, or undefined. */
 export async function findAppId(tenantId: string, key: string): Promise<string | undefined> {

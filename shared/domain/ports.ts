@@ -115,6 +115,11 @@ export interface OrganizationStore {
    * entries a seed import still running, or killed, wrote ahead: those are checked).
    */
   page(tenantId: string, order: ListOrder, descending: boolean, offset: number, limit: number): Promise<string[]>;
+  /**
+   * Every id of the tenant in pages of about `pageSize` per listing shard, read as they are consumed, in no
+   * set order; each small listing entry is read once (the scan of filters no index narrows).
+   */
+  allIdPages(tenantId: string, pageSize: number): AsyncIterable<string[]>;
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
   idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
   /** The same ids in pages read as they are consumed, the first of `firstPage` (a reader that stops early reads no further). */

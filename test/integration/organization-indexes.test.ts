@@ -10,7 +10,7 @@ import { db, tableName } from '#shared/db/client.ts';
 import { beginImportRun } from '#shared/db/import-runs.ts';
 import * as keys from '#shared/db/keys.ts';
 import { tenantPk } from '#shared/db/keys.ts';
-import { childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
+import { allIdPages, childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { postingsOf, postNewTrigrams, searchCandidates } from '#shared/db/search-index.ts';
 import { putTenant } from '#shared/domain/directory-admin.ts';
@@ -119,6 +119,31 @@ describe('sorted listings', () => {
     expect(large).toBeLessThanOrEqual(16 * 9 + 64 + 5);
     expect(large).toBeLessThan(400);
     expect(small).toBeLessThanOrEqual(large);
+  });
+});
+
+describe('a scan (filters no index narrows)', () => {
+  it('reads every listing entry once, and a search shorter than a trigram each organization once', async () => {
+    const all = await createTenant('scan', 300);
+    countItemsRead();
+    const pages: string[][] = [];
+    for await (const ids of allIdPages('scan', 7)) pages.push(ids);
+    expect(pages.flat().sort()).toEqual(all.map((o) => o.id).sort());
+    expect(itemsRead).toBe(300);
+    expect(pages.length).toBeGreaterThan(1);
+
+    itemsRead = 0;
+    const matching = all.filter((o) => [o.label, o.name, o.description].some((text) => foldText(text).includes('zo')));
+    const { count, page } = await findOrganizations('scan', { search: 'Zo', sortBy: 'name' }, 2, 5);
+    expect(count).toBe(matching.length);
+    expect(page.map((o) => o.id)).toEqual(
+      [...matching]
+        .sort(listingOrder('name'))
+        .slice(2, 7)
+        .map((o) => o.id),
+    );
+    // Each entry and each organization once (an offset-paged scan read the first pages again and again).
+    expect(itemsRead).toBeLessThanOrEqual(300 * 2);
   });
 });
 

@@ -53,6 +53,10 @@ export function memoryStores(): Stores & { snapshot(): string } {
           .sort(listingOrder(order, descending))
           .slice(offset, offset + limit)
           .map((o) => o.id),
+      allIdPages: async function* (t, pageSize) {
+        const ids = tenantOrgs(t).map((o) => o.id);
+        for (let at = 0; at < ids.length; at += pageSize) yield ids.slice(at, at + pageSize);
+      },
       idsByMember: async (t, field, value) => idsByMember(t, field, value),
       idPagesByMember: async function* (t, field, value, firstPage) {
         const ids = idsByMember(t, field, value);
