@@ -55,7 +55,10 @@ function replaceSection(heading: string, markdown: string, key: string, value: u
   const start = line <= 0 ? line : line + 1;
   if (start < 0 && heading === '## Cold start') throw new Error('BENCHMARKS.md has no "## Cold start" section: run the whole bench once.');
   const end = start < 0 ? -1 : page.indexOf('\n## ', start + 1);
-  const next = start < 0 ? `${page.trimEnd()}\n\n${markdown}` : `${page.slice(0, start)}${markdown}${end < 0 ? '' : page.slice(end + 1)}`;
+  const next =
+    start < 0
+      ? `${page.trimEnd()}\n\n${markdown}`
+      : `${page.slice(0, start)}${markdown.trimEnd()}\n${end < 0 ? '' : `\n${page.slice(end + 1)}`}`;
   writeFileSync(benchmarksPath, next.endsWith('\n') ? next : `${next}\n`);
   const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
   writeFileSync(resultsPath, `${JSON.stringify({ ...results, [key]: value }, null, 2)}\n`);
@@ -282,10 +285,10 @@ ${scale.markdown}`;
   const { heading: scaleHeading, key: scaleKey } = scaleSectionName(scaleSettings.organizations);
   const keptScaleSections = readFileSync(benchmarksPath, 'utf8')
     .split(/\n(?=## )/)
-    .filter((section) => section.startsWith('## Scale at ') && !section.startsWith(`${scaleHeading}\n`));
+    .filter((section) => /^## Scale( at |\n)/.test(section) && !section.startsWith(`${scaleHeading}\n`));
   const keptScaleResults = Object.fromEntries(
     Object.entries(JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>).filter(
-      ([key]) => /^scale\d+$/.test(key) && key !== scaleKey,
+      ([key]) => /^scale\d*$/.test(key) && key !== scaleKey,
     ),
   );
   writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((section) => section.trimEnd()).join('\n\n') + '\n');

@@ -1,7 +1,8 @@
 /**
  * Reads of the organization listings and indexes: every one reads entries in proportion to its answer
- * (a page, the matches of one value), never the tenant's organization items. The tree is the one
- * read that follows the tenant, and it reads only the small listing entries. Entries an unfinished
+ * (a page, the matches of one value), never the tenant's organization items. The tree and the scan
+ * (allIdPages: filters no index narrows) are the reads that follow the tenant, and they read only the
+ * small listing entries. Entries an unfinished
  * import run wrote ahead are checked against their organizations before they count (imported-entries.ts).
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';

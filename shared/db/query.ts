@@ -99,9 +99,12 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
 
 /** Strongly consistent reads of many keys, 100 per request, unprocessed keys re-sent. Order is not kept. */
 export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T[]> {
-  const items: T[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
+  // A few calls in flight: a scan or a search's candidates read thousands of items, 100 per call.
+  const read = await mapWithConcurrency(chunks, 4, async (chunk) => {
+    const items: T[] = [];
+    let pending: Record<string, unknown>[] | undefined = chunk;
     while (pending && pending.length > 0) {
       const page: BatchGetCommandOutput = await db().send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
@@ -109,8 +112,9 @@ export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T
       items.push(...(page.Responses?.[tableName()] ?? []).map((item) => stripKeys<T>(item)));
       pending = page.UnprocessedKeys?.[tableName()]?.Keys;
     }
-  }
-  return items;
+    return items;
+  });
+  return read.flat();
 }
 
 /** One request of a BatchWriteItem. */

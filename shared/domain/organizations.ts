@@ -187,7 +187,7 @@ export async function findOrganizations(
     if (answer) return answer;
   }
   // Filters no index narrows (a search shorter than a trigram, an empty `description`, no app,
-  // non-scalar properties): the listing, checked a batch at a time.
+  // non-scalar properties): a scan of the listing (scanListing).
   const found = await candidates(tenantId, query);
   const matches = found ? found.filter((org) => matchesQuery(org, query)) : await scanListing(tenantId, (org) => matchesQuery(org, query));
   matches.sort(listingOrder(sortBy, descending));
@@ -198,9 +198,9 @@ export async function findOrganizations(
  * Every organization that passes `keep`, in no set order (the callers sort): the listing read once, a
  * round of pages at a time, and those pages' organizations (filters no index narrows).
  */
-export async function scanListing(tenantId: string, keep: (org: Organization) => boolean): Promise<Organization[]> {
+export async function scanListing(tenantId: string, keep: (org: Organization) => boolean, pageSize = SCAN_PAGE): Promise<Organization[]> {
   const kept: Organization[] = [];
-  for await (const ids of ports().organizations.allIdPages(tenantId, SCAN_PAGE))
+  for await (const ids of ports().organizations.allIdPages(tenantId, pageSize))
     kept.push(...(await ports().organizations.getMany(tenantId, ids)).filter(keep));
   return kept;
 }

@@ -133,7 +133,7 @@ export interface OrganizationStore {
   searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined>;
   /** Ids of the children of `parentId`. */
   childIds(tenantId: string, parentId: string): Promise<string[]>;
-  /** Every organization as a tree entry (the one path whose cost follows the tenant: the Responsys tree). */
+  /** Every organization as a tree entry (with allIdPages, the paths whose cost follows the tenant: the Responsys tree). */
   treeEntries(tenantId: string): Promise<TreeEntry[]>;
   /** Reserves `count` consecutive integer ids; returns the first. */
   allocateIntIds(tenantId: string, count: number): Promise<number>;
