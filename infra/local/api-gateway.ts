@@ -176,8 +176,8 @@ export function urlHost(address: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function lambdaContext(route: Route, requestId: string): Context {
-  const deadline = Date.now() + 29_000;
+function lambdaContext(route: Route, requestId: string, invocationMs: number): Context {
+  const deadline = Date.now() + invocationMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: route.name,
@@ -214,6 +214,8 @@ export interface GatewayOptions {
   stage?: string;
   /** Extra non-API paths (docs, the local Step Functions endpoint) served before routing. */
   extra?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+  /** The time an invocation is given (API Gateway's 29 s integration limit; a test may shorten it). */
+  invocationMs?: number;
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -262,7 +264,7 @@ export function createGateway(options: GatewayOptions): Server {
       // Lambda takes at most 6 MB of event (base64 makes a binary body a third larger).
       if (exceedsPayloadLimit(event)) return gatewayError(res, 413, 'Request Too Long');
       const handler = await handlerFor(match.route);
-      const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId));
+      const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId, options.invocationMs ?? 29_000));
       if (!result || typeof result.statusCode !== 'number' || (result.body !== undefined && typeof result.body !== 'string')) {
         return gatewayError(res, 502, 'Internal server error');
       }

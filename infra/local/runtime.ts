@@ -54,7 +54,8 @@ export const loadWorker = async (worker: { handler: string; name: string }) => {
 };
 
 /** The local API Gateway over the route table (and the dialects' not-found routes), with the documentation pages beside it. */
-export const createLocalGateway = () => createGateway({ routes: [...routes, ...notFoundRoutes], loadHandler, extra: docsSite() });
+export const createLocalGateway = (options: { invocationMs?: number } = {}) =>
+  createGateway({ routes: [...routes, ...notFoundRoutes], loadHandler, extra: docsSite(), ...options });
 
 /** The local Step Functions endpoint, configured as the one the bulk handlers start executions on. */
 export async function startBulkTaskRunner(avoidPort?: number): Promise<LocalStepFunctions> {

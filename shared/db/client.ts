@@ -2,12 +2,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+import { currentAbortSignal } from '#shared/cancellation.ts';
 import { config, localCredentials } from '#shared/config.ts';
 
 let client: DynamoDBDocumentClient | undefined;
 
+/** Reads an aborted invocation no longer makes (shared/cancellation.ts). */
+const READS = /^(Get|GetItem|BatchGet|BatchGetItem|Query|Scan)Command$/;
+
 export function db(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(
+  if (client) return client;
+  client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       region: config.region,
       ...(config.dynamodbEndpoint !== undefined ? { endpoint: config.dynamodbEndpoint } : {}),
@@ -16,6 +21,13 @@ export function db(): DynamoDBDocumentClient {
       maxAttempts: 5,
     }),
     { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } },
+  );
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (READS.test(context.commandName ?? '')) currentAbortSignal()?.throwIfAborted();
+      return next(args);
+    },
+    { step: 'build', name: 'stopAbortedReads' },
   );
   return client;
 }

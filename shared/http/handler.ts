@@ -15,6 +15,7 @@ import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 // with its functional API (z.optional(…), .check(z.maxLength(…))).
 import type * as z from 'zod/mini';
 
+import { withAbortSignal } from '#shared/cancellation.ts';
 import { config } from '#shared/config.ts';
 import { admitRequest } from '#shared/domain/authentication.ts';
 import type { Principal } from '#shared/domain/credential.ts';
@@ -157,7 +158,9 @@ const envelope = (dialect: Dialect, answerBoundedBy?: string): middy.MiddlewareO
     onError: (request) => {
       const appError = asAppError(request.error);
       if (!appError) {
-        logger.error('unhandled error', {
+        // Middy's early answer when the function's time is nearly over (the work's reads are aborted).
+        const timedOut = request.error instanceof Error && request.error.name === 'TimeoutError';
+        logger.error(timedOut ? 'timed out' : 'unhandled error', {
           requestId: request.event.requestContext?.requestId,
           route: request.event.resource,
           // The logger writes an Error's name, message and stack, its frames mapped to the sources.
@@ -241,20 +244,23 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
     if (!options.form) throw new Error('A json-or-form endpoint needs its form reader (options.form).');
     pipeline.use(jsonOrForm(options.form));
   }
-  const handler = pipeline.handler(async (event, context) => {
-    refuseIllFormed(event.pathParameters, 'path');
-    refuseIllFormed(event.queryStringParameters, 'query');
-    const body: unknown =
-      options.form && isForm(event) ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
-    refuseIllFormed(body, 'body');
-    return options.handle({
-      params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
-      query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
-      body: parseWith(options.body, body, 'body'),
-      principal: context.principal!,
-      event,
-    });
-  });
+  // Work past the time Middy answers for is aborted: its reads stop (shared/cancellation.ts).
+  const handler = pipeline.handler(async (event, context, { signal }) =>
+    withAbortSignal(signal, async () => {
+      refuseIllFormed(event.pathParameters, 'path');
+      refuseIllFormed(event.queryStringParameters, 'query');
+      const body: unknown =
+        options.form && isForm(event) ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
+      refuseIllFormed(body, 'body');
+      return options.handle({
+        params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
+        query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),
+        body: parseWith(options.body, body, 'body'),
+        principal: context.principal!,
+        event,
+      });
+    }),
+  );
   const { requires, anonymous = false, bodyFormat, params, query, body } = options;
   const contract: EndpointContract = { dialect: dialect.name, requires, anonymous, bodyFormat, params, query, body };
   return Object.assign(handler, { contract });

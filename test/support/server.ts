@@ -14,9 +14,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { invocationMs?: number } = {}): Promise<TestServer> {
   const stepFunctions = await startBulkTaskRunner();
-  const server: Server = createLocalGateway();
+  const server: Server = createLocalGateway(options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
@@ -33,11 +33,11 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 /** A table of this test file's own, the demo and fixture seeds, and the server on it. */
-export async function startSeededServer(): Promise<TestServer> {
+export async function startSeededServer(options: { invocationMs?: number } = {}): Promise<TestServer> {
   const { createTable, seedTestData } = await import('./table.ts');
   await createTable();
   await seedTestData();
-  return startTestServer();
+  return startTestServer(options);
 }
 
 export interface Reply<T = unknown> {
