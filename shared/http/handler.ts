@@ -114,6 +114,9 @@ function asAppError(error: unknown): AppError | undefined {
 }
 
 /** The message of the 400 that replaces an answer over Lambda's limit (dialects may word it their way). */
+/** How long before the function's end Middy answers for a request still running (its reads are then stopped). */
+const TIMEOUT_EARLY_MS = 1_000;
+
 export const RESPONSE_TOO_LARGE = 'The answer would exceed 6 MB, the most a Lambda function can return.';
 
 /** Room left for the headers `finish` adds, so the measured answer is the one Lambda returns. */
@@ -233,7 +236,8 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   dialect: Dialect,
   options: EndpointOptions<P, Q, B>,
 ) {
-  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>()
+  // Answer a second before the function's time is up, so the dialect's answer reaches API Gateway before its own 29 s limit.
+  const pipeline = middy<HttpEvent, HttpResult, Error, RequestContext>({ timeoutEarlyInMillis: TIMEOUT_EARLY_MS })
     .use(envelope(dialect, options.answerBoundedBy))
     .use(httpHeaderNormalizer())
     .use(bodyLimit(dialect));
