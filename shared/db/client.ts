@@ -8,7 +8,7 @@ import { config, localCredentials } from '#shared/config.ts';
 let client: DynamoDBDocumentClient | undefined;
 
 /** Reads an aborted invocation no longer makes (shared/cancellation.ts). */
-const READS = /^(Get|GetItem|BatchGet|BatchGetItem|Query|Scan)Command$/;
+const READS = /^(GetItem|BatchGetItem|Query|Scan)Command$/;
 
 export function db(): DynamoDBDocumentClient {
   if (client) return client;

@@ -113,10 +113,10 @@ function asAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** The message of the 400 that replaces an answer over Lambda's limit (dialects may word it their way). */
 /** How long before the function's end Middy answers for a request still running (its reads are then stopped). */
 const TIMEOUT_EARLY_MS = 1_000;
 
+/** The message of the 400 that replaces an answer over Lambda's limit (dialects may word it their way). */
 export const RESPONSE_TOO_LARGE = 'The answer would exceed 6 MB, the most a Lambda function can return.';
 
 /** Room left for the headers `finish` adds, so the measured answer is the one Lambda returns. */
@@ -162,7 +162,11 @@ const envelope = (dialect: Dialect, answerBoundedBy?: string): middy.MiddlewareO
       const appError = asAppError(request.error);
       if (!appError) {
         // Middy's early answer when the function's time is nearly over (the work's reads are aborted).
-        const timedOut = request.error instanceof Error && request.error.name === 'TimeoutError';
+        // (The SDK's socket timeouts are TimeoutErrors too: Middy's carries its package as the cause.)
+        const timedOut =
+          request.error instanceof Error &&
+          request.error.name === 'TimeoutError' &&
+          (request.error.cause as { package?: string } | undefined)?.package === '@middy/core';
         logger.error(timedOut ? 'timed out' : 'unhandled error', {
           requestId: request.event.requestContext?.requestId,
           route: request.event.resource,

@@ -13,7 +13,7 @@ const NETUX = { 'X-Auth-Token': 'oaXBo6ODhIjPsusNRPUGIK4d72bc73' };
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startSeededServer({ invocationMs: 3_000 });
+  server = await startSeededServer({ invocationMs: 4_000 });
 });
 afterAll(() => server.close());
 
