@@ -27,7 +27,8 @@ export function db(): DynamoDBDocumentClient {
       if (READS.test(context.commandName ?? '')) currentAbortSignal()?.throwIfAborted();
       return next(args);
     },
-    { step: 'build', name: 'stopAbortedReads' },
+    // After the SDK's retry middleware (finalizeRequest, high): every attempt is checked, retries included.
+    { step: 'finalizeRequest', priority: 'low', name: 'stopAbortedReads' },
   );
   return client;
 }

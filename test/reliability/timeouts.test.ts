@@ -39,7 +39,7 @@ it('stops the reads of a request that timed out, and answers it in the dialect',
       if (context.commandName === 'BatchGetItemCommand') sent += 1;
       return next(args);
     },
-    { step: 'finalizeRequest', name: 'countSentReads' },
+    { step: 'deserialize', name: 'countSentReads' },
   );
   try {
     const answer = await call(`${server.url}/api/v2.0/organizations/?search=zq`, { headers: NETUX });
