@@ -42,3 +42,9 @@ export function trigrams(text: string): string[] {
   for (let i = 0; i + 3 <= points.length; i++) grams.add(points.slice(i, i + 3).join(''));
   return [...grams];
 }
+
+/** The terms a text is posted under: its trigrams, or a text of one or two code points whole. */
+export function searchGrams(text: string): string[] {
+  const grams = trigrams(text);
+  return grams.length > 0 || text.length === 0 ? grams : [text];
+}

@@ -4,14 +4,36 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import type { ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
+import { VOCABULARY_COMPLETE } from './gram-vocabulary.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
 import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 
 const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
 
-/** Creates or renames a tenant; never touches its integer-id counter. */
+/**
+ * Creates or renames a tenant; never touches its integer-id counter. A tenant this version creates keeps
+ * its gram vocabulary from its first posting, so it is complete (gram-vocabulary.ts); an existing one is
+ * only renamed (its vocabulary is complete once migrated).
+ */
 export async function putTenant(tenant: Tenant): Promise<void> {
+  const fields = { entity: entity.tenant, id: tenant.id, name: tenant.name, GSI1PK: keys.tenantListingPartition, GSI1SK: tenant.id };
+  const created = await db()
+    .send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.tenant(tenant.id), ...fields, [VOCABULARY_COMPLETE]: true },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    )
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      },
+    );
+  if (created) return;
   await db().send(
     new UpdateCommand({
       TableName: tableName(),

@@ -21,6 +21,7 @@ export const entity = {
   counter: 'COUNT',
   child: 'CHILD',
   gram: 'GRAM',
+  gramWord: 'GRAMWORD',
   importRuns: 'IMPORTS',
   tombstone: 'TOMBSTONE',
   app: 'APP',
@@ -68,6 +69,11 @@ export function parseGramPartition(pk: string): { tenantId: string; family: Gram
 export const tenant = (tenantId: string) => ({ PK: tenantPk(tenantId), SK: 'TENANT' });
 /** Each organization in a partition of its own, with its Engagement mapping references beside it. */
 export const organization = (tenantId: string, id: string) => ({ PK: `${tenantPk(tenantId)}#O#${id}`, SK: 'ORG' });
+/** The tenant of an organization item's partition key (a Scan reads it), or undefined for another key. */
+export function tenantOfOrganization(pk: string, id: string): string | undefined {
+  const suffix = `#O#${id}`;
+  return pk.startsWith(tenantPk('')) && pk.endsWith(suffix) ? pk.slice(tenantPk('').length, -suffix.length) : undefined;
+}
 /** Uniqueness guards and strongly consistent lookups: one item (and partition) per label and per integer id. */
 export const label = (tenantId: string, label: string) => ({ PK: `${tenantPk(tenantId)}#L#${label}`, SK: 'GUARD' });
 export const intId = (tenantId: string, intId: number) => ({ PK: `${tenantPk(tenantId)}#I#${intId}`, SK: 'GUARD' });
@@ -94,6 +100,17 @@ export const childPartition = (tenantId: string, parentId: string) => `${tenantP
 export const gram = (tenantId: string, family: GramFamily, gram: string, orgId: string) => ({
   PK: gramPartition(tenantId, family, gram),
   SK: orgId,
+});
+/**
+ * The gram vocabulary: each gram a tenant's postings use, once per rotation (`<r>#<gram rotated r code points
+ * left>`), in a partition per (family, first code point of the rotation), so the grams holding a needle of one
+ * or two code points are a few `begins_with` queries of one partition.
+ */
+export const gramWordPartition = (tenantId: string, family: GramFamily, firstPoint: string) =>
+  `${tenantPk(tenantId)}#W#${family}#${firstPoint}`;
+export const gramWord = (tenantId: string, family: GramFamily, rotation: number, rotated: string) => ({
+  PK: gramWordPartition(tenantId, family, String.fromCodePoint(rotated.codePointAt(0)!)),
+  SK: `${rotation}#${rotated}`,
 });
 /** A tenant's import runs (whose search postings are not yet trusted): one item, read only by searches that meet their postings. */
 export const importRuns = (tenantId: string) => ({ PK: `${tenantPk(tenantId)}#IMPORTS`, SK: 'IMPORTS' });

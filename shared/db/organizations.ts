@@ -28,6 +28,7 @@ import { AppError, validationError } from '#shared/errors.ts';
 
 import { db, tableName } from './client.ts';
 import { clientMappingItems } from './directory.ts';
+import { putVocabulary } from './gram-vocabulary.ts';
 import { importedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
@@ -244,7 +245,7 @@ export async function saveOrganization(
     );
   }
   // The trusted search postings a write changes ride in its transaction when they fit (see search-index.ts).
-  const postings = planPostings(tenantId, organization.id, organization.version, organization, previous, 100 - items.length);
+  const postings = await planPostings(tenantId, organization.id, organization.version, organization, previous, 100 - items.length);
   postings.transactItems.forEach((item) => add('posting', item));
   await postings.before();
   try {
@@ -270,13 +271,19 @@ export async function saveNewOrganizations(
   organizations: Organization[],
   importRun: number,
 ): Promise<{ id: string; error: unknown }[]> {
+  const postings = new Map(organizations.map((organization) => [organization.id, importedPostings(tenantId, organization, importRun)]));
   const ahead = new Map(
     organizations.map((organization) => [
       organization.id,
-      [importedPostings(tenantId, organization, importRun), importedEntries(tenantId, organization, importRun)],
+      [postings.get(organization.id)!, importedEntries(tenantId, organization, importRun)],
     ]),
   );
-  // Written before any transaction, so a committed organization is whole (what the run marks is checked until the run's end).
+  // Written before any transaction, so a committed organization is whole (what the run marks is checked until the run's end);
+  // the vocabulary first, so no posting is written before its gram is named.
+  await putVocabulary(
+    tenantId,
+    [...postings.values()].flatMap(({ grams }) => grams),
+  );
   await batchWrite([...ahead.values()].flat().flatMap(({ items }) => items.map((Item) => ({ PutRequest: { Item } }))));
   const refusals: { id: string; error: unknown }[] = [];
   for (const group of groupsOfTransactions(tenantId, organizations)) {
@@ -467,7 +474,7 @@ export async function deleteOrganization(
   // once it is gone; a delete is "version + 1" for its postings (it outranks every posting of the organization).
   const plans: PostingPlan[] = [];
   for (const { previous, next } of [{ previous: organization, next: undefined }, ...cleanups.rewrites]) {
-    const plan = planPostings(tenantId, previous.id, next?.version ?? previous.version + 1, next, previous, 100 - items.length);
+    const plan = await planPostings(tenantId, previous.id, next?.version ?? previous.version + 1, next, previous, 100 - items.length);
     plan.transactItems.forEach((item) => {
       items.push(item);
       roles.push('posting');

@@ -26,6 +26,7 @@
  */
 import {
   DeleteCommand,
+  GetCommand,
   paginateScan,
   PutCommand,
   QueryCommand,
@@ -36,13 +37,31 @@ import {
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { Organization, SortKeys } from '#shared/domain/organization.ts';
 import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
-import { foldText, trigrams } from '#shared/text.ts';
+import { foldText, searchGrams, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
+import {
+  type FamilyGram,
+  forgetKnownGrams,
+  gramsHolding,
+  isVocabularyComplete,
+  markVocabularyComplete,
+  putVocabulary,
+  vocabularyFor,
+  vocabularyPuts,
+} from './gram-vocabulary.ts';
 import { type ImportRunsState, importRunsState, importRunsStateFor, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
-import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, type TransactItem } from './query.ts';
+import {
+  batchGet,
+  batchWrite,
+  cancellationCodes,
+  ignoringConditionFailure,
+  isConditionFailure,
+  queryPartition,
+  type TransactItem,
+} from './query.ts';
 
 /** Postings written or deleted at once for one organization. */
 const WRITE_CONCURRENCY = 16;
@@ -62,10 +81,10 @@ export function postingsOf(organization: Organization | undefined): Map<string, 
   const postings = new Map<string, Posting>();
   if (!organization) return postings;
   const { name, label, intId, createdAt } = organization;
-  for (const gram of trigrams(foldText(name)))
+  for (const gram of searchGrams(foldText(name)))
     postings.set(postingKey({ family: 'name', gram }), { family: 'name', gram, facts: { name, label, intId, createdAt } });
-  const described = new Set(trigrams(foldText(organization.description)));
-  for (const gram of trigrams(foldText(label))) {
+  const described = new Set(searchGrams(foldText(organization.description)));
+  for (const gram of searchGrams(foldText(label))) {
     postings.set(postingKey({ family: 'other', gram }), {
       family: 'other',
       gram,
@@ -163,16 +182,23 @@ export interface PostingPlan {
   after(): Promise<void>;
 }
 
-export function planPostings(
+export async function planPostings(
   tenantId: string,
   id: string,
   version: number,
   next: Organization | undefined,
   previous: Organization | undefined,
   room: number,
-): PostingPlan {
+): Promise<PostingPlan> {
   const changes = diff(next, previous);
   const inTransaction = changes.trusted.length <= room;
+  // The vocabulary of the grams it posts first (gram-vocabulary.ts): in the transaction when there is room,
+  // so a refused write leaves none; otherwise before every posting.
+  const vocabulary = await vocabularyFor(tenantId, [
+    ...changes.added,
+    ...changes.trusted.flatMap(({ next: posting, previous: old }) => (posting && !old ? [posting] : [])),
+  ]);
+  const vocabularyInTransaction = inTransaction && vocabulary.items.length <= room - changes.trusted.length;
   // Without room, the postings whose trusted content changes are made untrusted before the write, written
   // like the others around it, and made trusted after it by a transaction checking the version.
   const untrustedAdds = inTransaction
@@ -182,16 +208,23 @@ export function planPostings(
   const newKeys = inTransaction ? changes.added : [...changes.added, ...changes.trusted.filter((t) => !t.previous).map((t) => t.next!)];
   return {
     inTransaction,
-    transactItems: inTransaction
-      ? changes.trusted.map(({ next: posting, previous: old }) =>
-          posting
-            ? { Put: { TableName: tableName(), Item: postingItem(tenantId, id, version, posting, true) } }
-            : { Delete: { TableName: tableName(), Key: keys.gram(tenantId, old!.family, old!.gram, id) } },
-        )
-      : [],
-    before: () => postUntrusted(tenantId, id, version, untrustedAdds, previous === undefined),
+    transactItems: [
+      ...(inTransaction
+        ? changes.trusted.map(({ next: posting, previous: old }) =>
+            posting
+              ? { Put: { TableName: tableName(), Item: postingItem(tenantId, id, version, posting, true) } }
+              : { Delete: { TableName: tableName(), Key: keys.gram(tenantId, old!.family, old!.gram, id) } },
+          )
+        : []),
+      ...(vocabularyInTransaction ? vocabularyPuts(vocabulary.items) : []),
+    ],
+    before: async () => {
+      if (!vocabularyInTransaction) await vocabulary.putAhead();
+      await postUntrusted(tenantId, id, version, untrustedAdds, previous === undefined);
+    },
     withdraw: () => withdrawUntrusted(tenantId, id, version, newKeys),
     after: async () => {
+      vocabulary.remember();
       if (!inTransaction && next)
         await confirmTrusted(
           tenantId,
@@ -216,6 +249,8 @@ export function importedPostings(tenantId: string, organization: Organization, i
   const postings = [...postingsOf(organization).values()];
   return {
     items: postings.map((posting) => postingItem(tenantId, id, version, posting, true, importRun)),
+    /** The grams the vocabulary must name before these postings are written. */
+    grams: postings.map(({ family, gram }): FamilyGram => ({ family, gram })),
     async withdraw(): Promise<void> {
       for (let i = 0; i < postings.length; i += 99) {
         const deletes = postings.slice(i, i + 99).map((posting) => ({
@@ -348,21 +383,27 @@ async function unpost(tenantId: string, id: string, version: number, postings: P
  * Step 1 of a write whose postings do not fit its transaction: every posting `next` has and `previous`
  * had not, or whose content changed, is put untrusted (kept for the tests of a writer that dies there).
  */
-export const postNewTrigrams = (tenantId: string, next: Organization, previous: Organization | undefined) =>
-  planPostings(tenantId, next.id, next.version, next, previous, -1).before();
+export const postNewTrigrams = async (tenantId: string, next: Organization, previous: Organization | undefined) =>
+  (await planPostings(tenantId, next.id, next.version, next, previous, -1)).before();
 
 /**
  * What the postings say of the organizations that may contain a folded needle, read from the postings of
- * its rarest trigram in each family the scope searches; undefined when the needle is shorter than a
- * trigram. Every trigram's postings are read together in rounds of growing pages; the first to reach its
- * end is the rarest, and the others stop with that round, so the read costs at most about (trigrams of
- * the needle) × (8 × postings of the rarest, or one small page).
+ * its rarest trigram in each family the scope searches. Every trigram's postings are read together in
+ * rounds of growing pages; the first to reach its end is the rarest, and the others stop with that round,
+ * so the read costs at most about (trigrams of the needle) × (8 × postings of the rarest, or one small
+ * page). A needle of one or two code points reads the postings of every gram that contains it (found in
+ * the vocabulary: gram-vocabulary.ts), so about (its occurrences × 3) postings; undefined when the tenant's
+ * vocabulary is not complete yet (not migrated) or the needle is empty.
  */
 export async function searchPostings(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined> {
   const grams = trigrams(foldedNeedle);
-  if (grams.length === 0) return undefined;
+  if (grams.length === 0 && (foldedNeedle.length === 0 || !(await isVocabularyComplete(tenantId)))) return undefined;
   const families: GramFamily[] = scope === 'name' ? ['name'] : ['name', 'other'];
-  const found = await Promise.all(families.map((family) => rarestPostings(tenantId, family, grams)));
+  const found = await Promise.all(
+    families.map((family) =>
+      grams.length > 0 ? rarestPostings(tenantId, family, grams) : postingsHolding(tenantId, family, foldedNeedle),
+    ),
+  );
   // Postings an import batched are trusted once their run has finished: read after the postings, so a run met is known.
   const runsMet = new Set(found.flatMap((items) => items.flatMap((item) => (typeof item.f === 'number' ? [item.f] : []))));
   const runs = runsMet.size > 0 ? await importRunsStateFor(tenantId, runsMet) : undefined;
@@ -394,6 +435,18 @@ export async function searchPostings(tenantId: string, scope: SearchScope, folde
 /** Ids of organizations that may contain a folded needle (a superset), or undefined below a trigram. */
 export const searchCandidates = async (tenantId: string, scope: SearchScope, foldedNeedle: string) =>
   (await searchPostings(tenantId, scope, foldedNeedle))?.map((candidate) => candidate.id);
+
+/** Posting partitions read at once for a short needle. */
+const READ_CONCURRENCY = 16;
+
+/** Every posting of the grams that contain a needle of one or two code points. */
+async function postingsHolding(tenantId: string, family: GramFamily, needle: string): Promise<Record<string, unknown>[]> {
+  const grams = await gramsHolding(tenantId, family, needle);
+  const pages = await mapWithConcurrency(grams, READ_CONCURRENCY, (gram) =>
+    queryPartition<Record<string, unknown>>(keys.gramPartition(tenantId, family, gram), { ProjectionExpression: 'SK, n, k, c, d, f' }),
+  );
+  return pages.flat();
+}
 
 /**
  * Page sizes of the rounds in which every trigram's postings are read together: the first (~1 RCU of
@@ -519,4 +572,122 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
     onProgress?.(scanned);
   }
   return written;
+}
+
+/** Folded texts of at most two code points are posted whole; a raw text this long or longer folds to more. */
+const SHORT_TEXT_BYTES = 32;
+
+/**
+ * Completes what versions before the gram vocabulary left (an admin migration: one Scan, idempotent, safe
+ * while the API serves, since every write of this version keeps the vocabulary itself):
+ * - the vocabulary entries of every gram a posting uses;
+ * - the postings of texts of one or two code points (posted whole since the vocabulary), each put with a
+ *   check that the organization is still at the version read (a changed one is read again);
+ * - then, every tenant met marked complete, so its short needles read the vocabulary instead of scanning.
+ */
+export async function backfillGramVocabulary(onProgress?: (scanned: number) => void) {
+  const done = { grams: 0, postings: 0, tenants: 0 };
+  const tenants = new Set<string>();
+  forgetKnownGrams();
+  let scanned = 0;
+  const pages = paginateScan(
+    { client: db(), pageSize: 1000 },
+    {
+      TableName: tableName(),
+      FilterExpression:
+        'entity IN (:gram, :tenant) OR (entity = :org AND (size(#name) < :short OR size(label) < :short OR size(description) < :short))',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':gram': entity.gram,
+        ':tenant': entity.tenant,
+        ':org': entity.organization,
+        ':short': SHORT_TEXT_BYTES,
+      },
+    },
+  );
+  for await (const page of pages) {
+    scanned += page.ScannedCount ?? 0;
+    const grams = new Map<string, FamilyGram[]>();
+    const shortTexts: { tenantId: string; id: string }[] = [];
+    for (const item of page.Items ?? []) {
+      if (item.entity === entity.tenant) tenants.add(item.id as string);
+      else if (item.entity === entity.organization) {
+        const tenantId = keys.tenantOfOrganization(item.PK as string, item.id as string);
+        if (tenantId !== undefined) shortTexts.push({ tenantId, id: item.id as string });
+      } else {
+        const parsed = parseGramPartition(item.PK as string);
+        if (!parsed) continue;
+        tenants.add(parsed.tenantId);
+        grams.set(parsed.tenantId, [...(grams.get(parsed.tenantId) ?? []), { family: parsed.family, gram: parsed.gram }]);
+      }
+    }
+    for (const [tenantId, used] of grams) done.grams += await putVocabulary(tenantId, used);
+    const posted = await mapWithConcurrency(shortTexts, WRITE_CONCURRENCY, ({ tenantId, id }) => postShortTexts(tenantId, id));
+    done.postings += posted.reduce((sum, n) => sum + n, 0);
+    onProgress?.(scanned);
+  }
+  for (const tenantId of tenants) {
+    await markVocabularyComplete(tenantId).catch((error: unknown) => {
+      // Postings of a tenant with no tenant item: it stays unmarked (its short needles are scanned).
+      if (!isConditionFailure(error)) throw error;
+    });
+    done.tenants++;
+  }
+  return done;
+}
+
+/**
+ * Puts the whole-text postings of an organization's texts of one or two code points (with their
+ * vocabulary), conditioned on the organization still being at the version read: a write in between may
+ * have taken them for stored, so the organization is read again until one round holds. Returns how many.
+ */
+async function postShortTexts(tenantId: string, id: string): Promise<number> {
+  for (;;) {
+    const [organization] = await batchGet<Organization>([keys.organization(tenantId, id)]);
+    if (!organization) return 0;
+    const short = [...postingsOf(organization).values()].filter(({ gram }) => Array.from(gram).length < 3);
+    // A posting there is a write's of this version (every writer since keeps them): only missing ones are put.
+    const present = await Promise.all(
+      short.map(async ({ family, gram }) => {
+        const { Item } = await db().send(
+          new GetCommand({
+            TableName: tableName(),
+            Key: keys.gram(tenantId, family, gram, id),
+            ConsistentRead: true,
+            ProjectionExpression: 'v',
+          }),
+        );
+        return Item !== undefined;
+      }),
+    );
+    const postings = short.filter((_, i) => !present[i]);
+    if (postings.length === 0) return 0;
+    await putVocabulary(tenantId, postings);
+    try {
+      await db().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName(),
+                Key: keys.organization(tenantId, id),
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': organization.version },
+              },
+            },
+            ...postings.map((posting) => ({
+              Put: {
+                TableName: tableName(),
+                // No posting condition: while the organization is at this version, no later write has committed.
+                Item: postingItem(tenantId, id, organization.version, posting, true),
+              },
+            })),
+          ],
+        }),
+      );
+      return postings.length;
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+    }
+  }
 }

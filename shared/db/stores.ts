@@ -12,7 +12,7 @@ import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
-import { backfillSearchPostings, searchPostings } from './search-index.ts';
+import { backfillGramVocabulary, backfillSearchPostings, searchPostings } from './search-index.ts';
 import * as tasks from './tasks.ts';
 
 export const dynamoDbStores: Stores = {
@@ -43,6 +43,7 @@ export const dynamoDbStores: Stores = {
     migrateLayout: organizations.migrateLayout,
     backfillMemberIndex,
     backfillSearchPostings: () => backfillSearchPostings(),
+    backfillGramVocabulary: () => backfillGramVocabulary(),
     settleImportedEntries: () => settleImportedEntries(),
   },
   directory: {

@@ -139,7 +139,7 @@ export async function searchOrganizations(tenantId: string, search: Organization
       page: await organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'name', false, search.skip, search.limit)),
     };
   }
-  // A `q` of one or two characters has no trigram to narrow it: a scan of the listing (scanListing).
+  // A `q` of one or two characters in a tenant whose gram vocabulary is not complete yet (not migrated): a scan of the listing.
   const matches = ids ? (await ports().organizations.getMany(tenantId, ids)).filter(keep) : await scanListing(tenantId, keep);
   matches.sort(listingOrder('name'));
   return { total: matches.length, page: matches.slice(search.skip, search.skip + search.limit) };

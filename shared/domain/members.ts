@@ -107,7 +107,7 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
     const answer = await searchPage(tenantId, 'name', filter.nom, (org) => matches(org, filter), byIntId, first, count);
     if (answer) return answer.page;
   } else return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
-  // `nom` of one or two characters has no trigram to narrow it: a scan of the listing (scanListing).
+  // `nom` of one or two characters in a tenant whose gram vocabulary is not complete yet (not migrated): a scan of the listing.
   const all = ids
     ? (await ports().organizations.getMany(tenantId, ids)).filter((org) => matches(org, filter))
     : await scanListing(tenantId, (org) => matches(org, filter));

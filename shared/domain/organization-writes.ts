@@ -468,6 +468,7 @@ export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void
 
 /** Makes the search postings written before they carried sort keys carry them (admin migration; returns how many). */
 export const migrateSearchPostings = () => ports().organizations.backfillSearchPostings();
+export const migrateGramVocabulary = () => ports().organizations.backfillGramVocabulary();
 
 /** Settles the listing and index entries an interrupted import left unconfirmed (admin migration; returns how many). */
 export const settleImportedEntries = () => ports().organizations.settleImportedEntries();

@@ -97,7 +97,7 @@ const readCandidates = (tenantId: string, found: SearchCandidate[]) =>
  * candidates it knows match are counted and sorted by the keys it holds, only those it cannot tell are
  * read and checked, and then only the page's organizations are read. Should one of them not be what the
  * index said (a write in between), every candidate is read and checked instead, as `matches` decides.
- * Undefined when the needle is shorter than a trigram.
+ * Undefined when the index cannot narrow the needle (shorter than a trigram, in a tenant not yet migrated).
  */
 export async function searchPage(
   tenantId: string,
@@ -186,8 +186,8 @@ export async function findOrganizations(
     );
     if (answer) return answer;
   }
-  // Filters no index narrows (a search shorter than a trigram, an empty `description`, no app,
-  // non-scalar properties): a scan of the listing (scanListing).
+  // Filters no index narrows (an empty `description`, no app, non-scalar properties, a search shorter than a
+  // trigram in a tenant whose gram vocabulary is not complete yet): a scan of the listing (scanListing).
   const found = await candidates(tenantId, query);
   const matches = found ? found.filter((org) => matchesQuery(org, query)) : await scanListing(tenantId, (org) => matchesQuery(org, query));
   matches.sort(listingOrder(sortBy, descending));

@@ -127,8 +127,9 @@ export interface OrganizationStore {
   /**
    * The organizations that may contain `foldedNeedle` (a superset), each with what the index knows of it
    * (strongly consistent: a verdict and sort keys always say what the organization says at the read), read
-   * from the trigram postings of the needle's rarest trigram; undefined when the needle is shorter than a
-   * trigram. Reads follow those postings, never organization items.
+   * from the trigram postings of the needle's rarest trigram, or for a needle of one or two code points the
+   * postings of every gram that contains it; undefined for an empty needle, and for a short one in a tenant
+   * whose gram vocabulary is not complete yet (not migrated). Reads follow those postings, never organization items.
    */
   searchCandidates(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined>;
   /** Ids of the children of `parentId`. */
@@ -196,6 +197,11 @@ export interface OrganizationStore {
   backfillMemberIndex(): Promise<number>;
   /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
   backfillSearchPostings(): Promise<number>;
+  /**
+   * Gives the postings written before the gram vocabulary their vocabulary (and texts of one or two code
+   * points their postings), then marks each tenant's vocabulary complete (an admin migration).
+   */
+  backfillGramVocabulary(): Promise<{ grams: number; postings: number; tenants: number }>;
   /** Settles the entries an import run that never finished wrote ahead (an admin migration; returns how many). */
   settleImportedEntries(): Promise<number>;
 }

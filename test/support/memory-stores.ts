@@ -63,8 +63,9 @@ export function memoryStores(): Stores & { snapshot(): string } {
         for (let at = 0, size = Math.max(1, firstPage); at < ids.length; at += size, size *= 4) yield ids.slice(at, at + size);
       },
       searchCandidates: async (t, scope, needle) => {
-        const grams = trigrams(needle);
-        if (grams.length === 0) return undefined;
+        if (needle.length === 0) return undefined;
+        // A needle shorter than a trigram is found through the grams that contain it (the vocabulary): as itself.
+        const grams = trigrams(needle).length > 0 ? trigrams(needle) : [needle];
         const texts = (o: Organization) => (scope === 'name' ? [o.name] : [o.name, o.label, o.description]);
         // As the postings say: names and labels carry their verdict and sort keys; a description only its doubt.
         const sure = (o: Organization) => (scope === 'name' ? [o.name] : [o.name, o.label]).some((text) => foldText(text).includes(needle));
@@ -90,6 +91,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
       backfillMemberIndex: async () => 0,
       backfillSearchPostings: async () => 0,
+      backfillGramVocabulary: async () => ({ grams: 0, postings: 0, tenants: 0 }),
       settleImportedEntries: async () => 0,
       async save(t, next, previous, { mustBeUnchanged = [], newMapping } = {}) {
         const stored = orgs.get(k(t, next.id));

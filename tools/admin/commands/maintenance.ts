@@ -12,14 +12,19 @@ export const maintenanceCommands: Command[] = [
     group: 'migrate',
     action: 'listings',
     summary:
-      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items, the sort keys of search postings, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items, the sort keys of search postings, the gram vocabulary of one- and two-character searches, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
       out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
       out.result(`Wrote ${await migrateMemberIndex()} member index item(s) (users by id and e-mail).`);
-      const { migrateSearchPostings, settleImportedEntries } = await import('#shared/domain/organization-writes.ts');
+      const { migrateGramVocabulary, migrateSearchPostings, settleImportedEntries } = await import('#shared/domain/organization-writes.ts');
       out.result(`Rewrote ${await migrateSearchPostings()} search posting(s) with the sort keys they carry.`);
+      const vocabulary = await migrateGramVocabulary();
+      out.result(
+        `Named ${vocabulary.grams} gram(s) in the search vocabulary and posted ${vocabulary.postings} short text(s); ` +
+          `short searches of ${vocabulary.tenants} tenant(s) now read it.`,
+      );
       out.result(`Settled ${await settleImportedEntries()} listing and index entry(ies) an interrupted import left.`);
     },
   },
