@@ -7,22 +7,25 @@ import { db, tableName } from './client.ts';
 import { VOCABULARY_COMPLETE } from './gram-vocabulary.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
-import { batchGet, isConditionFailure, queryIndex, queryPrefix, stripKeys, type TransactItem } from './query.ts';
+import { batchGet, isConditionFailure, queryIndex, queryPartition, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 
 const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
 
 /**
- * Creates or renames a tenant; never touches its integer-id counter. A tenant this version creates keeps
- * its gram vocabulary from its first posting, so it is complete (gram-vocabulary.ts); an existing one is
- * only renamed (its vocabulary is complete once migrated).
+ * Creates or renames a tenant; never touches its integer-id counter. A tenant this version creates with
+ * no organization yet keeps its gram vocabulary from its first posting, so it is marked complete
+ * (gram-vocabulary.ts); an existing one is only renamed (complete once migrated).
  */
 export async function putTenant(tenant: Tenant): Promise<void> {
   const fields = { entity: entity.tenant, id: tenant.id, name: tenant.name, GSI1PK: keys.tenantListingPartition, GSI1SK: tenant.id };
+  // Organizations written before its tenant item (an earlier version's) may have postings without vocabulary.
+  const counted = await queryPartition<{ organizations?: number }>(keys.counterPartition(tenant.id), { Limit: 64 });
+  const empty = counted.every((shard) => !shard.organizations);
   const created = await db()
     .send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.tenant(tenant.id), ...fields, [VOCABULARY_COMPLETE]: true },
+        Item: { ...keys.tenant(tenant.id), ...fields, ...(empty ? { [VOCABULARY_COMPLETE]: true } : {}) },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     )

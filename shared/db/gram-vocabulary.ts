@@ -6,20 +6,21 @@
  * Each gram has one entry per rotation (keys.gramWord: `abc` as `0#abc`, `1#bca`, `2#cab`), in a partition
  * per family and first code point, so the grams holding `b` are three `begins_with` queries of one
  * partition, and those holding `bc` two. Entries are never deleted: a gram no organization has any more
- * costs a reader one empty Query, never a wrong answer. An entry is written before, or together with, the
- * first posting of its gram, and rotation 0 last, so a stored rotation 0 means the gram is whole (a writer
- * checks only rotation 0). Each process remembers the grams it has seen stored, so a warm writer adds
- * nothing to a write whose grams the tenant already uses.
+ * costs a reader one empty Query, never a wrong answer. An entry is stored before, or in the same
+ * transaction as, the organization whose postings first use its gram, and rotation 0 last, so a stored
+ * rotation 0 means the gram is whole (a writer checks only rotation 0). Each process remembers the grams
+ * it has seen stored, so a warm writer adds nothing to a write whose grams the tenant already uses.
  *
  * A tenant's vocabulary is complete (marked on its tenant item) when it was created by a version that
- * keeps it, or once `migrate listings` has read every posting; until then short needles are scanned.
+ * keeps it, with no organization yet, or once `migrate listings` has read every posting; until then its
+ * short needles are scanned. (So the migration runs once no process of an earlier version writes any more.)
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily } from './keys.ts';
-import { batchGet, batchWrite, queryPrefix, type TransactItem } from './query.ts';
+import { batchGet, batchWrite, isConditionFailure, queryPrefix, type TransactItem } from './query.ts';
 
 /** The tenant item's attribute that says its vocabulary names every gram its postings use. */
 export const VOCABULARY_COMPLETE = 'vocabularyComplete';
@@ -106,11 +107,29 @@ export async function putVocabulary(tenantId: string, grams: FamilyGram[]): Prom
   if (unseen.length === 0) return 0;
   const items = unseen.flatMap((gram) => wordItems(tenantId, gram));
   const isFirst = (item: Record<string, unknown>) => String(item.SK).startsWith('0#');
-  await batchWrite(items.filter((item) => !isFirst(item)).map((Item) => ({ PutRequest: { Item } })));
-  await batchWrite(items.filter(isFirst).map((Item) => ({ PutRequest: { Item } })));
+  for (const part of [items.filter((item) => !isFirst(item)), items.filter(isFirst)])
+    await retryingConflicts(() => batchWrite(part.map((Item) => ({ PutRequest: { Item } }))));
   remember(tenantId, unseen);
   return unseen.length;
 }
+
+/** Attempts of a vocabulary put that meets the transaction of another writer of the same entry. */
+const CONFLICT_ATTEMPTS = 8;
+
+/** Re-sends a put refused because another writer's transaction holds the same entries (a race of first writers of a gram). */
+async function retryingConflicts(put: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await put();
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'TransactionConflictException') || attempt >= CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+}
+
+/** Whether a gram is a whole short text (one or two code points), not a trigram. */
+export const isWholeTextGram = (gram: string) => Array.from(gram).length < 3;
 
 /**
  * The grams of a family that contain a needle of one or two code points: the rotations that begin with it
@@ -134,9 +153,9 @@ export async function isVocabularyComplete(tenantId: string): Promise<boolean> {
   return Item?.[VOCABULARY_COMPLETE] === true;
 }
 
-/** After `migrate listings` read every posting: the tenant's short needles use the vocabulary. */
-export async function markVocabularyComplete(tenantId: string): Promise<void> {
-  await db().send(
+/** After `migrate listings` read every posting: the tenant's short needles use the vocabulary (false: no tenant item). */
+export async function markVocabularyComplete(tenantId: string): Promise<boolean> {
+  const marked = db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.tenant(tenantId),
@@ -145,5 +164,12 @@ export async function markVocabularyComplete(tenantId: string): Promise<void> {
       ExpressionAttributeNames: { '#complete': VOCABULARY_COMPLETE },
       ExpressionAttributeValues: { ':true': true },
     }),
+  );
+  return marked.then(
+    () => true,
+    (error: unknown) => {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    },
   );
 }

@@ -1,6 +1,8 @@
 /**
- * Substring search postings: one item per (family, trigram, organization) of the case- and accent-folded
- * texts (family `name`: the name; `other`: label and description).
+ * Substring search postings: one item per (family, gram, organization) of the case- and accent-folded
+ * texts (family `name`: the name; `other`: label and description). A gram is a trigram of a text, or a text
+ * that folds to one or two code points whole; the grams a tenant uses are named in its vocabulary
+ * (gram-vocabulary.ts), where a needle of one or two code points finds those that contain it.
  *
  * Trusted postings carry what a reader needs to decide a match and to sort without reading the
  * organization: every `name` posting, and the `other` postings of the label's trigrams, carry the name
@@ -21,7 +23,7 @@
  * - after it is written, the postings of trigrams it no longer has are deleted, conditioned on
  *   `v` ≤ that version, so a delete never removes a posting a later version put back.
  * A refused write takes its new untrusted postings back; a crash or a lost race between the steps leaves
- * extra or untrusted postings only: a cost, never a missed match or a wrong one. Postings written before
+ * extra or untrusted postings (or vocabulary entries) only: a cost, never a missed match or a wrong one. Postings written before
  * they carried anything are untrusted; `npm run admin -- migrate listings` makes them trusted.
  */
 import {
@@ -45,6 +47,7 @@ import {
   forgetKnownGrams,
   gramsHolding,
   isVocabularyComplete,
+  isWholeTextGram,
   markVocabularyComplete,
   putVocabulary,
   vocabularyFor,
@@ -53,15 +56,7 @@ import {
 import { type ImportRunsState, importRunsState, importRunsStateFor, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
-import {
-  batchGet,
-  batchWrite,
-  cancellationCodes,
-  ignoringConditionFailure,
-  isConditionFailure,
-  queryPartition,
-  type TransactItem,
-} from './query.ts';
+import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, queryPartition, type TransactItem } from './query.ts';
 
 /** Postings written or deleted at once for one organization. */
 const WRITE_CONCURRENCY = 16;
@@ -194,10 +189,9 @@ export async function planPostings(
   const inTransaction = changes.trusted.length <= room;
   // The vocabulary of the grams it posts first (gram-vocabulary.ts): in the transaction when there is room,
   // so a refused write leaves none; otherwise before every posting.
-  const vocabulary = await vocabularyFor(tenantId, [
-    ...changes.added,
-    ...changes.trusted.flatMap(({ next: posting, previous: old }) => (posting && !old ? [posting] : [])),
-  ]);
+  // Every posting it puts, not only new ones: in a tenant not yet migrated, a posting taken for stored may not be.
+  const puts = [...changes.added, ...changes.trusted.flatMap(({ next: posting }) => (posting ? [posting] : []))];
+  const vocabulary = await vocabularyFor(tenantId, puts);
   const vocabularyInTransaction = inTransaction && vocabulary.items.length <= room - changes.trusted.length;
   // Without room, the postings whose trusted content changes are made untrusted before the write, written
   // like the others around it, and made trusted after it by a transaction checking the version.
@@ -383,7 +377,7 @@ async function unpost(tenantId: string, id: string, version: number, postings: P
  * Step 1 of a write whose postings do not fit its transaction: every posting `next` has and `previous`
  * had not, or whose content changed, is put untrusted (kept for the tests of a writer that dies there).
  */
-export const postNewTrigrams = async (tenantId: string, next: Organization, previous: Organization | undefined) =>
+export const postNewGrams = async (tenantId: string, next: Organization, previous: Organization | undefined) =>
   (await planPostings(tenantId, next.id, next.version, next, previous, -1)).before();
 
 /**
@@ -397,7 +391,9 @@ export const postNewTrigrams = async (tenantId: string, next: Organization, prev
  */
 export async function searchPostings(tenantId: string, scope: SearchScope, foldedNeedle: string): Promise<SearchCandidate[] | undefined> {
   const grams = trigrams(foldedNeedle);
-  if (grams.length === 0 && (foldedNeedle.length === 0 || !(await isVocabularyComplete(tenantId)))) return undefined;
+  // Undefined (a scan) for an empty or ill-formed needle, or one too short in a tenant not yet migrated.
+  if (grams.length === 0 && (foldedNeedle.length === 0 || !foldedNeedle.isWellFormed() || !(await isVocabularyComplete(tenantId))))
+    return undefined;
   const families: GramFamily[] = scope === 'name' ? ['name'] : ['name', 'other'];
   const found = await Promise.all(
     families.map((family) =>
@@ -432,7 +428,7 @@ export async function searchPostings(tenantId: string, scope: SearchScope, folde
   }));
 }
 
-/** Ids of organizations that may contain a folded needle (a superset), or undefined below a trigram. */
+/** Ids of organizations that may contain a folded needle (a superset), or undefined where searchPostings is. */
 export const searchCandidates = async (tenantId: string, scope: SearchScope, foldedNeedle: string) =>
   (await searchPostings(tenantId, scope, foldedNeedle))?.map((candidate) => candidate.id);
 
@@ -503,6 +499,7 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
       TableName: tableName(),
       FilterExpression: 'entity = :gram AND (attribute_not_exists(n) OR attribute_exists(f))',
       ExpressionAttributeValues: { ':gram': entity.gram },
+      ConsistentRead: true,
     },
   );
   const runs = new Map<string, Promise<ImportRunsState>>();
@@ -574,9 +571,6 @@ export async function backfillSearchPostings(onProgress?: (scanned: number) => v
   return written;
 }
 
-/** Folded texts of at most two code points are posted whole; a raw text this long or longer folds to more. */
-const SHORT_TEXT_BYTES = 32;
-
 /**
  * Completes what versions before the gram vocabulary left (an admin migration: one Scan, idempotent, safe
  * while the API serves, since every write of this version keeps the vocabulary itself):
@@ -594,15 +588,10 @@ export async function backfillGramVocabulary(onProgress?: (scanned: number) => v
     { client: db(), pageSize: 1000 },
     {
       TableName: tableName(),
-      FilterExpression:
-        'entity IN (:gram, :tenant) OR (entity = :org AND (size(#name) < :short OR size(label) < :short OR size(description) < :short))',
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':gram': entity.gram,
-        ':tenant': entity.tenant,
-        ':org': entity.organization,
-        ':short': SHORT_TEXT_BYTES,
-      },
+      // Every organization: how long a text folds to is decided here (diacritics fold away, however many).
+      FilterExpression: 'entity IN (:gram, :tenant, :org)',
+      ExpressionAttributeValues: { ':gram': entity.gram, ':tenant': entity.tenant, ':org': entity.organization },
+      ConsistentRead: true,
     },
   );
   for await (const page of pages) {
@@ -613,12 +602,15 @@ export async function backfillGramVocabulary(onProgress?: (scanned: number) => v
       if (item.entity === entity.tenant) tenants.add(item.id as string);
       else if (item.entity === entity.organization) {
         const tenantId = keys.tenantOfOrganization(item.PK as string, item.id as string);
-        if (tenantId !== undefined) shortTexts.push({ tenantId, id: item.id as string });
+        const short = [...postingsOf(item as Organization).values()].some(({ gram }) => isWholeTextGram(gram));
+        if (tenantId !== undefined && short) shortTexts.push({ tenantId, id: item.id as string });
       } else {
         const parsed = parseGramPartition(item.PK as string);
         if (!parsed) continue;
         tenants.add(parsed.tenantId);
-        grams.set(parsed.tenantId, [...(grams.get(parsed.tenantId) ?? []), { family: parsed.family, gram: parsed.gram }]);
+        const used = grams.get(parsed.tenantId) ?? [];
+        used.push({ family: parsed.family, gram: parsed.gram });
+        grams.set(parsed.tenantId, used);
       }
     }
     for (const [tenantId, used] of grams) done.grams += await putVocabulary(tenantId, used);
@@ -626,13 +618,8 @@ export async function backfillGramVocabulary(onProgress?: (scanned: number) => v
     done.postings += posted.reduce((sum, n) => sum + n, 0);
     onProgress?.(scanned);
   }
-  for (const tenantId of tenants) {
-    await markVocabularyComplete(tenantId).catch((error: unknown) => {
-      // Postings of a tenant with no tenant item: it stays unmarked (its short needles are scanned).
-      if (!isConditionFailure(error)) throw error;
-    });
-    done.tenants++;
-  }
+  // Postings of a tenant with no tenant item: it stays unmarked (its short needles are scanned).
+  for (const tenantId of tenants) if (await markVocabularyComplete(tenantId)) done.tenants++;
   return done;
 }
 
@@ -642,10 +629,12 @@ export async function backfillGramVocabulary(onProgress?: (scanned: number) => v
  * have taken them for stored, so the organization is read again until one round holds. Returns how many.
  */
 async function postShortTexts(tenantId: string, id: string): Promise<number> {
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const [organization] = await batchGet<Organization>([keys.organization(tenantId, id)]);
     if (!organization) return 0;
-    const short = [...postingsOf(organization).values()].filter(({ gram }) => Array.from(gram).length < 3);
+    const short = [...postingsOf(organization).values()].filter(({ gram }) => isWholeTextGram(gram));
+    // Present or not, their grams get their vocabulary (a write of an earlier tenant may have put the posting without).
+    await putVocabulary(tenantId, short);
     // A posting there is a write's of this version (every writer since keeps them): only missing ones are put.
     const present = await Promise.all(
       short.map(async ({ family, gram }) => {
@@ -662,7 +651,6 @@ async function postShortTexts(tenantId: string, id: string): Promise<number> {
     );
     const postings = short.filter((_, i) => !present[i]);
     if (postings.length === 0) return 0;
-    await putVocabulary(tenantId, postings);
     try {
       await db().send(
         new TransactWriteCommand({
@@ -678,8 +666,9 @@ async function postShortTexts(tenantId: string, id: string): Promise<number> {
             ...postings.map((posting) => ({
               Put: {
                 TableName: tableName(),
-                // No posting condition: while the organization is at this version, no later write has committed.
                 Item: postingItem(tenantId, id, organization.version, posting, true),
+                // Still missing: a writer that has put it since keeps its own.
+                ConditionExpression: 'attribute_not_exists(PK)',
               },
             })),
           ],
@@ -687,7 +676,11 @@ async function postShortTexts(tenantId: string, id: string): Promise<number> {
       );
       return postings.length;
     } catch (error) {
-      if (!cancellationCodes(error)) throw error;
+      // Changed since read (a write each time): read again.
+      if (!cancellationCodes(error) || attempt >= SHORT_TEXT_ATTEMPTS) throw error;
     }
   }
 }
+
+/** Rounds of postShortTexts for one organization before the migration stops (to be run again). */
+const SHORT_TEXT_ATTEMPTS = 20;

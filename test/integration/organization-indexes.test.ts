@@ -12,7 +12,7 @@ import * as keys from '#shared/db/keys.ts';
 import { tenantPk } from '#shared/db/keys.ts';
 import { allIdPages, childIds, countOrganizations, idsByIndexedValue, listingPage, treeEntries } from '#shared/db/organization-listing.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
-import { postingsOf, postNewTrigrams, searchCandidates } from '#shared/db/search-index.ts';
+import { postingsOf, postNewGrams, searchCandidates } from '#shared/db/search-index.ts';
 import { putTenant } from '#shared/domain/directory-admin.ts';
 import { searchMembers } from '#shared/domain/members.ts';
 import { emptyMemberData, newOrganization, type Organization } from '#shared/domain/organization.ts';
@@ -264,7 +264,7 @@ describe('substring search postings', () => {
     });
     expect(await snapshotTable()).toEqual(before);
     // A writer that dies between posting and writing leaves postings of a name that is not stored: checked away.
-    await postNewTrigrams('lost', { ...org!, name: 'Wombat', version: 2 }, org);
+    await postNewGrams('lost', { ...org!, name: 'Wombat', version: 2 }, org);
     expect(await searchCandidates('lost', 'name', 'wombat')).toEqual([org!.id]);
     expect((await findOrganizations('lost', { search: 'wombat' }, 0, 10)).count).toBe(0);
     // Racing renames: whichever wins, its every trigram posts the organization.

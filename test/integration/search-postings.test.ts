@@ -13,7 +13,7 @@ import { beginImportRun, finishImportRun, importRunsState } from '#shared/db/imp
 import * as keys from '#shared/db/keys.ts';
 import { deleteOrganization, getOrganization, saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { batchWrite } from '#shared/db/query.ts';
-import { backfillSearchPostings, importedPostings, postingsOf, postNewTrigrams, searchPostings } from '#shared/db/search-index.ts';
+import { backfillSearchPostings, importedPostings, postingsOf, postNewGrams, searchPostings } from '#shared/db/search-index.ts';
 import { searchOrganizations } from '#shared/domain/engagement.ts';
 import { searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
@@ -195,7 +195,7 @@ describe('search from the postings', () => {
   it('a writer that stopped after making postings untrusted, or a rival, never makes an answer wrong', async () => {
     const [org] = await createTenant('doubt', 1);
     // Postings of a rename that never committed: untrusted, so the organization decides.
-    await postNewTrigrams('doubt', { ...org!, name: 'Wombat sport', version: org!.version + 1 }, org);
+    await postNewGrams('doubt', { ...org!, name: 'Wombat sport', version: org!.version + 1 }, org);
     expect((await searchPostings('doubt', 'name', 'wombat'))?.map((c) => c.matches)).toEqual([undefined]);
     expect((await searchOrganizations('doubt', { q: 'wombat', skip: 0, limit: 5 })).total).toBe(0);
     expect((await searchOrganizations('doubt', { q: org!.name, skip: 0, limit: 5 })).total).toBe(1);
