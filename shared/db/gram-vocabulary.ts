@@ -145,12 +145,19 @@ export async function gramsHolding(tenantId: string, family: GramFamily, needle:
   return [...new Set(entries.flat().map((entry) => entry.g))].filter((gram) => gram.includes(needle));
 }
 
+/** Tenants read complete, per table: a mark is never taken back, so each process reads it until it is set, then no more. */
+const completeTenants = new Set<string>();
+
 /** Whether a tenant's vocabulary names every gram of its postings (strongly consistent). */
 export async function isVocabularyComplete(tenantId: string): Promise<boolean> {
+  const key = `${tableName()}\u0000${tenantId}`;
+  if (completeTenants.has(key)) return true;
   const { Item } = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true, ProjectionExpression: VOCABULARY_COMPLETE }),
   );
-  return Item?.[VOCABULARY_COMPLETE] === true;
+  const complete = Item?.[VOCABULARY_COMPLETE] === true;
+  if (complete) completeTenants.add(key);
+  return complete;
 }
 
 /** After `migrate listings` read every posting: the tenant's short needles use the vocabulary (false: no tenant item). */
