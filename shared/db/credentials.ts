@@ -1,12 +1,12 @@
 /** Credentials of the four kinds, keyed globally by their own lookup identifier. */
-import { DeleteCommand, GetCommand, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import type { Credential, CredentialKind } from '#shared/domain/credential.ts';
 
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
-import { ignoringConditionFailure, isConditionFailure, queryIndex, stripKeys } from './query.ts';
+import { ignoringConditionFailure, isConditionFailure, queryIndex, scanTable, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
@@ -62,14 +62,10 @@ export const listTenantCredentials = (tenantId: string) =>
  */
 export async function backfillListingKeys(): Promise<number> {
   let updated = 0;
-  const pages = paginateScan(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      FilterExpression: 'entity IN (:cred, :tenant) AND attribute_not_exists(GSI1PK)',
-      ExpressionAttributeValues: { ':cred': entity.credential, ':tenant': entity.tenant },
-    },
-  );
+  const pages = scanTable('entity IN (:cred, :tenant) AND attribute_not_exists(GSI1PK)', {
+    ':cred': entity.credential,
+    ':tenant': entity.tenant,
+  });
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const listing =

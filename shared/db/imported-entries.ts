@@ -9,7 +9,7 @@
  * (`trustedEntries`): a cost, never a wrong answer. `settleImportedEntries` (an admin migration) clears
  * what a killed run left.
  */
-import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { Organization } from '#shared/domain/organization.ts';
@@ -19,7 +19,7 @@ import { importRunsState, importRunsStateFor, isRunFinished } from './import-run
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
 import { creationItems, derivedKeys, entryKey } from './organization-index.ts';
-import { batchGet, ignoringConditionFailure, isConditionFailure } from './query.ts';
+import { batchGet, ignoringConditionFailure, isConditionFailure, scanTable } from './query.ts';
 
 /** A stored entry as a reader projects it: its key, and the import run that wrote it ahead, if one did. */
 export interface StoredEntry {
@@ -109,15 +109,11 @@ export async function settleImportedEntries(onProgress?: (scanned: number) => vo
   let settled = 0;
   let scanned = 0;
   const states = new Map<string, ReturnType<typeof importRunsState>>();
-  const pages = paginateScan(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      FilterExpression: 'attribute_exists(f) AND entity IN (:listing, :index, :child)',
-      ExpressionAttributeValues: { ':listing': entity.listing, ':index': entity.memberIndex, ':child': entity.child },
-      ConsistentRead: true,
-    },
-  );
+  const pages = scanTable('attribute_exists(f) AND entity IN (:listing, :index, :child)', {
+    ':listing': entity.listing,
+    ':index': entity.memberIndex,
+    ':child': entity.child,
+  });
   for await (const page of pages) {
     scanned += page.ScannedCount ?? 0;
     const unsettled: { item: Record<string, unknown>; tenantId: string; id: string; run: number }[] = [];

@@ -5,7 +5,7 @@
  * (it saves them whole); this covers those already moved. A stale item left by a concurrent change is
  * harmless: the lookups check the user on the member they read.
  */
-import { paginateScan, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { indexedValues } from '#shared/domain/indexed-values.ts';
@@ -13,28 +13,21 @@ import type { Organization } from '#shared/domain/organization.ts';
 
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
-import { entity, tenantPk } from './keys.ts';
+import { entity } from './keys.ts';
 import { indexValue } from './organization-index.ts';
-import { isConditionFailure, stripKeys } from './query.ts';
+import { isConditionFailure, scanTable, stripKeys } from './query.ts';
 
 const USER_FIELDS = new Set(['utilisateur', 'mail']);
 
 /** Returns how many index items it wrote. */
 export async function backfillMemberIndex(): Promise<number> {
   let written = 0;
-  const pages = paginateScan(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      FilterExpression: 'entity = :org AND SK = :sk',
-      ExpressionAttributeValues: { ':org': entity.organization, ':sk': keys.organization('t', 'o').SK },
-    },
-  );
+  const pages = scanTable('entity = :org AND SK = :sk', { ':org': entity.organization, ':sk': keys.organization('t', 'o').SK });
   for await (const page of pages) {
     const wanted = (page.Items ?? []).flatMap((item) => {
       const organization = stripKeys<Organization>(item);
-      const pk = item.PK as string;
-      const tenantId = pk.slice(tenantPk('').length, pk.indexOf('#O#'));
+      const tenantId = keys.tenantOfOrganization(item.PK as string, organization.id);
+      if (tenantId === undefined) return [];
       return indexedValues(organization)
         .filter(([field]) => USER_FIELDS.has(field))
         .map(([field, value]) => ({

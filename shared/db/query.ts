@@ -5,6 +5,7 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   paginateQuery,
+  paginateScan,
   QueryCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
@@ -14,6 +15,16 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { gsi1 } from '#shared/table-definition.ts';
 
 import { db, tableName } from './client.ts';
+
+/**
+ * The pages of one strongly consistent Scan of the table, of the items a filter keeps: the admin
+ * migrations' read (no request path scans).
+ */
+export const scanTable = (FilterExpression: string, ExpressionAttributeValues: Record<string, unknown>) =>
+  paginateScan(
+    { client: db(), pageSize: 1000 },
+    { TableName: tableName(), FilterExpression, ExpressionAttributeValues, ConsistentRead: true },
+  );
 
 /** One item of a DynamoDB transaction. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

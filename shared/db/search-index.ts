@@ -23,18 +23,11 @@
  * - after it is written, the postings of trigrams it no longer has are deleted, conditioned on
  *   `v` ≤ that version, so a delete never removes a posting a later version put back.
  * A refused write takes its new untrusted postings back; a crash or a lost race between the steps leaves
- * extra or untrusted postings (or vocabulary entries) only: a cost, never a missed match or a wrong one. Postings written before
- * they carried anything are untrusted; `npm run admin -- migrate listings` makes them trusted.
+ * extra or untrusted postings (or vocabulary entries) only: a cost, never a missed match or a wrong one.
+ * Postings written before they carried anything are untrusted; `npm run admin -- migrate listings` makes
+ * them trusted.
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  paginateScan,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { Organization, SortKeys } from '#shared/domain/organization.ts';
@@ -56,7 +49,15 @@ import {
 import { type ImportRunsState, importRunsState, importRunsStateFor, isRunFinished } from './import-runs.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily, paddedIntId, parseGramPartition } from './keys.ts';
-import { batchGet, batchWrite, cancellationCodes, ignoringConditionFailure, queryPartition, type TransactItem } from './query.ts';
+import {
+  batchGet,
+  batchWrite,
+  cancellationCodes,
+  ignoringConditionFailure,
+  queryPartition,
+  scanTable,
+  type TransactItem,
+} from './query.ts';
 
 /** Postings written or deleted at once for one organization. */
 const WRITE_CONCURRENCY = 16;
@@ -493,15 +494,7 @@ async function rarestPostings(tenantId: string, family: GramFamily, grams: strin
 export async function backfillSearchPostings(onProgress?: (scanned: number) => void): Promise<number> {
   let written = 0;
   let scanned = 0;
-  const pages = paginateScan(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      FilterExpression: 'entity = :gram AND (attribute_not_exists(n) OR attribute_exists(f))',
-      ExpressionAttributeValues: { ':gram': entity.gram },
-      ConsistentRead: true,
-    },
-  );
+  const pages = scanTable('entity = :gram AND (attribute_not_exists(n) OR attribute_exists(f))', { ':gram': entity.gram });
   const runs = new Map<string, Promise<ImportRunsState>>();
   for await (const page of pages) {
     scanned += page.ScannedCount ?? 0;
@@ -584,16 +577,12 @@ export async function backfillGramVocabulary(onProgress?: (scanned: number) => v
   const tenants = new Set<string>();
   forgetKnownGrams();
   let scanned = 0;
-  const pages = paginateScan(
-    { client: db(), pageSize: 1000 },
-    {
-      TableName: tableName(),
-      // Every organization: how long a text folds to is decided here (diacritics fold away, however many).
-      FilterExpression: 'entity IN (:gram, :tenant, :org)',
-      ExpressionAttributeValues: { ':gram': entity.gram, ':tenant': entity.tenant, ':org': entity.organization },
-      ConsistentRead: true,
-    },
-  );
+  // Every organization: how long a text folds to is decided here (diacritics fold away, however many).
+  const pages = scanTable('entity IN (:gram, :tenant, :org)', {
+    ':gram': entity.gram,
+    ':tenant': entity.tenant,
+    ':org': entity.organization,
+  });
   for await (const page of pages) {
     scanned += page.ScannedCount ?? 0;
     const grams = new Map<string, FamilyGram[]>();
