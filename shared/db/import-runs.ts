@@ -94,16 +94,28 @@ export const isRunFinished = (state: ImportRunsState, run: number) => run <= sta
 
 /** The last state read of each table's tenant. A finished run stays finished (numbers only grow), so "finished" here is final. */
 const lastRead = new Map<string, ImportRunsState>();
+/** The read in flight of each table's tenant, which concurrent readers share. */
+const reading = new Map<string, Promise<ImportRunsState>>();
 
 /**
  * The state, read (strongly consistent) only when one of `runs` is not known to be finished: a reader
- * meeting entries of finished runs, the usual case once an import is done, reads nothing more.
+ * meeting entries of finished runs, the usual case once an import is done, reads nothing more. Readers
+ * that miss at once (the 16 listing shards of one page) share one read: a read begun before a reader met
+ * its entries can only show their run unfinished (a check, never a wrong answer), as a run finishes for good.
  */
-export async function importRunsStateFor(tenantId: string, runs: Iterable<number>): Promise<ImportRunsState> {
+export function importRunsStateFor(tenantId: string, runs: Iterable<number>): Promise<ImportRunsState> {
   const cacheKey = `${tableName()}\u0000${tenantId}`;
   const known = lastRead.get(cacheKey);
-  if (known && [...runs].every((run) => isRunFinished(known, run))) return known;
-  const state = await importRunsState(tenantId);
-  lastRead.set(cacheKey, state);
+  if (known && [...runs].every((run) => isRunFinished(known, run))) return Promise.resolve(known);
+  let state = reading.get(cacheKey);
+  if (!state) {
+    state = importRunsState(tenantId)
+      .then((read) => {
+        lastRead.set(cacheKey, read);
+        return read;
+      })
+      .finally(() => reading.delete(cacheKey));
+    reading.set(cacheKey, state);
+  }
   return state;
 }

@@ -186,4 +186,23 @@ describe('entries an import writes ahead of its transactions', () => {
         .map((o) => o.id),
     });
   });
+
+  it('send the shards of one page a single read of the run state between them, and none once it is known finished', async () => {
+    const tenantId = 'shared';
+    const run = await beginImportRun(tenantId, 'records');
+    const imported = Array.from({ length: 48 }, (_, i) => organization(tenantId, i + 1, null, `Name ${i}`));
+    expect(await saveNewOrganizations(tenantId, imported, run)).toEqual([]);
+    await finishImportRun(tenantId, run, 'records');
+    const nameOrder = [...imported].sort(listingOrder('name')).map((o) => o.id);
+
+    // Every shard meets the run's entries at once, before any read of the state has answered.
+    const cold = countCommands();
+    expect(await listingPage(tenantId, 'name', false, 0, 48)).toEqual(nameOrder);
+    expect(cold.filter((name) => name === 'QueryCommand').length).toBe(16);
+    expect(cold.filter((name) => name !== 'QueryCommand')).toEqual(['GetItemCommand']);
+
+    const warm = countCommands();
+    expect(await listingPage(tenantId, 'name', true, 0, 2)).toEqual(nameOrder.toReversed().slice(0, 2));
+    expect(warm.filter((name) => name !== 'QueryCommand')).toEqual([]);
+  });
 });
