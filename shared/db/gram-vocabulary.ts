@@ -4,7 +4,7 @@
  * under a few grams — instead of every organization.
  *
  * Each gram has one entry per rotation (keys.gramWord: `abc` as `0#abc`, `1#bca`, `2#cab`), in a partition
- * per family and first code point, so the grams holding `b` are three `begins_with` queries of one
+ * per family and first code point, so the grams holding `b` are three prefix queries of one
  * partition, and those holding `bc` two. Entries are never deleted: a gram no organization has any more
  * costs a reader one empty Query, never a wrong answer. An entry is stored before, or in the same
  * transaction as, the organization whose postings first use its gram, and rotation 0 last, so a stored

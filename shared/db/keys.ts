@@ -104,7 +104,7 @@ export const gram = (tenantId: string, family: GramFamily, gram: string, orgId: 
 /**
  * The gram vocabulary: each gram a tenant's postings use, once per rotation (`<r>#<gram rotated r code points
  * left>`), in a partition per (family, first code point of the rotation), so the grams holding a needle of one
- * or two code points are a few `begins_with` queries of one partition.
+ * or two code points are a few prefix queries of one partition.
  */
 export const gramWordPartition = (tenantId: string, family: GramFamily, firstPoint: string) =>
   `${tenantPk(tenantId)}#W#${family}#${firstPoint}`;

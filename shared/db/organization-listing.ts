@@ -14,7 +14,7 @@ import { db, tableName } from './client.ts';
 import { ENTRY_CHECK_ATTRIBUTES, type StoredEntry, trustedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
 import { indexValue, LISTING_SHARDS, listingPrefix } from './organization-index.ts';
-import { queryPartition, queryPrefix } from './query.ts';
+import { queryPartition, queryPrefix, sortKeyPrefix } from './query.ts';
 
 type Entry = StoredEntry & { orgId: string };
 const ownerOf = (entry: { orgId: string }) => entry.orgId;
@@ -40,12 +40,11 @@ class ShardCursor {
   /** The next entry without taking it, reading a page when the buffer is empty; undefined at the end. */
   async peek(): Promise<Entry | undefined> {
     while (this.buffer.length === 0 && !this.exhausted) {
+      const { input, keeps } = sortKeyPrefix(this.pk, this.prefix, `${ENTRY_CHECK_ATTRIBUTES}, orgId`);
       const page: QueryCommandOutput = await db().send(
         new QueryCommand({
           TableName: tableName(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': this.pk, ':prefix': this.prefix },
-          ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
+          ...input,
           ScanIndexForward: !this.descending,
           ConsistentRead: true,
           Limit: this.batch,
@@ -54,7 +53,7 @@ class ShardCursor {
       );
       this.started = true;
       this.next = page.LastEvaluatedKey;
-      this.buffer = await trustedEntries(this.tenantId, (page.Items ?? []) as Entry[], ownerOf);
+      this.buffer = await trustedEntries(this.tenantId, (page.Items ?? []).filter(keeps) as Entry[], ownerOf);
     }
     return this.buffer[0];
   }
