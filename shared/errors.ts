@@ -47,6 +47,8 @@ const THROTTLING = new Set([
   'ThrottlingException',
   'RequestLimitExceeded',
   'TransactionConflictException',
+  // A batch the store left partly unprocessed call after call (shared/db/query.ts).
+  'UnprocessedRequestsError',
 ]);
 
 export const isThrottling = (error: unknown): boolean => error instanceof Error && THROTTLING.has(error.name);

@@ -1,4 +1,6 @@
 /** Reads every page of a partition query (the SDK paginator does the LastEvaluatedKey loop), batched reads and transaction helpers. */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -145,6 +147,27 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
   return reasons.map((reason) => reason.Code);
 }
 
+/** Calls of one batch before what the store still leaves unprocessed counts as throttling. */
+const BATCH_CALLS = 10;
+
+/** A batch whose requests the store left unprocessed call after call (a partition over its throughput): the API's 429, a task's retry. */
+export class UnprocessedRequestsError extends Error {
+  override name = 'UnprocessedRequestsError';
+}
+
+/**
+ * Sends a batch, then what the store left unprocessed, each resend after a wait (exponential backoff with full
+ * jitter, as DynamoDB advises: a resend at once meets the same throttled partition), at most BATCH_CALLS calls.
+ */
+async function untilProcessed<R>(batch: R[], send: (pending: R[]) => Promise<R[] | undefined>): Promise<void> {
+  let pending = batch;
+  for (let call = 1; pending.length > 0; call++) {
+    if (call > BATCH_CALLS) throw new UnprocessedRequestsError(`${pending.length} requests unprocessed after ${BATCH_CALLS} calls.`);
+    if (call > 1) await sleep(Math.random() * Math.min(1000, 25 * 2 ** call));
+    pending = (await send(pending)) ?? [];
+  }
+}
+
 /** Strongly consistent reads of many keys, 100 per request, unprocessed keys re-sent. Order is not kept. */
 export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T[]> {
   const chunks: Record<string, unknown>[][] = [];
@@ -152,14 +175,13 @@ export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T
   // A few calls in flight: a scan or a search's candidates read thousands of items, 100 per call.
   const read = await mapWithConcurrency(chunks, 4, async (chunk) => {
     const items: T[] = [];
-    let pending: Record<string, unknown>[] | undefined = chunk;
-    while (pending && pending.length > 0) {
+    await untilProcessed(chunk, async (pending) => {
       const page: BatchGetCommandOutput = await db().send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
       );
       items.push(...(page.Responses?.[tableName()] ?? []).map((item) => stripKeys<T>(item)));
-      pending = page.UnprocessedKeys?.[tableName()]?.Keys;
-    }
+      return page.UnprocessedKeys?.[tableName()]?.Keys;
+    });
     return items;
   });
   return read.flat();
@@ -172,13 +194,12 @@ export type WriteRequest = { PutRequest?: { Item: Record<string, unknown> }; Del
 export async function batchWrite(requests: WriteRequest[]): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  await mapWithConcurrency(batches, 4, async (batch) => {
-    let pending: WriteRequest[] | undefined = batch;
-    while (pending && pending.length > 0) {
+  await mapWithConcurrency(batches, 4, (batch) =>
+    untilProcessed(batch, async (pending) => {
       const { UnprocessedItems }: BatchWriteCommandOutput = await db().send(
         new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
       );
-      pending = UnprocessedItems?.[tableName()] as WriteRequest[] | undefined;
-    }
-  });
+      return UnprocessedItems?.[tableName()] as WriteRequest[] | undefined;
+    }),
+  );
 }

@@ -1,13 +1,5 @@
 /** Bulk tasks and their chunk records (never in the state-machine payload), kept 8 days by TTL. */
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import type { Chunk, ChunkResult, ChunkSummary, Task, TaskStatus } from '#shared/domain/task.ts';
 import { gsi1 } from '#shared/table-definition.ts';
@@ -15,23 +7,10 @@ import { gsi1 } from '#shared/table-definition.ts';
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
-import { ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { batchWrite, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 const RETENTION_SECONDS = 8 * 24 * 3600;
 const expiry = () => Math.floor(Date.now() / 1000) + RETENTION_SECONDS;
-
-async function batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: typeof requests | undefined = requests.slice(i, i + 25);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
-      const { UnprocessedItems }: { UnprocessedItems?: Record<string, typeof requests> } = await db().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
-      );
-      pending = UnprocessedItems?.[tableName()];
-    }
-  }
-}
 
 /**
  * Stores the chunk records, then the task (so a task never exists without all of its items). Each
