@@ -147,8 +147,8 @@ export function cancellationCodes(error: unknown): (string | undefined)[] | unde
   return reasons.map((reason) => reason.Code);
 }
 
-/** Calls of one batch before what the store still leaves unprocessed counts as throttling. */
-const BATCH_CALLS = 10;
+/** Calls in a row that leave a batch's unprocessed requests as they were, before they count as throttling. */
+const STALLED_CALLS = 10;
 
 /** A batch whose requests the store left unprocessed call after call (a partition over its throughput): the API's 429, a task's retry. */
 export class UnprocessedRequestsError extends Error {
@@ -157,14 +157,20 @@ export class UnprocessedRequestsError extends Error {
 
 /**
  * Sends a batch, then what the store left unprocessed, each resend after a wait (exponential backoff with full
- * jitter, as DynamoDB advises: a resend at once meets the same throttled partition), at most BATCH_CALLS calls.
+ * jitter up to 1 s, as DynamoDB advises: a resend at once meets the same throttled partition). A batch that
+ * progresses goes on however many calls it takes (a throttled partition takes a little at a time); STALLED_CALLS
+ * calls in a row that process nothing end it.
  */
 async function untilProcessed<R>(batch: R[], send: (pending: R[]) => Promise<R[] | undefined>): Promise<void> {
   let pending = batch;
+  let stalled = 0;
   for (let call = 1; pending.length > 0; call++) {
-    if (call > BATCH_CALLS) throw new UnprocessedRequestsError(`${pending.length} requests unprocessed after ${BATCH_CALLS} calls.`);
     if (call > 1) await sleep(Math.random() * Math.min(1000, 25 * 2 ** call));
-    pending = (await send(pending)) ?? [];
+    const left = (await send(pending)) ?? [];
+    stalled = left.length < pending.length ? 0 : stalled + 1;
+    if (stalled === STALLED_CALLS)
+      throw new UnprocessedRequestsError(`${left.length} requests unprocessed by ${STALLED_CALLS} calls in a row.`);
+    pending = left;
   }
 }
 
@@ -190,11 +196,14 @@ export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T
 /** One request of a BatchWriteItem. */
 export type WriteRequest = { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } };
 
-/** Unconditional puts and deletes, 25 per BatchWriteItem, a few calls in flight, unprocessed requests re-sent. */
-export async function batchWrite(requests: WriteRequest[]): Promise<void> {
+/**
+ * Unconditional puts and deletes, 25 per BatchWriteItem, `concurrency` calls in flight (4: items spread over
+ * partitions), unprocessed requests re-sent.
+ */
+export async function batchWrite(requests: WriteRequest[], { concurrency = 4 } = {}): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += 25) batches.push(requests.slice(i, i + 25));
-  await mapWithConcurrency(batches, 4, (batch) =>
+  await mapWithConcurrency(batches, concurrency, (batch) =>
     untilProcessed(batch, async (pending) => {
       const { UnprocessedItems }: BatchWriteCommandOutput = await db().send(
         new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),

@@ -24,6 +24,8 @@ export async function createTask(tenantId: string, task: Task, chunks: Chunk[]):
       { PutRequest: { Item: { ...keys.taskChunkItems(tenantId, task.id, summary.chunk), entity: entity.chunkItems, items, expiresAt } } },
       { PutRequest: { Item: { ...keys.taskChunk(tenantId, task.id, summary.chunk), entity: entity.chunk, ...summary, expiresAt } } },
     ]),
+    // One batch at a time: a task's records share the tenant's partition and weigh up to 300 KB each.
+    { concurrency: 1 },
   );
   await db().send(
     new PutCommand({

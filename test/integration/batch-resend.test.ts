@@ -2,8 +2,8 @@
  * Batched reads and writes (shared/db/query.ts) when DynamoDB leaves part of a batch unprocessed, as it does
  * for a partition over its throughput: a fault in the real client that sends only part of each batch to
  * DynamoDB Local and hands the rest back as unprocessed. What is left is re-sent (after a backoff) until
- * all of it is read or stored, each item once; a batch the store keeps refusing ends in a throttling error
- * after a bounded number of calls, never a loop.
+ * all of it is read or stored, each item once, however many calls that takes while calls make progress; a
+ * batch the store stops taking ends in a throttling error after ten calls in a row, never a loop.
  */
 import type { MiddlewareStack } from '@smithy/types';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,10 +23,10 @@ afterEach(() => {
 type Batch = { RequestItems: Record<string, unknown[] | { Keys: unknown[] }> };
 
 /**
- * From now on, each of the next `faultyCalls` batch calls sends DynamoDB only the first `share` of its requests
- * and answers the rest as unprocessed. Returns the size of every batch call sent, in order.
+ * From now on, each of the next `faultyCalls` batch calls sends DynamoDB only the first `processed(n)` of its n
+ * requests and answers the rest as unprocessed. Returns the size of every batch call sent, in order.
  */
-function leaveUnprocessed(faultyCalls: number, share: number): number[] {
+function leaveUnprocessed(faultyCalls: number, processed: (n: number) => number): number[] {
   const sent: number[] = [];
   db().middlewareStack.remove('leaveUnprocessed');
   (db().middlewareStack as MiddlewareStack<object, object>).add(
@@ -38,7 +38,7 @@ function leaveUnprocessed(faultyCalls: number, share: number): number[] {
       const requests = isGet ? (input.RequestItems[table] as { Keys: unknown[] }).Keys : (input.RequestItems[table] as unknown[]);
       sent.push(requests.length);
       if (sent.length > faultyCalls) return next(args);
-      const kept = requests.slice(0, Math.floor(requests.length * share));
+      const kept = requests.slice(0, processed(requests.length));
       const left = requests.slice(kept.length);
       const send = (items: unknown[]) =>
         next({
@@ -65,7 +65,7 @@ const puts = (count: number, value: string) =>
 
 describe('a batch the store leaves partly unprocessed', () => {
   it('is stored whole: what is left is re-sent until none is', async () => {
-    const sent = leaveUnprocessed(6, 0.5);
+    const sent = leaveUnprocessed(6, (n) => Math.floor(n / 2));
     await batchWrite(puts(60, 'first'));
     db().middlewareStack.remove('leaveUnprocessed');
     // 3 batches of 25, 25 and 10; the first 6 calls store half of what they carry.
@@ -77,7 +77,7 @@ describe('a batch the store leaves partly unprocessed', () => {
 
   it('is read whole, each item once', async () => {
     await batchWrite(puts(250, 'read'));
-    const sent = leaveUnprocessed(8, 0.3);
+    const sent = leaveUnprocessed(8, (n) => Math.floor(n * 0.3));
     const read = await batchGet<{ n: number }>(Array.from({ length: 250 }, (_, i) => itemKey(i)));
     // 3 batches of 100, 100 and 50, re-sent until each is read.
     expect(sent.length).toBeGreaterThan(3);
@@ -85,14 +85,25 @@ describe('a batch the store leaves partly unprocessed', () => {
     expect(read.map((item) => item.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, i) => i));
   });
 
-  it('ends in a throttling error after ten calls when the store keeps leaving it', async () => {
-    const sent = leaveUnprocessed(Infinity, 0);
+  it('goes on for as many calls as it takes while each call stores some of it', async () => {
+    // One request a call, as a partition far over its throughput might take them: 12 calls, past the 10 a stall may last.
+    const sent = leaveUnprocessed(Infinity, () => 1);
+    await batchWrite(puts(12, 'slow'));
+    expect(sent).toEqual(Array.from({ length: 12 }, (_, i) => 12 - i));
+    db().middlewareStack.remove('leaveUnprocessed');
+    const stored = await batchGet<{ value: string }>(Array.from({ length: 12 }, (_, i) => itemKey(i)));
+    expect(stored.map((item) => item.value)).toEqual(Array(12).fill('slow'));
+  });
+
+  it('ends in a throttling error after ten calls in a row that store none of it', async () => {
+    const sent = leaveUnprocessed(Infinity, () => 0);
     const failure = await batchGet(Array.from({ length: 5 }, (_, i) => itemKey(i))).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UnprocessedRequestsError);
     expect(isThrottling(failure)).toBe(true);
     expect(sent).toEqual(Array(10).fill(5));
-    const writes = leaveUnprocessed(Infinity, 0);
+    const writes = leaveUnprocessed(Infinity, (n) => (n === 3 ? 1 : 0));
     await expect(batchWrite(puts(3, 'never'))).rejects.toThrow(UnprocessedRequestsError);
-    expect(writes).toEqual(Array(10).fill(3));
+    // The first call stored one: the ten calls that store nothing come after it.
+    expect(writes).toEqual([3, ...Array(10).fill(2)]);
   });
 });
