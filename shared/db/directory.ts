@@ -4,28 +4,29 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import type { ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domain/directory.ts';
 
 import { db, tableName } from './client.ts';
-import { VOCABULARY_COMPLETE } from './gram-vocabulary.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
 import { batchGet, isConditionFailure, queryIndex, queryPartition, queryPrefix, stripKeys, type TransactItem } from './query.ts';
+import { newTenantMarks } from './tenant-marks.ts';
 
 const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
 
 /**
  * Creates or renames a tenant; never touches its integer-id counter. A tenant this version creates with
- * no organization yet keeps its gram vocabulary from its first posting, so it is marked complete
- * (gram-vocabulary.ts); an existing one is only renamed (complete once migrated).
+ * no organization yet keeps every index of this version from its first organization, so it carries every
+ * mark (tenant-marks.ts: its gram vocabulary, its filter indexes); an existing one is only renamed (marked
+ * once migrated).
  */
 export async function putTenant(tenant: Tenant): Promise<void> {
   const fields = { entity: entity.tenant, id: tenant.id, name: tenant.name, GSI1PK: keys.tenantListingPartition, GSI1SK: tenant.id };
-  // Organizations written before its tenant item (an earlier version's) may have postings without vocabulary.
+  // Organizations written before its tenant item (an earlier version's) may lack this version's index items.
   const counted = await queryPartition<{ organizations?: number }>(keys.counterPartition(tenant.id), { Limit: 64 });
   const empty = counted.every((shard) => !shard.organizations);
   const created = await db()
     .send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.tenant(tenant.id), ...fields, ...(empty ? { [VOCABULARY_COMPLETE]: true } : {}) },
+        Item: { ...keys.tenant(tenant.id), ...fields, ...(empty ? newTenantMarks() : {}) },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     )

@@ -15,15 +15,14 @@
  * keeps it, with no organization yet, or once `migrate listings` has read every posting; until then its
  * short needles are scanned. (So the migration runs once no process of an earlier version writes any more.)
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-
-import { db, tableName } from './client.ts';
+import { tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily } from './keys.ts';
-import { batchGet, batchWrite, isConditionFailure, queryPrefix, type TransactItem } from './query.ts';
+import { batchGet, batchWrite, queryPrefix, type TransactItem } from './query.ts';
+import { hasTenantMark, setTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 /** The tenant item's attribute that says its vocabulary names every gram its postings use. */
-export const VOCABULARY_COMPLETE = 'vocabularyComplete';
+export const VOCABULARY_COMPLETE = TENANT_MARKS.vocabulary;
 
 export type FamilyGram = { family: GramFamily; gram: string };
 
@@ -145,38 +144,8 @@ export async function gramsHolding(tenantId: string, family: GramFamily, needle:
   return [...new Set(entries.flat().map((entry) => entry.g))].filter((gram) => gram.includes(needle));
 }
 
-/** Tenants read complete, per table: a mark is never taken back, so each process reads it until it is set, then no more. */
-const completeTenants = new Set<string>();
-
-/** Whether a tenant's vocabulary names every gram of its postings (strongly consistent). */
-export async function isVocabularyComplete(tenantId: string): Promise<boolean> {
-  const key = `${tableName()}\u0000${tenantId}`;
-  if (completeTenants.has(key)) return true;
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true, ProjectionExpression: VOCABULARY_COMPLETE }),
-  );
-  const complete = Item?.[VOCABULARY_COMPLETE] === true;
-  if (complete) completeTenants.add(key);
-  return complete;
-}
+/** Whether a tenant's vocabulary names every gram of its postings (strongly consistent until seen set). */
+export const isVocabularyComplete = (tenantId: string) => hasTenantMark(tenantId, TENANT_MARKS.vocabulary);
 
 /** After `migrate listings` read every posting: the tenant's short needles use the vocabulary (false: no tenant item). */
-export async function markVocabularyComplete(tenantId: string): Promise<boolean> {
-  const marked = db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.tenant(tenantId),
-      UpdateExpression: 'SET #complete = :true',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: { '#complete': VOCABULARY_COMPLETE },
-      ExpressionAttributeValues: { ':true': true },
-    }),
-  );
-  return marked.then(
-    () => true,
-    (error: unknown) => {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    },
-  );
-}
+export const markVocabularyComplete = (tenantId: string) => setTenantMark(tenantId, TENANT_MARKS.vocabulary);

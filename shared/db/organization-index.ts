@@ -23,6 +23,12 @@ export const COUNTER_SHARDS = 64;
 
 /** Listing entry prefixes, one per order. */
 export const listingPrefix = { label: 'L#', name: 'N#', createdAt: 'C#', intId: 'I#' } as const;
+/**
+ * The listing of the organizations without a description (`E#<id>`), for the exact filter `description=`:
+ * most organizations may have none, so its entries are spread over the listing shards, not in one index
+ * partition every create would write to.
+ */
+export const NO_DESCRIPTION_PREFIX = 'E#';
 
 /** Sort text is bounded so a key stays far below DynamoDB's 1 KB sort-key limit (names are ≤ 255 characters). */
 const MAX_SORT_TEXT = 300;
@@ -79,6 +85,13 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
       writableAhead: false,
     },
   ];
+  if (organization.description === '') {
+    items.push({
+      key: { PK: shard, SK: `${NO_DESCRIPTION_PREFIX}${id}` },
+      attributes: { entity: entity.listing, orgId: id },
+      writableAhead: true,
+    });
+  }
   const seen = new Set<string>();
   for (const [field, value] of indexedValues(organization)) {
     const key = keys.memberIndex(tenantId, field, indexValue(value), intId, id);
@@ -91,6 +104,16 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
   }
   return items;
 }
+
+/**
+ * The derived items a reader checks against the organization before it answers (the exact-value index entries
+ * and the no-description listing entry; not the ordered listings nor the child entry), as stored items: what
+ * `migrate listings` may put where missing, as a stale one costs a read, never a wrong answer.
+ */
+export const checkedEntries = (tenantId: string, organization: Organization) =>
+  derivedItems(tenantId, organization)
+    .filter((item) => item.attributes.entity === entity.memberIndex || item.key.SK.startsWith(NO_DESCRIPTION_PREFIX))
+    .map((item) => ({ ...item.key, ...item.attributes }));
 
 /** The keys (`entryKey`) of every derived item of an organization: what a check of an entry of an unfinished import run compares. */
 export const derivedKeys = (tenantId: string, organization: Organization) => new Set(derivedItems(tenantId, organization).map(keyOf));

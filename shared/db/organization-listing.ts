@@ -1,8 +1,8 @@
 /**
  * Reads of the organization listings and indexes: every one reads entries in proportion to its answer
  * (a page, the matches of one value), never the tenant's organization items. The tree and the scan
- * (allIdPages: filters no index narrows) are the reads that follow the tenant, and they read only the
- * small listing entries. Entries an unfinished
+ * (allIdPages: filters no index narrows, in a tenant not yet migrated) are the reads that follow the tenant,
+ * and they read only the small listing entries. Entries an unfinished
  * import run wrote ahead are checked against their organizations before they count (imported-entries.ts).
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +13,7 @@ import { compareCodePoints } from '#shared/text.ts';
 import { db, tableName } from './client.ts';
 import { ENTRY_CHECK_ATTRIBUTES, type StoredEntry, trustedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
-import { indexValue, LISTING_SHARDS, listingPrefix } from './organization-index.ts';
+import { indexValue, LISTING_SHARDS, listingPrefix, NO_DESCRIPTION_PREFIX } from './organization-index.ts';
 import { queryPartition, queryPrefix, sortKeyPrefix } from './query.ts';
 
 type Entry = StoredEntry & { orgId: string };
@@ -113,10 +113,19 @@ export async function listingPage(
  * read together. Each entry is read once (a scan costs the tenant's small entries, not a page per
  * offset); the order across rounds is none in particular.
  */
-export async function* allIdPages(tenantId: string, pageSize: number): AsyncGenerator<string[]> {
+export const allIdPages = (tenantId: string, pageSize: number) => idPagesOfListing(tenantId, listingPrefix.intId, pageSize);
+
+/** Ids of the organizations without a description: their listing entries over every shard (the matches' small entries). */
+export async function idsWithoutDescription(tenantId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of idPagesOfListing(tenantId, NO_DESCRIPTION_PREFIX, 1000)) ids.push(...page);
+  return ids;
+}
+
+async function* idPagesOfListing(tenantId: string, prefix: string, pageSize: number): AsyncGenerator<string[]> {
   let open = Array.from(
     { length: LISTING_SHARDS },
-    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), listingPrefix.intId, false, pageSize),
+    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), prefix, false, pageSize),
   );
   while (open.length > 0) {
     const ids = (await Promise.all(open.map((cursor) => cursor.takePage()))).flat().map(ownerOf);

@@ -7,13 +7,14 @@ import * as credentials from './credentials.ts';
 import * as directory from './directory.ts';
 import { beginImportRun, finishImportRun } from './import-runs.ts';
 import { settleImportedEntries } from './imported-entries.ts';
+import { backfillIndexEntries } from './index-backfill.ts';
 import { clearLoginAttempts, countLoginAttempt } from './login-attempts.ts';
-import { backfillMemberIndex } from './member-index-backfill.ts';
 import * as listing from './organization-listing.ts';
 import * as organizations from './organizations.ts';
 import { countRequest } from './rate-limit.ts';
 import { backfillGramVocabulary, backfillSearchPostings, searchPostings } from './search-index.ts';
 import * as tasks from './tasks.ts';
+import { hasTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 export const dynamoDbStores: Stores = {
   organizations: {
@@ -26,6 +27,8 @@ export const dynamoDbStores: Stores = {
     allIdPages: listing.allIdPages,
     idsByMember: listing.idsByIndexedValue,
     idPagesByMember: listing.idPagesByIndexedValue,
+    idsWithoutDescription: listing.idsWithoutDescription,
+    filterIndexComplete: (tenantId) => hasTenantMark(tenantId, TENANT_MARKS.filterIndex),
     searchCandidates: searchPostings,
     childIds: listing.childIds,
     treeEntries: listing.treeEntries,
@@ -41,7 +44,7 @@ export const dynamoDbStores: Stores = {
     remove: organizations.deleteOrganization,
     wasDeleteApplied: organizations.wasDeleteApplied,
     migrateLayout: organizations.migrateLayout,
-    backfillMemberIndex,
+    backfillIndexEntries,
     backfillSearchPostings: () => backfillSearchPostings(),
     backfillGramVocabulary: () => backfillGramVocabulary(),
     settleImportedEntries: () => settleImportedEntries(),

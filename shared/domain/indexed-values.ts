@@ -11,10 +11,10 @@ export function indexedValues(organization: Organization): [IndexedField, string
   entries.push(['createdAt', organization.createdAt]);
   if (organization.description !== '') entries.push(['description', organization.description]);
   if (organization.appId) entries.push(['app', organization.appId]);
-  const scalars = Object.entries(organization.properties).filter(([, value]) => isScalar(value));
+  const properties = Object.entries(organization.properties);
   // Beyond MAX_INDEXED_PROPERTIES, one overflow entry: a properties filter also reads those organizations.
-  if (scalars.length > MAX_INDEXED_PROPERTIES) entries.push(['property', PROPERTY_OVERFLOW]);
-  else for (const [key, value] of scalars) entries.push(['property', propertyPair(key, value)]);
+  if (properties.length > MAX_INDEXED_PROPERTIES) entries.push(['property', PROPERTY_OVERFLOW]);
+  else for (const [key, value] of properties) entries.push(['property', propertyPair(key, value)]);
   for (const property of ['rna', 'siret'] as const) {
     const value = textProperty(organization, property);
     if (value) entries.push([property, value]);
@@ -36,12 +36,30 @@ export function indexedValues(organization: Organization): [IndexedField, string
   return entries;
 }
 
-/** Top-level scalar properties indexed per organization (each is one item of its write's transaction). */
+/** Top-level properties indexed per organization (each is one item of its write's transaction). */
 export const MAX_INDEXED_PROPERTIES = 16;
 export const PROPERTY_OVERFLOW = '*';
 
-const isScalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+/**
+ * Whether a property value's index entry is there in every tenant: scalars always were; objects, arrays
+ * and null only in a tenant whose filter index is complete (created by this version, or migrated).
+ */
+export const isScalarProperty = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
 
-/** The index value of one property: its key and its JSON value (so 1 and "1" differ, as the filter's equality does). */
-export const propertyPair = (key: string, value: unknown) => `${key}=${JSON.stringify(value)}`;
-export { isScalar as isIndexableProperty };
+/**
+ * The index value of one property: its key and its JSON value (so 1 and "1" differ, as the filter's equality
+ * does), object keys sorted at every depth, as the filter's equality ignores their order.
+ */
+export const propertyPair = (key: string, value: unknown) => `${key}=${canonicalJson(value)}`;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    const entries = Object.keys(object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

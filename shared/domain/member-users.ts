@@ -50,6 +50,3 @@ export async function usersOfMember(tenantId: string, intId: number, status: Use
   const member = await getMember(tenantId, intId);
   return member?.member.users.filter((u) => counts(u, status)).map((user) => ({ user, member }));
 }
-
-/** Writes the user index items of members stored before the utilisateur services (admin migration). */
-export const migrateMemberIndex = () => ports().organizations.backfillMemberIndex();

@@ -468,6 +468,8 @@ export const migrateDataModel = (onProgress?: (progress: LayoutProgress) => void
 
 /** Makes the search postings written before they carried sort keys carry them (admin migration; returns how many). */
 export const migrateSearchPostings = () => ports().organizations.backfillSearchPostings();
+/** Writes the index items of organizations stored before them (member users, filters), and marks the tenants (admin migration). */
+export const migrateIndexEntries = () => ports().organizations.backfillIndexEntries();
 export const migrateGramVocabulary = () => ports().organizations.backfillGramVocabulary();
 
 /** Settles the listing and index entries an interrupted import left unconfirmed (admin migration; returns how many). */

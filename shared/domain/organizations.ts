@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { notFound } from '#shared/errors.ts';
 import { compareCodePoints, containsFolded, foldText } from '#shared/text.ts';
 
-import { isIndexableProperty, PROPERTY_OVERFLOW, propertyPair } from './indexed-values.ts';
+import { isScalarProperty, PROPERTY_OVERFLOW, propertyPair } from './indexed-values.ts';
 import type { App, Organization, OrganizationKey, SortKeys } from './organization.ts';
 import { type IndexedField, ports, type SearchCandidate, type SearchScope } from './ports.ts';
 
@@ -35,8 +35,8 @@ export interface OrganizationQuery {
   name?: string;
   description?: string;
   createdAt?: string;
-  /** An app id (the caller resolved the app key); null: organizations without an app. */
-  appId?: string | null;
+  /** An app id (the caller resolved the app key). */
+  appId?: string;
   /** Each given top-level property equals the organization's (JSON equality). */
   properties?: Record<string, unknown>;
   sortBy?: SortKey;
@@ -71,7 +71,13 @@ async function candidates(tenantId: string, query: OrganizationQuery): Promise<O
   if (query.name !== undefined) return byIndex('name', query.name);
   if (query.createdAt !== undefined) return byIndex('createdAt', query.createdAt);
   if (query.description) return byIndex('description', query.description);
-  const property = Object.entries(query.properties ?? {}).find(([, value]) => isIndexableProperty(value));
+  // Indexes a later version added (no description, non-scalar properties): only where every organization has them.
+  const complete = () => ports().organizations.filterIndexComplete(tenantId);
+  if (query.description === '' && (await complete()))
+    return ports().organizations.getMany(tenantId, await ports().organizations.idsWithoutDescription(tenantId));
+  const properties = Object.entries(query.properties ?? {});
+  const property =
+    properties.find(([, value]) => isScalarProperty(value)) ?? (properties.length > 0 && (await complete()) ? properties[0] : undefined);
   if (property) {
     // Organizations with too many properties to index each one are read too, and checked.
     const [pair, overflow] = await Promise.all([byIndex('property', propertyPair(...property)), byIndex('property', PROPERTY_OVERFLOW)]);
@@ -168,6 +174,8 @@ export async function findOrganizations(
 ): Promise<{ count: number; page: Organization[] }> {
   const sortBy = query.sortBy ?? 'createdAt';
   const descending = query.descending ?? false;
+  // `properties={}` asks nothing of an organization: the unfiltered listing answers it.
+  if (query.properties && Object.keys(query.properties).length === 0) query = { ...query, properties: undefined };
   if (unfiltered(query)) {
     const count = await ports().organizations.count(tenantId);
     if (offset >= count) return { count, page: [] };
@@ -186,8 +194,8 @@ export async function findOrganizations(
     );
     if (answer) return answer;
   }
-  // Filters no index narrows (an empty `description`, no app, non-scalar properties, a search shorter than a
-  // trigram in a tenant whose gram vocabulary is not complete yet): a scan of the listing (scanListing).
+  // Filters no index narrows (only in a tenant not yet migrated: an empty `description`, non-scalar properties, a
+  // search shorter than a trigram): a scan of the listing (scanListing).
   const found = await candidates(tenantId, query);
   const matches = found ? found.filter((org) => matchesQuery(org, query)) : await scanListing(tenantId, (org) => matchesQuery(org, query));
   matches.sort(listingOrder(sortBy, descending));

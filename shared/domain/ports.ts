@@ -122,6 +122,14 @@ export interface OrganizationStore {
   allIdPages(tenantId: string, pageSize: number): AsyncIterable<string[]>;
   /** Ids of the organizations whose `field` equals `value`, by integer id (strongly consistent; reads only the matches' index entries). */
   idsByMember(tenantId: string, field: IndexedField, value: string | number): Promise<string[]>;
+  /** Ids of the organizations whose description is empty (strongly consistent; reads only their small listing entries). */
+  idsWithoutDescription(tenantId: string): Promise<string[]>;
+  /**
+   * Whether every organization of the tenant has the filter indexes a later version added (the no-description
+   * listing, non-scalar property entries): a tenant this version created, or one migrated since. Until then
+   * those filters are scanned.
+   */
+  filterIndexComplete(tenantId: string): Promise<boolean>;
   /** The same ids in pages read as they are consumed, the first of `firstPage` (a reader that stops early reads no further). */
   idPagesByMember(tenantId: string, field: IndexedField, value: string | number, firstPage: number): AsyncIterable<string[]>;
   /**
@@ -193,8 +201,11 @@ export interface OrganizationStore {
   wasDeleteApplied(tenantId: string, opId: string): Promise<boolean>;
   /** Moves organizations stored in an earlier layout to the current one (idempotent; safe while serving). */
   migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
-  /** Writes the member index items stored organizations lack (an admin migration; returns how many). */
-  backfillMemberIndex(): Promise<number>;
+  /**
+   * Writes the index items later versions added that stored organizations lack (users, non-scalar properties,
+   * no description), then marks every tenant's filter index complete (an admin migration; returns how many of each).
+   */
+  backfillIndexEntries(): Promise<{ items: number; tenants: number }>;
   /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
   backfillSearchPostings(): Promise<number>;
   /**

@@ -261,7 +261,7 @@ describe('directory', () => {
       expect(migrated.stdout).toMatch(/Added listing keys to 1 item/);
       expect((await admin('credentials', 'list', '--tenant', 'demo')).stdout).toContain('publisher mon_annonceur');
       expect(migrated.stdout).toMatch(/Rewrote 1 program/);
-      expect(migrated.stdout).toMatch(/Wrote 2 member index item/);
+      expect(migrated.stdout).toMatch(/Wrote 2 index item/);
       expect((await grace()).body).toMatchObject({ id: 201, firstName: 'Grace' });
       const programs = await call(`${server.url}/rest/api/v1.3/programs?status=RUNNING`, {
         headers: { authorization: await responsysLogin(server.url) },
@@ -270,7 +270,7 @@ describe('directory', () => {
       const again = await admin('migrate', 'listings');
       expect(again.stdout).toMatch(/Added listing keys to 0 item/);
       expect(again.stdout).toMatch(/Rewrote 0 program/);
-      expect(again.stdout).toMatch(/Wrote 0 member index item/);
+      expect(again.stdout).toMatch(/Wrote 0 index item/);
     },
   );
 

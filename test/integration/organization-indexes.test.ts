@@ -19,6 +19,7 @@ import { emptyMemberData, newOrganization, type Organization } from '#shared/dom
 import { changeOrganization, migrateDataModel } from '#shared/domain/organization-writes.ts';
 import { findOrganizations, listingOrder, resolveOrganizationId, scanListing } from '#shared/domain/organizations.ts';
 import { foldText, trigrams } from '#shared/text.ts';
+import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
 import { createTable, snapshotTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
@@ -52,17 +53,11 @@ let itemsRead = 0;
 const COUNTER = 'count-items-read';
 function countItemsRead() {
   itemsRead = 0;
-  db().middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const output = (result.output ?? {}) as { Items?: unknown[]; Item?: unknown; Responses?: Record<string, unknown[]> };
-      itemsRead += (output.Items?.length ?? 0) + (output.Item ? 1 : 0) + Object.values(output.Responses ?? {}).flat().length;
-      return result;
-    },
-    { step: 'initialize', name: COUNTER },
-  );
+  observeCalls(COUNTER, (_, output) => {
+    itemsRead += (output.Items?.length ?? 0) + (output.Item ? 1 : 0) + Object.values(output.Responses ?? {}).flat().length;
+  });
 }
-afterEach(() => void db().middlewareStack.remove(COUNTER));
+afterEach(() => stopObserving(COUNTER));
 
 describe('sorted listings', () => {
   it('pages every order, ascending and descending, exactly as sorting every organization would', async () => {
@@ -109,7 +104,7 @@ describe('sorted listings', () => {
     const readsFor = async (tenantId: string) => {
       countItemsRead();
       const { page } = await findOrganizations(tenantId, { sortBy: 'name' }, 0, 5);
-      db().middlewareStack.remove(COUNTER);
+      stopObserving(COUNTER);
       expect(page).toHaveLength(5);
       return itemsRead;
     };
@@ -180,7 +175,7 @@ describe('member search by an indexed filter', () => {
     const readsFor = async (filter: Parameters<typeof searchMembers>[1], first: number, count: number, expected: Organization[]) => {
       countItemsRead();
       const page = await searchMembers('sector', filter, first, count);
-      db().middlewareStack.remove(COUNTER);
+      stopObserving(COUNTER);
       expect(page.map((o) => o.id)).toEqual(expected.slice(first, first + count).map((o) => o.id));
       return itemsRead;
     };

@@ -20,6 +20,7 @@ import { newOrganization, type Organization } from '#shared/domain/organization.
 import { changeOrganization } from '#shared/domain/organization-writes.ts';
 import { findOrganizations, listingOrder, type SortKey } from '#shared/domain/organizations.ts';
 import { containsFolded } from '#shared/text.ts';
+import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
 import { createTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
@@ -51,18 +52,9 @@ let organizationsRead = 0;
 const COUNTER = 'count-organizations-read';
 function countOrganizationsRead() {
   organizationsRead = 0;
-  db().middlewareStack.remove(COUNTER);
-  db().middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const output = (result.output ?? {}) as { Item?: unknown; Responses?: Record<string, unknown[]> };
-      organizationsRead += (output.Item ? 1 : 0) + Object.values(output.Responses ?? {}).flat().length;
-      return result;
-    },
-    { step: 'initialize', name: COUNTER },
-  );
+  observeCalls(COUNTER, (_, output) => (organizationsRead += (output.Item ? 1 : 0) + Object.values(output.Responses ?? {}).flat().length));
 }
-afterEach(() => void db().middlewareStack.remove(COUNTER));
+afterEach(() => stopObserving(COUNTER));
 
 /** Every organization of a tenant, as a read of each would give. */
 async function stored(tenantId: string, ids: string[]): Promise<Organization[]> {
@@ -126,17 +118,9 @@ describe('search from the postings', () => {
     await mapWithConcurrency([...common, rare], 16, (org) => saveOrganization('rare', org, undefined));
     let postingsRead = 0;
     const counter = 'count-postings-read';
-    db().middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
-        if (String(input.ExpressionAttributeValues?.[':pk'] ?? '').includes('#G#')) {
-          postingsRead += ((result.output ?? {}) as { Items?: unknown[] }).Items?.length ?? 0;
-        }
-        return result;
-      },
-      { step: 'initialize', name: counter },
-    );
+    observeCalls(counter, (input, output) => {
+      if (String(input.ExpressionAttributeValues?.[':pk'] ?? '').includes('#G#')) postingsRead += output.Items?.length ?? 0;
+    });
     try {
       const answer = await findOrganizations('rare', { search: 'sport zq' }, 0, 10);
       expect(answer.page.map((o) => o.id)).toEqual([rare.id]);
@@ -144,7 +128,7 @@ describe('search from the postings', () => {
       expect(postingsRead).toBeGreaterThan(0);
       expect(postingsRead).toBeLessThanOrEqual(2 * 6 * 24);
     } finally {
-      db().middlewareStack.remove(counter);
+      stopObserving(counter);
     }
   });
 

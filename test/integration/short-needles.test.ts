@@ -19,6 +19,7 @@ import { searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
 import { findOrganizations, listingOrder } from '#shared/domain/organizations.ts';
 import { containsFolded, foldText } from '#shared/text.ts';
+import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
 import { createTable, snapshotTable } from '#test/support/table.ts';
 
 beforeAll(createTable);
@@ -46,20 +47,14 @@ const reads = { listing: 0, postings: 0 };
 const COUNTER = 'count-short-needle-reads';
 function countReads() {
   Object.assign(reads, { listing: 0, postings: 0 });
-  db().middlewareStack.remove(COUNTER);
-  db().middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const pk = String((args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues?.[':pk'] ?? '');
-      const items = ((result.output ?? {}) as { Items?: unknown[] }).Items?.length ?? 0;
-      if (pk.includes('#LIST#')) reads.listing += items;
-      if (pk.includes('#G#')) reads.postings += items;
-      return result;
-    },
-    { step: 'initialize', name: COUNTER },
-  );
+  observeCalls(COUNTER, (input, output) => {
+    const pk = String(input.ExpressionAttributeValues?.[':pk'] ?? '');
+    const items = output.Items?.length ?? 0;
+    if (pk.includes('#LIST#')) reads.listing += items;
+    if (pk.includes('#G#')) reads.postings += items;
+  });
 }
-afterEach(() => void db().middlewareStack.remove(COUNTER));
+afterEach(() => stopObserving(COUNTER));
 
 /** Every dialect's answer for a needle equals what reading every organization gives. */
 async function expectExact(tenantId: string, ids: string[], needle: string) {

@@ -58,6 +58,8 @@ export function memoryStores(): Stores & { snapshot(): string } {
         for (let at = 0; at < ids.length; at += pageSize) yield ids.slice(at, at + pageSize);
       },
       idsByMember: async (t, field, value) => idsByMember(t, field, value),
+      idsWithoutDescription: async (t) => tenantOrgs(t).flatMap((o) => (o.description === '' ? [o.id] : [])),
+      filterIndexComplete: async () => true,
       idPagesByMember: async function* (t, field, value, firstPage) {
         const ids = idsByMember(t, field, value);
         for (let at = 0, size = Math.max(1, firstPage); at < ids.length; at += size, size *= 4) yield ids.slice(at, at + size);
@@ -89,7 +91,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
         return next - count + 1;
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
-      backfillMemberIndex: async () => 0,
+      backfillIndexEntries: async () => ({ items: 0, tenants: 0 }),
       backfillSearchPostings: async () => 0,
       backfillGramVocabulary: async () => ({ grams: 0, postings: 0, tenants: 0 }),
       settleImportedEntries: async () => 0,

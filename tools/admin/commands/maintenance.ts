@@ -1,7 +1,6 @@
 /** `migrate listings`, `migrate data-model` and `import seed`. */
 import { migrateListings } from '#shared/domain/credential-admin.ts';
 import { migrateAccessLists } from '#shared/domain/directory-admin.ts';
-import { migrateMemberIndex } from '#shared/domain/member-users.ts';
 import { DEFAULT_BATCH_SIZE } from '#shared/seed/load.ts';
 import { DEFAULT_MAX_DEFERRED } from '#shared/seed/stream.ts';
 
@@ -12,13 +11,18 @@ export const maintenanceCommands: Command[] = [
     group: 'migrate',
     action: 'listings',
     summary:
-      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user index items, the sort keys of search postings, the gram vocabulary of one- and two-character searches, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user and filter index items, the sort keys of search postings, the gram vocabulary of one- and two-character searches, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
       out.result(`Rewrote ${await migrateAccessLists()} program(s) and campaign(s) with their documented fields and listing entries.`);
-      out.result(`Wrote ${await migrateMemberIndex()} member index item(s) (users by id and e-mail).`);
-      const { migrateGramVocabulary, migrateSearchPostings, settleImportedEntries } = await import('#shared/domain/organization-writes.ts');
+      const { migrateGramVocabulary, migrateIndexEntries, migrateSearchPostings, settleImportedEntries } =
+        await import('#shared/domain/organization-writes.ts');
+      const indexed = await migrateIndexEntries();
+      out.result(
+        `Wrote ${indexed.items} index item(s) (member users by id and e-mail, non-scalar properties, no description); ` +
+          `the filters of ${indexed.tenants} tenant(s) now read them.`,
+      );
       out.result(`Rewrote ${await migrateSearchPostings()} search posting(s) with the sort keys they carry.`);
       const vocabulary = await migrateGramVocabulary();
       out.result(
