@@ -19,8 +19,11 @@ import { queryPartition, queryPrefix, sortKeyPrefix } from './query.ts';
 type Entry = StoredEntry & { orgId: string };
 const ownerOf = (entry: { orgId: string }) => entry.orgId;
 
-/** One listing shard read in key order, a page of `batch` entries at a time. */
-class ShardCursor {
+/**
+ * The entries of one partition (those whose sort key begins with `prefix`, or all of them) read in key order,
+ * a page of `batch` entries at a time, each page `growth` times the one before (up to 1,000).
+ */
+class EntryCursor {
   private buffer: Entry[] = [];
   private next: Record<string, unknown> | undefined;
   private started = false;
@@ -28,9 +31,10 @@ class ShardCursor {
   constructor(
     private readonly tenantId: string,
     private readonly pk: string,
-    private readonly prefix: string,
+    private readonly prefix: string | undefined,
     private readonly descending: boolean,
-    private readonly batch: number,
+    private batch: number,
+    private readonly growth = 1,
   ) {}
 
   get exhausted() {
@@ -40,7 +44,18 @@ class ShardCursor {
   /** The next entry without taking it, reading a page when the buffer is empty; undefined at the end. */
   async peek(): Promise<Entry | undefined> {
     while (this.buffer.length === 0 && !this.exhausted) {
-      const { input, keeps } = sortKeyPrefix(this.pk, this.prefix, `${ENTRY_CHECK_ATTRIBUTES}, orgId`);
+      const projection = `${ENTRY_CHECK_ATTRIBUTES}, orgId`;
+      const { input, keeps } =
+        this.prefix === undefined
+          ? {
+              input: {
+                KeyConditionExpression: 'PK = :pk',
+                ExpressionAttributeValues: { ':pk': this.pk },
+                ProjectionExpression: projection,
+              },
+              keeps: () => true,
+            }
+          : sortKeyPrefix(this.pk, this.prefix, projection);
       const page: QueryCommandOutput = await db().send(
         new QueryCommand({
           TableName: tableName(),
@@ -53,6 +68,7 @@ class ShardCursor {
       );
       this.started = true;
       this.next = page.LastEvaluatedKey;
+      this.batch = Math.min(1000, this.batch * this.growth);
       this.buffer = await trustedEntries(this.tenantId, (page.Items ?? []).filter(keeps) as Entry[], ownerOf);
     }
     return this.buffer[0];
@@ -87,7 +103,7 @@ export async function listingPage(
   const batch = Number.isFinite(wanted) ? Math.min(1000, Math.ceil((wanted / LISTING_SHARDS) * 1.1) + 8) : 1000;
   const cursors = Array.from(
     { length: LISTING_SHARDS },
-    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), listingPrefix[order], descending, batch),
+    (_, shard) => new EntryCursor(tenantId, keys.listingShard(tenantId, shard), listingPrefix[order], descending, batch),
   );
   const direction = descending ? -1 : 1;
   const ids: string[] = [];
@@ -125,7 +141,7 @@ export async function idsWithoutDescription(tenantId: string): Promise<string[]>
 async function* idPagesOfListing(tenantId: string, prefix: string, pageSize: number): AsyncGenerator<string[]> {
   let open = Array.from(
     { length: LISTING_SHARDS },
-    (_, shard) => new ShardCursor(tenantId, keys.listingShard(tenantId, shard), prefix, false, pageSize),
+    (_, shard) => new EntryCursor(tenantId, keys.listingShard(tenantId, shard), prefix, false, pageSize),
   );
   while (open.length > 0) {
     const ids = (await Promise.all(open.map((cursor) => cursor.takePage()))).flat().map(ownerOf);
@@ -168,34 +184,43 @@ export async function idsByIndexedValue(tenantId: string, field: IndexedField, v
 }
 
 /**
- * The same ids a page at a time, read only as they are consumed: the first page holds `firstPage` entries
- * (what the caller's answer needs), later ones 4 times the one before (up to 1,000), so a reader that
- * stops early never pays for the matches past its answer.
+ * The ids whose `field` equals any of `values`, by integer id (an id under two values once), a page at a time
+ * read only as they are consumed: the first page holds `firstPage` ids (what the caller's answer needs), later
+ * ones 4 times the one before (up to 1,000). Each value's index entries are read in pages that grow the same
+ * way, so a reader that stops early never pays for the matches past its answer: about `firstPage` entries of
+ * each value, merged in sort-key order (`<intId>#<orgId>`).
  */
-export async function* idPagesByIndexedValue(
+export async function* idPagesByIndexedValues(
   tenantId: string,
   field: IndexedField,
-  value: string | number,
+  values: (string | number)[],
   firstPage: number,
 ): AsyncGenerator<string[]> {
-  let limit = Math.max(1, Math.min(1000, firstPage));
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.memberIndexPartition(tenantId, field, indexValue(value)) },
-        ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
-        ConsistentRead: true,
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    start = page.LastEvaluatedKey;
-    yield (await trustedEntries(tenantId, (page.Items ?? []) as Entry[], ownerOf)).map(ownerOf);
-    limit = Math.min(1000, limit * 4);
-  } while (start);
+  const first = Math.max(1, Math.min(1000, firstPage));
+  const cursors = [...new Set(values)].map(
+    (value) => new EntryCursor(tenantId, keys.memberIndexPartition(tenantId, field, indexValue(value)), undefined, false, first, 4),
+  );
+  const heads: (Entry | undefined)[] = [];
+  let last: string | undefined;
+  for (let size = first; ; size = Math.min(1000, size * 4)) {
+    const page: string[] = [];
+    while (page.length < size) {
+      // A head is read only when the answer needs the next entry, so a full page leaves the next entries unread.
+      for (let i = 0; i < cursors.length; i++) heads[i] ??= await cursors[i]!.peek();
+      let best = -1;
+      for (let i = 0; i < cursors.length; i++) {
+        const head = heads[i];
+        if (head && (best < 0 || compareCodePoints(head.SK, heads[best]!.SK) < 0)) best = i;
+      }
+      if (best < 0) break;
+      const entry = cursors[best]!.take();
+      heads[best] = undefined;
+      if (entry.SK !== last) page.push(entry.orgId);
+      last = entry.SK;
+    }
+    if (page.length > 0) yield page;
+    if (page.length < size) return;
+  }
 }
 
 export async function childIds(tenantId: string, parentId: string): Promise<string[]> {

@@ -26,7 +26,7 @@ export const dynamoDbStores: Stores = {
     page: listing.listingPage,
     allIdPages: listing.allIdPages,
     idsByMember: listing.idsByIndexedValue,
-    idPagesByMember: listing.idPagesByIndexedValue,
+    idPagesByMember: listing.idPagesByIndexedValues,
     idsWithoutDescription: listing.idsWithoutDescription,
     filterIndexComplete: (tenantId) => hasTenantMark(tenantId, TENANT_MARKS.filterIndex),
     searchCandidates: searchPostings,

@@ -66,22 +66,22 @@ const PAGE_READ = 100;
 /**
  * Matching members by integer id, from `first`, at most `count` (all of them without `count`).
  * - No filter: the integer-id listing, reading only the page.
- * - An indexed filter drives (one value): its index entries, already by integer id, read a page at a time
- *   as the answer needs them, then organizations a batch at a time until the page is full (the filter
- *   alone skips `first` in the entries and reads only the page's organizations).
- * - Several values of `types`, or only `nom`: the union of the entries, or the search postings of
- *   `nom`'s rarest trigram; those candidates are read, checked and sorted.
+ * - An indexed filter drives (one value, or the several values of `types`): its index entries, already by
+ *   integer id (those of several values merged), read a page at a time as the answer needs them, then
+ *   organizations a batch at a time until the page is full (the filter alone skips `first` in the entries
+ *   and reads only the page's organizations).
+ * - Only `nom`: the search postings of its rarest trigram count, sort and page it.
  */
 export async function searchMembers(tenantId: string, filter: MemberFilter, first = 0, count = Infinity): Promise<Organization[]> {
   const chosen = plan(filter);
-  if (chosen?.values.length === 1) {
+  if (chosen) {
     // The index is exact: with no other filter, every entry matches, so `first` skips entries, not members.
     const indexOnly = Object.values(filter).filter((value) => value !== undefined).length === 1;
     const found: Organization[] = [];
     let skipped = 0;
     // Entries are read only as the page needs them and members a batch at a time; more only when other
     // filters refuse some: the cost follows the page, not the matches.
-    const pages = ports().organizations.idPagesByMember(tenantId, chosen.field, chosen.values[0]!, first + Math.min(count, PAGE_READ));
+    const pages = ports().organizations.idPagesByMember(tenantId, chosen.field, chosen.values, first + Math.min(count, PAGE_READ));
     for await (let ids of pages) {
       if (indexOnly && skipped < first) {
         const skip = Math.min(first - skipped, ids.length);
@@ -99,19 +99,13 @@ export async function searchMembers(tenantId: string, filter: MemberFilter, firs
     }
     return found;
   }
-  let ids: string[] | undefined;
-  if (chosen)
-    ids = [...new Set((await Promise.all(chosen.values.map((v) => ports().organizations.idsByMember(tenantId, chosen.field, v)))).flat())];
-  else if (filter.nom !== undefined) {
-    // `nom` alone (every other filter has an index): the postings count, sort and page it.
-    const answer = await searchPage(tenantId, 'name', filter.nom, (org) => matches(org, filter), byIntId, first, count);
-    if (answer) return answer.page;
-  } else return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
+  if (filter.nom === undefined)
+    return organizationsInOrder(tenantId, await ports().organizations.page(tenantId, 'intId', false, first, count));
+  // `nom` alone (every other filter has an index): the postings count, sort and page it.
+  const answer = await searchPage(tenantId, 'name', filter.nom, (org) => matches(org, filter), byIntId, first, count);
+  if (answer) return answer.page;
   // `nom` of one or two characters in a tenant whose gram vocabulary is not complete yet (not migrated): a scan of the listing.
-  const all = ids
-    ? (await ports().organizations.getMany(tenantId, ids)).filter((org) => matches(org, filter))
-    : await scanListing(tenantId, (org) => matches(org, filter));
-  return all.sort(byIntId).slice(first, first + count);
+  return (await scanListing(tenantId, (org) => matches(org, filter))).sort(byIntId).slice(first, first + count);
 }
 
 const byIntId = (a: SortKeys, b: SortKeys) => a.intId - b.intId;

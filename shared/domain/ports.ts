@@ -130,8 +130,11 @@ export interface OrganizationStore {
    * those filters are scanned.
    */
   filterIndexComplete(tenantId: string): Promise<boolean>;
-  /** The same ids in pages read as they are consumed, the first of `firstPage` (a reader that stops early reads no further). */
-  idPagesByMember(tenantId: string, field: IndexedField, value: string | number, firstPage: number): AsyncIterable<string[]>;
+  /**
+   * Ids whose `field` equals any of `values`, by integer id (each once), in pages read as they are consumed, the
+   * first of `firstPage` (a reader that stops early reads no further; several values: about `firstPage` entries of each).
+   */
+  idPagesByMember(tenantId: string, field: IndexedField, values: (string | number)[], firstPage: number): AsyncIterable<string[]>;
   /**
    * The organizations that may contain `foldedNeedle` (a superset), each with what the index knows of it
    * (strongly consistent: a verdict and sort keys always say what the organization says at the read), read

@@ -12,7 +12,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db, tableName } from '#shared/db/client.ts';
 import { beginImportRun, finishImportRun } from '#shared/db/import-runs.ts';
 import { settleImportedEntries } from '#shared/db/imported-entries.ts';
-import { childIds, idPagesByIndexedValue, idsByIndexedValue, listingPage } from '#shared/db/organization-listing.ts';
+import { childIds, idPagesByIndexedValues, idsByIndexedValue, listingPage } from '#shared/db/organization-listing.ts';
 import { saveNewOrganizations, saveOrganization } from '#shared/db/organizations.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
 import { listingOrder } from '#shared/domain/organizations.ts';
@@ -69,7 +69,7 @@ async function itemsNaming(tenantId: string, id: string): Promise<Record<string,
 /** What every entry reader answers about `parent`'s children, by name, by rna and in name order. */
 async function readers(tenantId: string, parent: Organization, names: string[]) {
   const pages: string[] = [];
-  for await (const page of idPagesByIndexedValue(tenantId, 'rna', 'W3', 1)) pages.push(...page);
+  for await (const page of idPagesByIndexedValues(tenantId, 'rna', ['W3'], 1)) pages.push(...page);
   return {
     children: (await childIds(tenantId, parent.id)).sort(),
     byName: Object.fromEntries(await Promise.all(names.map(async (name) => [name, await idsByIndexedValue(tenantId, 'name', name)]))),

@@ -188,6 +188,11 @@ describe('member search by an indexed filter', () => {
     const checked = byIntId.indexOf(partners[4]!) + 1;
     expect(checked).toBeLessThanOrEqual(105);
     expect(await readsFor({ idSecteur: 10, types: ['Partenaire'] }, 0, 5, partners)).toBeLessThanOrEqual(5 + 20 + 80 + checked);
+    // Several types alone: each type's entries up to the page (merged by integer id), then the page's members; not
+    // the 300 entries and 300 members of their union.
+    expect(await readsFor({ types: ['Office', 'Partenaire'] }, 100, 5, byIntId)).toBeLessThanOrEqual(2 * 105 + 5);
+    expect(await readsFor({ types: ['Partenaire', 'Nobody', 'Partenaire'] }, 10, 5, partners)).toBeLessThanOrEqual(2 * 15 + 5);
+    expect(await readsFor({ types: ['Office', 'Partenaire'] }, 0, Infinity, byIntId)).toBeLessThanOrEqual(2 * 300);
   });
 });
 

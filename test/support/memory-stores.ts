@@ -60,8 +60,11 @@ export function memoryStores(): Stores & { snapshot(): string } {
       idsByMember: async (t, field, value) => idsByMember(t, field, value),
       idsWithoutDescription: async (t) => tenantOrgs(t).flatMap((o) => (o.description === '' ? [o.id] : [])),
       filterIndexComplete: async () => true,
-      idPagesByMember: async function* (t, field, value, firstPage) {
-        const ids = idsByMember(t, field, value);
+      idPagesByMember: async function* (t, field, values, firstPage) {
+        const ids = [...new Set(values.flatMap((value) => idsByMember(t, field, value)))]
+          .map((id) => orgs.get(k(t, id))!.org)
+          .sort(listingOrder('intId'))
+          .map((o) => o.id);
         for (let at = 0, size = Math.max(1, firstPage); at < ids.length; at += size, size *= 4) yield ids.slice(at, at + size);
       },
       searchCandidates: async (t, scope, needle) => {
