@@ -48,6 +48,8 @@ export interface ImportRun {
   peakRssMb: number;
   /** Heap still in use after a full collection at exit: what the import retains, without GC slack. */
   retainedHeapMb: number;
+  /** Runs stopped by DynamoDB Local's own lock timeout and run again (the time counts every run). */
+  reruns?: number;
 }
 
 export interface ScaleRow {
@@ -115,6 +117,28 @@ async function runImport(
     peakRssMb: Number(peakKb) / 1024,
     retainedHeapMb: Number(retainedKb) / 1024,
   };
+}
+
+/**
+ * An import run again after DynamoDB Local refused a write with its own lock timeout ("This request will succeed
+ * in actual DynamoDB API"), as a user would after any stop: the import finishes what the stopped run began,
+ * without duplicates. The time counts every run, the stopped ones included.
+ */
+async function runImportToTheEnd(file: string, endpoint: string, table: string, concurrency: number): Promise<ImportRun> {
+  let stoppedSeconds = 0;
+  for (let reruns = 0; ; reruns++) {
+    const started = performance.now();
+    try {
+      const run = asRun(await runImport(file, endpoint, table, concurrency));
+      const seconds = stoppedSeconds + run.seconds;
+      return { ...run, seconds, organizationsPerSecond: run.organizations / seconds, reruns };
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      if (reruns >= 3 || !stderr.includes('waiting for a lock')) throw error;
+      stoppedSeconds += (performance.now() - started) / 1000;
+      console.log(`  import stopped by DynamoDB Local's lock timeout after ${Math.round(stoppedSeconds)} s: run again`);
+    }
+  }
 }
 
 const asRun = (r: Awaited<ReturnType<typeof runImport>>): ImportRun => ({
@@ -353,7 +377,7 @@ export async function measureScale(
     console.log(`  importing 100 + ${settings.organizations} organizations (streamed seed file)…`);
     const file = join(dir, 'scale.jsonl');
     await writeScaleSeed(file, [small, large]);
-    const largeImport = asRun(await runImport(file, dynamodbEndpoint, table, settings.concurrency));
+    const largeImport = await runImportToTheEnd(file, dynamodbEndpoint, table, settings.concurrency);
     client.destroy();
 
     const tokens = { [small.id]: await login(baseUrl, small), [large.id]: await login(baseUrl, large) };
@@ -414,7 +438,7 @@ fresh table, raw first in the 1st and 3rd pair, the import first in the 2nd; ${R
 | Import, ${settings.rawOrganizations} organizations (timed) | ${r.rawImport.organizations} | ${f(r.rawImport.seconds)} | ${f(r.rawImport.organizationsPerSecond, 0)} | ${f(r.rawImport.peakRssMb, 0)} | ${f(r.rawImport.retainedHeapMb)} |
 | Raw BatchWriteItem of the same ${r.raw.items} items | ${settings.rawOrganizations} | ${f(r.raw.seconds)} | ${f(r.raw.organizationsPerSecond, 0)} (${f(r.raw.itemsPerSecond, 0)} items/s) | — | — |
 | **Import vs raw** (medians of ${r.pairRatios.length} pairs; each pair ${r.pairRatios.map((ratio) => `${f(ratio, 2)}×`).join(', ')}) | | | **${f(r.importVsRaw, 2)}×** | | |
-| Import, 100 + ${settings.organizations} organizations (the two tenants above) | ${r.largeImport.organizations} | ${f(r.largeImport.seconds)} | ${f(r.largeImport.organizationsPerSecond, 0)} | ${f(r.largeImport.peakRssMb, 0)} | ${f(r.largeImport.retainedHeapMb)} |
+| Import, 100 + ${settings.organizations} organizations (the two tenants above)${r.largeImport.reruns ? `, run ${r.largeImport.reruns + 1} times: DynamoDB Local stopped it with its lock timeout, the time counts every run` : ''} | ${r.largeImport.organizations} | ${f(r.largeImport.seconds)} | ${f(r.largeImport.organizationsPerSecond, 0)} | ${f(r.largeImport.peakRssMb, 0)} | ${f(r.largeImport.retainedHeapMb)} |
 | Check pass only (\`--check\`), a file of ${r.checkOnly.lines} organizations | ${r.checkOnly.lines} | ${f(r.checkOnly.seconds)} | ${f(r.checkOnly.lines / r.checkOnly.seconds, 0)} lines/s | ${f(r.checkOnly.peakRssMb, 0)} | ${f(r.checkOnly.retainedHeapMb)} |
 
 Memory against file size: retained heap ${f(r.rawImport.retainedHeapMb)} MB after importing ${settings.rawOrganizations} organizations, ${f(r.largeImport.retainedHeapMb)} MB after

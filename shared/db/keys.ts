@@ -80,12 +80,25 @@ export const intId = (tenantId: string, intId: number) => ({ PK: `${tenantPk(ten
 /** Marks a bulk delete as applied, so a retried chunk does not report the item as missing. */
 export const appliedDelete = (tenantId: string, opId: string) => ({ PK: `${tenantPk(tenantId)}#OPDONE#${opId}`, SK: 'OPDONE' });
 /**
- * Member index items: one partition per (field, value), sorted by integer id, written in the same
- * transaction as the organization (strongly consistent; a page reads only its own entries). Values
- * are URI-encoded so a `#` inside a value cannot widen a key.
+ * One of the partitions a value of a spread field is split over (organization-index.ts: a value many organizations
+ * share): the value's partition and `#<shard>`. A value is URI-encoded, so no value's partition ends that way.
  */
-export const memberIndex = (tenantId: string, field: IndexedField, value: string | number, intId: number, orgId: string) => ({
-  PK: memberIndexPartition(tenantId, field, value),
+export const memberIndexShard = (tenantId: string, field: IndexedField, value: string | number, shard: number) =>
+  `${memberIndexPartition(tenantId, field, value)}#${shard}`;
+/**
+ * Member index items: one partition per (field, value), or per shard of it (`shard`: a spread field), sorted by
+ * integer id, written in the same transaction as the organization (strongly consistent; a page reads only its
+ * own entries). Values are URI-encoded so a `#` inside a value cannot widen a key.
+ */
+export const memberIndex = (
+  tenantId: string,
+  field: IndexedField,
+  value: string | number,
+  intId: number,
+  orgId: string,
+  shard?: number,
+) => ({
+  PK: shard === undefined ? memberIndexPartition(tenantId, field, value) : memberIndexShard(tenantId, field, value, shard),
   SK: `${paddedIntId(intId)}#${orgId}`,
 });
 /** The sorted listings of a tenant, spread over LISTING_SHARDS partitions by organization id. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 
 import { indexedValues } from '#shared/domain/indexed-values.ts';
 import type { Organization } from '#shared/domain/organization.ts';
+import type { IndexedField } from '#shared/domain/ports.ts';
 
 import { tableName } from './client.ts';
 import * as keys from './keys.ts';
@@ -34,6 +35,34 @@ export const NO_DESCRIPTION_PREFIX = 'E#';
 const MAX_SORT_TEXT = 300;
 
 export const listingShardOf = (orgId: string) => createHash('sha256').update(orgId).digest()[0]! % LISTING_SHARDS;
+
+/**
+ * Exact-value index fields whose values many organizations share (a type, a sector, a commune, a sponsor, a
+ * property): each value's entries are spread over INDEX_SHARDS partitions by organization id, so creating many
+ * organizations of one value is not capped by one partition's 1,000 WCU/s (4 partitions take about the
+ * 2,000 creations a second the 16 listing shards do). A reader merges the shards by integer id. The other fields'
+ * values name one or a few organizations (a name, an identifier, a user): one partition each, one Query.
+ */
+export const SPREAD_FIELDS: ReadonlySet<IndexedField> = new Set<IndexedField>([
+  'parrain',
+  'commune',
+  'cp',
+  'type',
+  'secteur',
+  'nomSecteur',
+  'typeProjet',
+  'statutProjet',
+  'app',
+  'property',
+]);
+export const INDEX_SHARDS = 4;
+export const indexShardOf = (orgId: string) => listingShardOf(orgId) % INDEX_SHARDS;
+
+/** The partitions holding the index entries of one value: its shards for a spread field, else its one partition. */
+export const valuePartitions = (tenantId: string, field: IndexedField, value: string | number): string[] =>
+  SPREAD_FIELDS.has(field)
+    ? Array.from({ length: INDEX_SHARDS }, (_, shard) => keys.memberIndexShard(tenantId, field, indexValue(value), shard))
+    : [keys.memberIndexPartition(tenantId, field, indexValue(value))];
 
 /** Index values are part of a partition key: a long one is replaced by its hash (the reader checks the value). */
 export function indexValue(value: string | number): string | number {
@@ -94,7 +123,7 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
   }
   const seen = new Set<string>();
   for (const [field, value] of indexedValues(organization)) {
-    const key = keys.memberIndex(tenantId, field, indexValue(value), intId, id);
+    const key = keys.memberIndex(tenantId, field, indexValue(value), intId, id, SPREAD_FIELDS.has(field) ? indexShardOf(id) : undefined);
     if (seen.has(key.PK)) continue;
     seen.add(key.PK);
     items.push({ key, attributes: { entity: entity.memberIndex, orgId: id }, writableAhead: field !== 'createdAt' });

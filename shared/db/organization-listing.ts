@@ -7,14 +7,26 @@
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 
+import type { Organization } from '#shared/domain/organization.ts';
 import type { IndexedField, ListOrder, TreeEntry } from '#shared/domain/ports.ts';
 import { compareCodePoints } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
 import { ENTRY_CHECK_ATTRIBUTES, type StoredEntry, trustedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
-import { indexValue, LISTING_SHARDS, listingPrefix, NO_DESCRIPTION_PREFIX } from './organization-index.ts';
-import { queryPartition, queryPrefix, sortKeyPrefix } from './query.ts';
+import {
+  derivedKeys,
+  entryKey,
+  indexShardOf,
+  indexValue,
+  LISTING_SHARDS,
+  listingPrefix,
+  NO_DESCRIPTION_PREFIX,
+  SPREAD_FIELDS,
+  valuePartitions,
+} from './organization-index.ts';
+import { batchGet, queryPartition, queryPrefix, sortKeyPrefix } from './query.ts';
+import { hasTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 type Entry = StoredEntry & { orgId: string };
 const ownerOf = (entry: { orgId: string }) => entry.orgId;
@@ -35,6 +47,8 @@ class EntryCursor {
     private readonly descending: boolean,
     private batch: number,
     private readonly growth = 1,
+    /** Which entries of a page count (besides those an unfinished import wrote ahead for nothing). */
+    private readonly held: (entries: Entry[]) => Promise<Entry[]> = async (entries) => entries,
   ) {}
 
   get exhausted() {
@@ -69,7 +83,7 @@ class EntryCursor {
       this.started = true;
       this.next = page.LastEvaluatedKey;
       this.batch = Math.min(1000, this.batch * this.growth);
-      this.buffer = await trustedEntries(this.tenantId, (page.Items ?? []).filter(keeps) as Entry[], ownerOf);
+      this.buffer = await this.held(await trustedEntries(this.tenantId, (page.Items ?? []).filter(keeps) as Entry[], ownerOf));
     }
     return this.buffer[0];
   }
@@ -175,20 +189,41 @@ export async function countOrganizations(tenantId: string): Promise<number> {
   return shards.reduce((sum, shard) => sum + (shard.organizations ?? 0), 0);
 }
 
+/**
+ * The partitions to read for one value, each with the check its entries need: the value's own (its shards for a
+ * spread field), and, for a spread field of a tenant not yet migrated (tenant-marks.ts), the one partition of the
+ * earlier layout. A write of this version leaves an earlier entry in place, so such an entry counts only while
+ * its organization still has the value (read strongly consistent).
+ */
+async function partitionsOf(tenantId: string, field: IndexedField, value: string | number) {
+  const current = valuePartitions(tenantId, field, value).map((pk) => ({ pk, held: undefined }));
+  if (!SPREAD_FIELDS.has(field) || (await hasTenantMark(tenantId, TENANT_MARKS.indexes))) return current;
+  const earlier = keys.memberIndexPartition(tenantId, field, indexValue(value));
+  return [...current, { pk: earlier, held: (entries: Entry[]) => stillHeld(tenantId, entries) }];
+}
+
+async function stillHeld(tenantId: string, entries: Entry[]): Promise<Entry[]> {
+  if (entries.length === 0) return entries;
+  const organizations = await batchGet<Organization>([...new Set(entries.map(ownerOf))].map((id) => keys.organization(tenantId, id)));
+  const held = new Map(organizations.map((organization) => [organization.id, derivedKeys(tenantId, organization)]));
+  // The entry's place in this version's layout: the same sort key in the organization's shard of the value.
+  const current = (entry: Entry) => entryKey({ PK: `${entry.PK}#${indexShardOf(entry.orgId)}`, SK: entry.SK });
+  return entries.filter((entry) => held.get(entry.orgId)?.has(current(entry)) === true);
+}
+
 /** Ids whose `field` equals `value`, by integer id: only that value's index entries are read. */
 export async function idsByIndexedValue(tenantId: string, field: IndexedField, value: string | number): Promise<string[]> {
-  const entries = await queryPartition<Entry>(keys.memberIndexPartition(tenantId, field, indexValue(value)), {
-    ProjectionExpression: `${ENTRY_CHECK_ATTRIBUTES}, orgId`,
-  });
-  return (await trustedEntries(tenantId, entries, ownerOf)).map(ownerOf);
+  const pages: string[][] = [];
+  for await (const page of idPagesByIndexedValues(tenantId, field, [value], 1000)) pages.push(page);
+  return pages.flat();
 }
 
 /**
  * The ids whose `field` equals any of `values`, by integer id (an id under two values once), a page at a time
  * read only as they are consumed: the first page holds `firstPage` ids (what the caller's answer needs), later
- * ones 4 times the one before (up to 1,000). Each value's index entries are read in pages that grow the same
- * way, so a reader that stops early never pays for the matches past its answer: about `firstPage` entries of
- * each value, merged in sort-key order (`<intId>#<orgId>`).
+ * ones 4 times the one before (up to 1,000). Each partition of each value (a spread field's shards) is read in
+ * pages that grow the same way, the first its share of `firstPage` and a few more, so a reader that stops early
+ * never pays for the matches past its answer; the partitions are merged in sort-key order (`<intId>#<orgId>`).
  */
 export async function* idPagesByIndexedValues(
   tenantId: string,
@@ -197,16 +232,17 @@ export async function* idPagesByIndexedValues(
   firstPage: number,
 ): AsyncGenerator<string[]> {
   const first = Math.max(1, Math.min(1000, firstPage));
-  const cursors = [...new Set(values)].map(
-    (value) => new EntryCursor(tenantId, keys.memberIndexPartition(tenantId, field, indexValue(value)), undefined, false, first, 4),
-  );
+  const partitions = (await Promise.all([...new Set(values)].map((value) => partitionsOf(tenantId, field, value)))).flat();
+  // Entries hash evenly over a value's shards: each holds about its share of the first page, give or take a few.
+  const share = partitions.length === 1 ? first : Math.min(1000, Math.ceil((first / partitions.length) * 1.1) + 8);
+  const cursors = partitions.map(({ pk, held }) => new EntryCursor(tenantId, pk, undefined, false, share, 4, held));
   const heads: (Entry | undefined)[] = [];
   let last: string | undefined;
   for (let size = first; ; size = Math.min(1000, size * 4)) {
     const page: string[] = [];
     while (page.length < size) {
       // A head is read only when the answer needs the next entry, so a full page leaves the next entries unread.
-      for (let i = 0; i < cursors.length; i++) heads[i] ??= await cursors[i]!.peek();
+      await Promise.all(cursors.map(async (cursor, i) => (heads[i] ??= await cursor.peek())));
       let best = -1;
       for (let i = 0; i < cursors.length; i++) {
         const head = heads[i];

@@ -176,16 +176,28 @@ async function untilProcessed<R>(batch: R[], send: (pending: R[]) => Promise<R[]
 
 /** Strongly consistent reads of many keys, 100 per request, unprocessed keys re-sent. Order is not kept. */
 export async function batchGet<T>(keyList: Record<string, unknown>[]): Promise<T[]> {
+  return (await batchGetItems(keyList)).map((item) => stripKeys<T>(item));
+}
+
+/** Which of these keys are stored (strongly consistent; order is not kept). */
+export const storedKeys = (keyList: { PK: string; SK: string }[]) =>
+  batchGetItems(keyList, 'PK, SK') as Promise<{ PK: string; SK: string }[]>;
+
+async function batchGetItems(keyList: Record<string, unknown>[], projection?: string): Promise<Record<string, unknown>[]> {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
   // A few calls in flight: a scan or a search's candidates read thousands of items, 100 per call.
   const read = await mapWithConcurrency(chunks, 4, async (chunk) => {
-    const items: T[] = [];
+    const items: Record<string, unknown>[] = [];
     await untilProcessed(chunk, async (pending) => {
       const page: BatchGetCommandOutput = await db().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: { Keys: pending, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) },
+          },
+        }),
       );
-      items.push(...(page.Responses?.[tableName()] ?? []).map((item) => stripKeys<T>(item)));
+      items.push(...(page.Responses?.[tableName()] ?? []));
       return page.UnprocessedKeys?.[tableName()]?.Keys;
     });
     return items;

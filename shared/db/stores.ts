@@ -28,7 +28,7 @@ export const dynamoDbStores: Stores = {
     idsByMember: listing.idsByIndexedValue,
     idPagesByMember: listing.idPagesByIndexedValues,
     idsWithoutDescription: listing.idsWithoutDescription,
-    filterIndexComplete: (tenantId) => hasTenantMark(tenantId, TENANT_MARKS.filterIndex),
+    indexesComplete: (tenantId) => hasTenantMark(tenantId, TENANT_MARKS.indexes),
     searchCandidates: searchPostings,
     childIds: listing.childIds,
     treeEntries: listing.treeEntries,

@@ -14,8 +14,11 @@ import { isConditionFailure } from './query.ts';
 export const TENANT_MARKS = {
   /** The gram vocabulary names every gram of the tenant's postings (gram-vocabulary.ts): short needles read it. */
   vocabulary: 'vocabularyComplete',
-  /** Every organization has its empty-description listing entry and its non-scalar property index entries. */
-  filterIndex: 'filterIndexComplete',
+  /**
+   * Every organization has this version's index items: the shards of its spread values (the earlier partition of a
+   * value is no longer read), its no-description listing entry, its non-scalar property entries.
+   */
+  indexes: 'indexesComplete',
 } as const;
 export type TenantMark = (typeof TENANT_MARKS)[keyof typeof TENANT_MARKS];
 

@@ -72,7 +72,7 @@ async function candidates(tenantId: string, query: OrganizationQuery): Promise<O
   if (query.createdAt !== undefined) return byIndex('createdAt', query.createdAt);
   if (query.description) return byIndex('description', query.description);
   // Indexes a later version added (no description, non-scalar properties): only where every organization has them.
-  const complete = () => ports().organizations.filterIndexComplete(tenantId);
+  const complete = () => ports().organizations.indexesComplete(tenantId);
   if (query.description === '' && (await complete()))
     return ports().organizations.getMany(tenantId, await ports().organizations.idsWithoutDescription(tenantId));
   const properties = Object.entries(query.properties ?? {});

@@ -28,7 +28,7 @@ export type MemberIndexField =
 
 /**
  * Every exact-value index: member fields (Apidae), the name (Responsys, Netux), Engagement's `rna`/`siret`,
- * and Netux's `createdAt`, `description`, `app` and top-level scalar `properties` filters.
+ * and Netux's `createdAt`, `description`, `app` and top-level `properties` filters.
  */
 export type IndexedField = MemberIndexField | 'name' | 'rna' | 'siret' | 'createdAt' | 'description' | 'app' | 'property';
 
@@ -125,11 +125,11 @@ export interface OrganizationStore {
   /** Ids of the organizations whose description is empty (strongly consistent; reads only their small listing entries). */
   idsWithoutDescription(tenantId: string): Promise<string[]>;
   /**
-   * Whether every organization of the tenant has the filter indexes a later version added (the no-description
+   * Whether every organization of the tenant has the index items a later version added (the no-description
    * listing, non-scalar property entries): a tenant this version created, or one migrated since. Until then
    * those filters are scanned.
    */
-  filterIndexComplete(tenantId: string): Promise<boolean>;
+  indexesComplete(tenantId: string): Promise<boolean>;
   /**
    * Ids whose `field` equals any of `values`, by integer id (each once), in pages read as they are consumed, the
    * first of `firstPage` (a reader that stops early reads no further; several values: about `firstPage` entries of each).
@@ -205,10 +205,11 @@ export interface OrganizationStore {
   /** Moves organizations stored in an earlier layout to the current one (idempotent; safe while serving). */
   migrateLayout(onProgress?: (progress: LayoutProgress) => void): Promise<LayoutProgress>;
   /**
-   * Writes the index items later versions added that stored organizations lack (users, non-scalar properties,
-   * no description), then marks every tenant's filter index complete (an admin migration; returns how many of each).
+   * Writes the index items later versions added or moved that stored organizations lack (users, non-scalar
+   * properties, no description, the shards of spread values), marks every tenant, and removes the earlier layout's
+   * entries (an admin migration; returns how many of each).
    */
-  backfillIndexEntries(): Promise<{ items: number; tenants: number }>;
+  backfillIndexEntries(): Promise<{ items: number; tenants: number; removed: number }>;
   /** Makes the search postings written before they carried sort keys carry them (an admin migration; returns how many). */
   backfillSearchPostings(): Promise<number>;
   /**

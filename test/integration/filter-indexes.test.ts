@@ -1,9 +1,11 @@
 /**
- * The Netux filters the earlier layout scanned, on DynamoDB Local: `description=` (no description) reads the
- * no-description listing, a non-scalar `properties` value its own index entries, `properties={}` the unfiltered
- * listing. Each answer is exact against a read of every organization, at once after a write, and never reads
- * the integer-id listing (the scan); a tenant written before these entries is scanned until `migrate listings`
- * gives its organizations the entries and marks it.
+ * This version's index layout on DynamoDB Local. The Netux filters the earlier layout scanned read entries of their
+ * own: `description=` (no description) the no-description listing, a non-scalar `properties` value its index
+ * entries, `properties={}` the unfiltered listing; the values many organizations share (spread fields: a type, a
+ * commune, a property) are spread over shards, which readers merge. Each answer (Netux filters, Apidae member
+ * search at several offsets) is exact against a read of every organization, at once after a write, and never
+ * reads the integer-id listing (the scan). A tenant written in the earlier layout answers exactly too (scanned,
+ * its earlier entries checked) until `migrate listings` moves it to this layout: exactly this version's items.
  */
 import { isDeepStrictEqual } from 'node:util';
 
@@ -15,10 +17,11 @@ import { db, tableName } from '#shared/db/client.ts';
 import { putTenant } from '#shared/db/directory.ts';
 import { backfillIndexEntries } from '#shared/db/index-backfill.ts';
 import * as keys from '#shared/db/keys.ts';
-import { indexValue, NO_DESCRIPTION_PREFIX } from '#shared/db/organization-index.ts';
+import { checkedEntries, indexValue, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from '#shared/db/organization-index.ts';
 import { deleteOrganization, getOrganization, saveOrganization } from '#shared/db/organizations.ts';
 import { TENANT_MARKS } from '#shared/db/tenant-marks.ts';
 import { isScalarProperty, PROPERTY_OVERFLOW, propertyPair } from '#shared/domain/indexed-values.ts';
+import { matches, type MemberFilter, searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
 import { findOrganizations, listingOrder, type OrganizationQuery } from '#shared/domain/organizations.ts';
 import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
@@ -47,12 +50,29 @@ function properties(i: number): Record<string, unknown> {
   }
 }
 
+const TYPES = ['Office', 'Partenaire', 'Prestataire'];
+const CITIES = [
+  { code: '69381', codePostal: '69001', nom: 'Lyon 1er' },
+  { code: '75056', codePostal: '75001', nom: 'Paris' },
+];
+
 function organization(tenantId: string, i: number): Organization {
+  const base = newOrganization({
+    id: `${tenantId.slice(0, 4).padEnd(4, 'x')}${String(i).padStart(16, '0')}`,
+    intId: 1000 + ((i * 7) % 40),
+    label: `l${i}`,
+  });
   return {
-    ...newOrganization({ id: `${tenantId.slice(0, 4).padEnd(4, 'x')}${String(i).padStart(16, '0')}`, intId: 1000 + i, label: `l${i}` }),
+    ...base,
     name: `Organisation ${i % 5}`,
     description: i % 3 === 0 ? '' : `Description ${i}`,
     properties: properties(i),
+    member: {
+      ...base.member,
+      type: { id: 1 + (i % 3), nom: TYPES[i % 3]! },
+      secteur: { id: 10 + (i % 2), nom: `Secteur ${i % 2}`, description: null },
+      communes: [CITIES[i % 2]!],
+    },
   };
 }
 
@@ -63,14 +83,84 @@ async function createTenant(tenantId: string, count: number): Promise<Organizati
   return all;
 }
 
-/** Integer-id listing entries read (the scan) since the last reset. */
+/** A spread value's one partition of the earlier layout: `…#M#<spread field>#<value>`, no shard after it. */
+const EARLIER_PARTITION = new RegExp(`#M#(${[...SPREAD_FIELDS].join('|')})#[^#]*$`);
+
+/** Integer-id listing entries read (the scan), and queries of earlier partitions, since the last reset. */
 let scanned = 0;
+let earlierReads = 0;
 const COUNTER = 'count-scan-reads';
 function countScanReads() {
   scanned = 0;
-  observeCalls(COUNTER, (_, output) => (scanned += (output.Items ?? []).filter((item) => String(item.SK).startsWith('I#')).length));
+  earlierReads = 0;
+  observeCalls(COUNTER, (input, output) => {
+    scanned += (output.Items ?? []).filter((item) => String(item.SK).startsWith('I#')).length;
+    if (EARLIER_PARTITION.test(String(input.ExpressionAttributeValues?.[':pk'] ?? ''))) earlierReads += 1;
+  });
 }
-afterEach(() => stopObserving(COUNTER));
+
+/** A tenant's index entries and no-description listing entries. */
+async function indexItems(tenantId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan(
+    { client: db() },
+    { TableName: tableName(), FilterExpression: 'begins_with(PK, :pk)', ExpressionAttributeValues: { ':pk': `T#${tenantId}#` } },
+  ))
+    items.push(
+      ...(page.Items ?? []).filter(
+        (item) =>
+          item.entity === keys.entity.memberIndex ||
+          (item.entity === keys.entity.listing && String(item.SK).startsWith(NO_DESCRIPTION_PREFIX)),
+      ),
+    );
+  return items;
+}
+
+/**
+ * Rewrites a tenant as the earlier layout left it: a spread value's entries in its one partition, no entries of
+ * non-scalar properties nor no-description entries, no mark, and for an organization of 16 scalar properties and an
+ * object an entry per scalar instead of the overflow entry. Returns how many entries the earlier partitions hold.
+ */
+async function toEarlierLayout(tenantId: string, borderline: Organization): Promise<number> {
+  const propertyPartition = keys.memberIndexPartition(tenantId, 'property', '');
+  const puts: Record<string, unknown>[] = [];
+  const deletes: Record<string, unknown>[] = [];
+  for (const item of await indexItems(tenantId)) {
+    const pk = String(item.PK);
+    const shard = /^(.*#M#([^#]+)#[^#]*)#\d+$/.exec(pk);
+    if (!shard) {
+      if (String(item.SK).startsWith(NO_DESCRIPTION_PREFIX)) deletes.push(item);
+      continue;
+    }
+    deletes.push(item);
+    if (pk.startsWith(propertyPartition)) {
+      const pair = decodeURIComponent(shard[1]!.slice(propertyPartition.length));
+      if (pair === PROPERTY_OVERFLOW ? item.orgId === borderline.id : !isScalarProperty(JSON.parse(pair.slice(pair.indexOf('=') + 1))))
+        continue;
+    }
+    puts.push({ ...item, PK: shard[1] });
+  }
+  for (const [key, value] of scalars(16)) {
+    const entry = keys.memberIndex(tenantId, 'property', indexValue(propertyPair(key, value)), borderline.intId, borderline.id);
+    puts.push({ ...entry, entity: keys.entity.memberIndex, orgId: borderline.id });
+  }
+  const requests = [
+    ...deletes.map(({ PK, SK }) => ({ DeleteRequest: { Key: { PK, SK } } })),
+    ...puts.map((Item) => ({ PutRequest: { Item } })),
+  ];
+  for (let i = 0; i < requests.length; i += 25) {
+    await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests.slice(i, i + 25) } }));
+  }
+  await db().send(
+    new UpdateCommand({ TableName: tableName(), Key: keys.tenant(tenantId), UpdateExpression: `REMOVE ${TENANT_MARKS.indexes}` }),
+  );
+  return puts.length;
+}
+const RACE = 'race-the-migration';
+afterEach(() => {
+  stopObserving(COUNTER);
+  db().middlewareStack.remove(RACE);
+});
 
 const QUERIES: OrganizationQuery[] = [
   { description: '' },
@@ -95,6 +185,15 @@ function expected(all: Organization[], query: OrganizationQuery) {
   return matches.sort(listingOrder(query.sortBy ?? 'createdAt', query.descending)).map((org) => org.id);
 }
 
+/** Apidae member searches: a spread field alone (its entries skipped by `first`), several types, a spread field and another filter. */
+const MEMBER_FILTERS: MemberFilter[] = [
+  { types: ['Partenaire'] },
+  { types: ['Office', 'Prestataire'] },
+  { communeCodePostal: '75001' },
+  { idSecteur: 10, types: ['Office'] },
+  { types: ['Moved'] },
+];
+
 async function expectExact(tenantId: string, ids: string[]) {
   const all = (await Promise.all(ids.map((id) => getOrganization(tenantId, id)))).filter((o): o is Organization => o !== undefined);
   for (const query of QUERIES) {
@@ -105,6 +204,19 @@ async function expectExact(tenantId: string, ids: string[]) {
       JSON.stringify(query),
     ).toEqual(want);
     expect(answer.count).toBe(want.length);
+  }
+  for (const filter of MEMBER_FILTERS) {
+    const want = all
+      .filter((org) => matches(org, filter))
+      .sort((a, b) => a.intId - b.intId)
+      .map((org) => org.id);
+    for (const first of [0, 3, 10]) {
+      const page = await searchMembers(tenantId, filter, first, 5);
+      expect(
+        page.map((org) => org.id),
+        `${JSON.stringify(filter)} from ${first}`,
+      ).toEqual(want.slice(first, first + 5));
+    }
   }
 }
 
@@ -132,59 +244,62 @@ describe('filters the earlier layout scanned', () => {
     expect(scanned).toBe(0);
   });
 
-  it('of a tenant written before their entries are scanned, until the migration gives them and marks it', async () => {
-    const all = await createTenant('before', 24);
+  it('of a tenant written in the earlier layout are exact, and the migration moves it to this one', async () => {
+    const all = await createTenant('before', 40);
     const ids = all.map((o) => o.id);
-    // What an earlier version left: no no-description entries, no entries of non-scalar properties, no mark, and
-    // for an organization of 16 scalar properties and an object, an entry per scalar instead of the overflow entry.
-    const propertyPartition = keys.memberIndexPartition('before', 'property', '');
-    const earlierLacks = (item: Record<string, unknown>) => {
-      if (String(item.SK).startsWith(NO_DESCRIPTION_PREFIX)) return true;
-      const pk = String(item.PK);
-      if (!pk.startsWith(propertyPartition)) return false;
-      const pair = decodeURIComponent(pk.slice(propertyPartition.length));
-      if (pair === PROPERTY_OVERFLOW) return item.orgId === ids[BORDERLINE];
-      return !isScalarProperty(JSON.parse(pair.slice(pair.indexOf('=') + 1)));
-    };
-    const stale: Record<string, unknown>[] = [];
-    for await (const page of paginateScan(
-      { client: db() },
-      { TableName: tableName(), FilterExpression: 'begins_with(PK, :pk)', ExpressionAttributeValues: { ':pk': 'T#before#' } },
-    )) {
-      stale.push(...(page.Items ?? []).filter(earlierLacks));
-    }
-    expect(stale.length).toBeGreaterThan(20);
-    for (let i = 0; i < stale.length; i += 25) {
-      const DeleteRequests = stale.slice(i, i + 25).map(({ PK, SK }) => ({ DeleteRequest: { Key: { PK, SK } } }));
-      await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: DeleteRequests } }));
-    }
-    const borderline = all[BORDERLINE]!;
-    const PutRequests = scalars(16).map(([key, value]) => ({
-      PutRequest: {
-        Item: {
-          ...keys.memberIndex('before', 'property', indexValue(propertyPair(key, value)), borderline.intId, borderline.id),
-          entity: keys.entity.memberIndex,
-          orgId: borderline.id,
-        },
-      },
-    }));
-    await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: PutRequests } }));
-    await db().send(
-      new UpdateCommand({ TableName: tableName(), Key: keys.tenant('before'), UpdateExpression: `REMOVE ${TENANT_MARKS.filterIndex}` }),
-    );
+    const earlierEntries = await toEarlierLayout('before', all[BORDERLINE]!);
+    expect(earlierEntries).toBeGreaterThan(100);
+    // A write of this version there: its type changes, the earlier entry of its old type stays behind (the lowest
+    // integer id: the first entry of its type, which `first` skips without reading the member).
+    const moved = (await getOrganization('before', ids[0]!))!;
+    const member = { ...moved.member, type: { id: 9, nom: 'Moved' } };
+    await saveOrganization('before', { ...moved, member, version: moved.version + 1 }, moved);
     countScanReads();
     await expectExact('before', ids);
     expect(scanned).toBeGreaterThan(0);
+    expect(earlierReads).toBeGreaterThan(0);
 
     const done = await backfillIndexEntries();
-    expect(done.items).toBe(stale.length);
+    expect(done.items).toBeGreaterThan(earlierEntries / 2);
     expect(done.tenants).toBeGreaterThanOrEqual(2);
+    expect(done.removed).toBe(earlierEntries);
+    // Exactly this version's items: every organization's, and nothing else.
+    const current = await Promise.all(ids.map((id) => getOrganization('before', id)));
+    const wanted = current.flatMap((org) => (org ? checkedEntries('before', org).map((item) => `${item.PK} ${item.SK}`) : []));
+    expect((await indexItems('before')).map((item) => `${item.PK} ${item.SK}`).sort()).toEqual(wanted.sort());
     countScanReads();
     await expectExact('before', ids);
     expect(scanned).toBe(0);
+    expect(earlierReads).toBe(0);
     // Idempotent: a second run writes nothing.
     const after = await snapshotTable();
-    expect((await backfillIndexEntries()).items).toBe(0);
+    expect(await backfillIndexEntries()).toMatchObject({ items: 0, removed: 0 });
     expect(await snapshotTable()).toEqual(after);
+  });
+
+  it('the migration writes what an organization says when a write changes it meanwhile', async () => {
+    const all = await createTenant('racing', 12);
+    await toEarlierLayout('racing', all[BORDERLINE]!);
+    const target = keys.organization('racing', all[0]!.id);
+    let raced = false;
+    // Just before the migration's transaction for the organization, a write of this version changes its type.
+    db().middlewareStack.add(
+      (next) => async (args) => {
+        const first = (args.input as { TransactItems?: { ConditionCheck?: { Key?: { PK?: unknown } } }[] }).TransactItems?.[0];
+        if (!raced && first?.ConditionCheck?.Key?.PK === target.PK) {
+          raced = true;
+          const stored = (await getOrganization('racing', all[0]!.id))!;
+          const member = { ...stored.member, type: { id: 9, nom: 'Raced' } };
+          await saveOrganization('racing', { ...stored, member, version: stored.version + 1 }, stored);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: RACE },
+    );
+    await backfillIndexEntries();
+    expect(raced).toBe(true);
+    const current = await Promise.all(all.map((org) => getOrganization('racing', org.id)));
+    const wanted = current.flatMap((org) => (org ? checkedEntries('racing', org).map((item) => `${item.PK} ${item.SK}`) : []));
+    expect((await indexItems('racing')).map((item) => `${item.PK} ${item.SK}`).sort()).toEqual(wanted.sort());
   });
 });

@@ -59,7 +59,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
       },
       idsByMember: async (t, field, value) => idsByMember(t, field, value),
       idsWithoutDescription: async (t) => tenantOrgs(t).flatMap((o) => (o.description === '' ? [o.id] : [])),
-      filterIndexComplete: async () => true,
+      indexesComplete: async () => true,
       idPagesByMember: async function* (t, field, values, firstPage) {
         const ids = [...new Set(values.flatMap((value) => idsByMember(t, field, value)))]
           .map((id) => orgs.get(k(t, id))!.org)
@@ -94,7 +94,7 @@ export function memoryStores(): Stores & { snapshot(): string } {
         return next - count + 1;
       },
       raiseIntIdFloor: async (t, floor) => void counters.set(t, Math.max(counters.get(t) ?? 0, floor)),
-      backfillIndexEntries: async () => ({ items: 0, tenants: 0 }),
+      backfillIndexEntries: async () => ({ items: 0, tenants: 0, removed: 0 }),
       backfillSearchPostings: async () => 0,
       backfillGramVocabulary: async () => ({ grams: 0, postings: 0, tenants: 0 }),
       settleImportedEntries: async () => 0,

@@ -11,7 +11,7 @@ export const maintenanceCommands: Command[] = [
     group: 'migrate',
     action: 'listings',
     summary:
-      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user and filter index items, the sort keys of search postings, the gram vocabulary of one- and two-character searches, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
+      'Add the listings and index items that data written by earlier versions lacks: tenant and credential listings, program and campaign listing entries, member user and filter index items (and the shards of index values many organizations share), the sort keys of search postings, the gram vocabulary of one- and two-character searches, the entries an interrupted import left unconfirmed (table scans; idempotent; safe while the API serves)',
     options: {},
     async run(_v, out) {
       out.result(`Added listing keys to ${await migrateListings()} item(s).`);
@@ -20,8 +20,9 @@ export const maintenanceCommands: Command[] = [
         await import('#shared/domain/organization-writes.ts');
       const indexed = await migrateIndexEntries();
       out.result(
-        `Wrote ${indexed.items} index item(s) (member users by id and e-mail, non-scalar properties, no description); ` +
-          `the filters of ${indexed.tenants} tenant(s) now read them.`,
+        `Wrote ${indexed.items} index item(s) (member users by id and e-mail, non-scalar properties, no description, ` +
+          `values many organizations share in their shards); the filters of ${indexed.tenants} tenant(s) now read them; ` +
+          `removed ${indexed.removed} entry(ies) of the earlier layout.`,
       );
       out.result(`Rewrote ${await migrateSearchPostings()} search posting(s) with the sort keys they carry.`);
       const vocabulary = await migrateGramVocabulary();
