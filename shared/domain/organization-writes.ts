@@ -10,7 +10,7 @@ import { AppError, notFound, validationError } from '#shared/errors.ts';
 
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { findAppId, resolveOrganizationId } from './organizations.ts';
-import { type DeleteCleanups, IN_PLACE_BATCH_LIMIT, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
+import { type DeleteCleanups, IN_PLACE_BATCH_LIMIT, type InPlaceFields, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
 
 /** The writable fields of an organization, as the dialects accept them. */
 export interface OrganizationFields {
@@ -221,8 +221,11 @@ export async function changeOrganization(
   }
 }
 
-/** Fields a partial update sets in place: the listings, searches and guards depend on none of them. */
-const IN_PLACE = new Set(['app', 'favicon', 'logo', 'isActive']);
+/**
+ * Fields a partial update sets in place: the listings, searches, guards and indexes depend on none of them
+ * (not `app`: the `app` filter's index entry follows it in the organization's transaction).
+ */
+const IN_PLACE = new Set(['favicon', 'logo', 'isActive']);
 
 /**
  * How often an organization updated in place by bulk operations has its applied-operation records
@@ -284,11 +287,10 @@ export async function applyBulkUpdateBatch(tenantId: string, updates: BulkUpdate
   const updatedAt = new Date().toISOString();
   const writes = await Promise.all(
     updates.map(async ({ key, fields, mode, op }): Promise<InPlaceWrite | undefined> => {
-      if (!isInPlace(fields, mode) || fields.app !== undefined) return undefined;
+      if (!isInPlace(fields, mode)) return undefined;
       const id = 'id' in key ? key.id : await resolveOrganizationId(tenantId, key);
       if (id === undefined) return undefined;
-      const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
-      return { id, fields: { ...plain, updatedAt }, op };
+      return { id, fields: { ...(fields as InPlaceFields), updatedAt }, op };
     }),
   );
   const sent = writes.filter((write) => write !== undefined);
@@ -310,11 +312,10 @@ async function update(
   if (isInPlace(fields, mode)) {
     const id = await resolveOrganizationId(tenantId, key);
     if (id === undefined) throw notFound();
-    const { app: _app, ...plain } = fields as Pick<OrganizationFields, 'app' | 'favicon' | 'logo' | 'isActive'>;
     const result = await ports().organizations.updateInPlace(
       tenantId,
       id,
-      { ...plain, ...(appId !== undefined ? { appId } : {}), updatedAt: new Date().toISOString() },
+      { ...(fields as InPlaceFields), updatedAt: new Date().toISOString() },
       options,
     );
     if (result.outcome === 'missing') throw notFound();

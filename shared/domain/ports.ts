@@ -51,7 +51,7 @@ export interface SearchCandidate {
 }
 
 /** Fields a partial update may set in place: fields no index or guard item depends on. */
-export type InPlaceFields = Partial<Pick<Organization, 'favicon' | 'logo' | 'isActive' | 'appId' | 'updatedAt'>>;
+export type InPlaceFields = Partial<Pick<Organization, 'favicon' | 'logo' | 'isActive' | 'updatedAt'>>;
 
 /** What the tree needs of an organization (the listing holds it: the whole tree reads no organization item). */
 export interface TreeEntry {

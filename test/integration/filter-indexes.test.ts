@@ -20,9 +20,11 @@ import * as keys from '#shared/db/keys.ts';
 import { checkedEntries, indexValue, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from '#shared/db/organization-index.ts';
 import { deleteOrganization, getOrganization, saveOrganization } from '#shared/db/organizations.ts';
 import { TENANT_MARKS } from '#shared/db/tenant-marks.ts';
+import { putApp } from '#shared/domain/directory-admin.ts';
 import { isScalarProperty, PROPERTY_OVERFLOW, propertyPair } from '#shared/domain/indexed-values.ts';
 import { matches, type MemberFilter, searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
+import { updateOrganization } from '#shared/domain/organization-writes.ts';
 import { findOrganizations, listingOrder, type OrganizationQuery } from '#shared/domain/organizations.ts';
 import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
 import { createTable, snapshotTable } from '#test/support/table.ts';
@@ -242,6 +244,20 @@ describe('filters the earlier layout scanned', () => {
     countScanReads();
     await expectExact('filters', ids);
     expect(scanned).toBe(0);
+  });
+
+  it('find an app set by a partial update at once, and no longer under the app it left', async () => {
+    const all = await createTenant('apps', 6);
+    await putApp('apps', { id: 'app-1', label: 'one', name: 'One', url: 'https://one.example' });
+    await putApp('apps', { id: 'app-2', label: 'two', name: 'Two', url: 'https://two.example' });
+    const ids = (appId: string) => findOrganizations('apps', { appId }, 0, 100).then(({ page }) => page.map((org) => org.id));
+    await updateOrganization('apps', { id: all[1]!.id }, { app: 'app-1' }, 'partial');
+    await updateOrganization('apps', { id: all[2]!.id }, { app: '~one' }, 'partial');
+    expect(await ids('app-1')).toEqual([all[1]!.id, all[2]!.id]);
+    await updateOrganization('apps', { id: all[2]!.id }, { app: 'app-2', isActive: false }, 'partial');
+    await updateOrganization('apps', { id: all[1]!.id }, { app: null }, 'partial');
+    expect(await ids('app-1')).toEqual([]);
+    expect(await ids('app-2')).toEqual([all[2]!.id]);
   });
 
   it('of a tenant written in the earlier layout are exact, and the migration moves it to this one', async () => {
