@@ -8,8 +8,10 @@
  *    organization still being at the version read (read again when it changed), so an entry is only ever what the
  *    organization says: a reader that skips entries without reading their organization (Apidae's `first`) may
  *    trust them once the tenant is marked;
- * 2. every tenant item is marked: its readers read those items, and no longer the earlier partitions;
- * 3. a Scan of the index entries deletes those of the earlier layout's spread partitions (one per value).
+ * 2. a Scan of the index entries deletes those of the earlier layout's spread partitions (one per value), and a
+ *    shard entry whose organization does not have it (written by this version, then the value changed by a
+ *    process of the earlier one during the deploy), while that organization is still as read;
+ * 3. every tenant item is marked: its readers read those items, and no longer the earlier partitions.
  * Organizations still in the legacy layout get every item when `migrateLayout` moves them (it saves them whole).
  * Run it once no process of an earlier version writes any more (after the deploy has replaced every function).
  */
@@ -22,8 +24,8 @@ import type { IndexedField } from '#shared/domain/ports.ts';
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
-import { checkedEntries, entryKey, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from './organization-index.ts';
-import { batchGet, cancellationCodes, ignoringConditionFailure, scanTable, storedKeys, stripKeys } from './query.ts';
+import { checkedEntries, derivedKeys, entryKey, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from './organization-index.ts';
+import { batchGet, cancellationCodes, isConditionFailure, scanTable, storedKeys, stripKeys } from './query.ts';
 import { setTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 /** Fields whose entries later versions added (the spread fields' moved to their shards: all of them). */
@@ -38,10 +40,15 @@ const ATTEMPTS = 20;
 /** Items of one transaction: the organization's version check and 99 puts. */
 const PUTS_PER_TRANSACTION = 99;
 
-/** Returns how many index items it wrote, how many tenants it marked, and how many entries of the earlier layout it removed. */
+/**
+ * Returns how many index items it wrote, how many tenants it marked, and how many entries it removed (the earlier
+ * layout's, and shard entries their organization no longer has). A tenant one of whose organizations kept changing
+ * through every attempt is left unmarked (run the migration again).
+ */
 export async function backfillIndexEntries(): Promise<{ items: number; tenants: number; removed: number }> {
   let items = 0;
   const tenants = new Set<string>();
+  const busy = new Set<string>();
   const pages = scanTable('(entity = :org AND SK = :sk) OR entity = :tenant', {
     ':org': entity.organization,
     ':sk': keys.organization('t', 'o').SK,
@@ -53,63 +60,120 @@ export async function backfillIndexEntries(): Promise<{ items: number; tenants: 
       const tenantId = item.entity === entity.organization ? keys.tenantOfOrganization(item.PK as string, item.id as string) : undefined;
       return tenantId === undefined ? [] : [{ tenantId, organization: stripKeys<Organization>(item) }];
     });
-    const written = await mapWithConcurrency(organizations, 16, ({ tenantId, organization }) => backfillOne(tenantId, organization));
-    items += written.reduce((sum, n) => sum + n, 0);
+    await mapWithConcurrency(organizations, 16, async ({ tenantId, organization }) => {
+      const written = await backfillOne(tenantId, organization);
+      if (written === undefined) busy.add(tenantId);
+      else items += written;
+    });
   }
+  const removed = await settleSpreadEntries(busy);
   let marked = 0;
-  for (const tenantId of tenants) if (await setTenantMark(tenantId, TENANT_MARKS.indexes)) marked += 1;
-  return { items, tenants: marked, removed: await removeEarlierSpreadEntries() };
+  for (const tenantId of tenants) if (!busy.has(tenantId) && (await setTenantMark(tenantId, TENANT_MARKS.indexes))) marked += 1;
+  return { items, tenants: marked, removed };
 }
 
-/** The items one organization lacks, put while it is still at the version they follow from. Returns how many. */
-async function backfillOne(tenantId: string, read: Organization): Promise<number> {
+/** The items one organization lacks, put while it is still at the version they follow from: how many, or undefined (it kept changing). */
+async function backfillOne(tenantId: string, read: Organization): Promise<number | undefined> {
   let organization: Organization | undefined = read;
-  for (let attempt = 1; organization; attempt++) {
+  for (let attempt = 1; organization && attempt <= ATTEMPTS; attempt++) {
     const wanted = checkedEntries(tenantId, organization).filter((entry) => addedLater(tenantId, entry));
     const present = new Set((await storedKeys(wanted.map(({ PK, SK }) => ({ PK, SK })))).map(entryKey));
     const missing = wanted.filter((entry) => !present.has(entryKey(entry)));
     try {
       for (let at = 0; at < missing.length; at += PUTS_PER_TRANSACTION) {
-        const stillAtVersion = {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: keys.organization(tenantId, organization.id),
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeValues: { ':v': organization.version },
-          },
-        };
         const puts = missing.slice(at, at + PUTS_PER_TRANSACTION).map((Item) => ({ Put: { TableName: tableName(), Item } }));
-        await db().send(new TransactWriteCommand({ TransactItems: [stillAtVersion, ...puts] }));
+        await db().send(new TransactWriteCommand({ TransactItems: [stillAsRead(tenantId, read.id, organization), ...puts] }));
       }
       return missing.length;
     } catch (error) {
       // Changed since read (a write each time, which wrote its own entries): read again.
-      if (!cancellationCodes(error) || attempt >= ATTEMPTS) throw error;
+      if (!cancellationCodes(error)) throw error;
       [organization] = await batchGet<Organization>([keys.organization(tenantId, read.id)]);
     }
   }
-  return 0;
+  return organization ? undefined : 0;
 }
 
-/** Deletes the index entries of the earlier layout's spread partitions (one per value, no shard). Returns how many. */
-async function removeEarlierSpreadEntries(): Promise<number> {
+/** A transaction's check that the organization is still as read: at that version, or still absent. */
+const stillAsRead = (tenantId: string, id: string, organization: Organization | undefined) => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: keys.organization(tenantId, id),
+    ...(organization
+      ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': organization.version } }
+      : { ConditionExpression: 'attribute_not_exists(PK)' }),
+  },
+});
+
+/** `T#<tenant>#M#<field>#<value>` and, in a spread field's shard, `#<shard>` (a value is URI-encoded: no `#`). */
+const INDEX_PARTITION = /^T#([^#]+)#M#([^#]+)#[^#]*(#\d+)?$/;
+
+/**
+ * One Scan of the index entries: those of the earlier layout's spread partitions (one per value, no shard) are
+ * deleted; a shard entry whose organization does not have it (a process of the earlier version changed the value
+ * after one of this version wrote it, during the deploy) is deleted while the organization is still as read. An
+ * entry an import wrote ahead (`f`) is left to the import's own settling. Returns how many it deleted; a tenant
+ * one of whose organizations kept changing joins `busy`.
+ */
+async function settleSpreadEntries(busy: Set<string>): Promise<number> {
   let removed = 0;
   for await (const page of scanTable('entity = :index', { ':index': entity.memberIndex })) {
-    const earlier = (page.Items ?? []).filter((item) => isEarlierSpreadPartition(String(item.PK)));
-    await mapWithConcurrency(earlier, 16, async (item) => {
-      await ignoringConditionFailure(
-        db().send(
-          new DeleteCommand({ TableName: tableName(), Key: { PK: item.PK, SK: item.SK }, ConditionExpression: 'attribute_exists(PK)' }),
-        ),
-      );
-      removed += 1;
+    const spread = (page.Items ?? []).flatMap((item) => {
+      const match = INDEX_PARTITION.exec(String(item.PK));
+      return match && SPREAD_FIELDS.has(match[2] as IndexedField) ? [{ item, tenantId: match[1]!, earlier: match[3] === undefined }] : [];
+    });
+    // The organizations of the shard entries, per tenant (ids are unique within a tenant).
+    const owners = new Map<string, Organization>();
+    const owner = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
+    const wanted = new Map<string, Set<string>>();
+    for (const { item, tenantId, earlier } of spread)
+      if (!earlier && item.f === undefined) wanted.set(tenantId, (wanted.get(tenantId) ?? new Set()).add(String(item.orgId)));
+    for (const [tenantId, ids] of wanted)
+      for (const organization of await batchGet<Organization>([...ids].map((id) => keys.organization(tenantId, id))))
+        owners.set(owner(tenantId, organization.id), organization);
+    await mapWithConcurrency(spread, 16, async ({ item, tenantId, earlier }) => {
+      const key = { PK: String(item.PK), SK: String(item.SK) };
+      if (earlier) {
+        if (await deleted(db().send(new DeleteCommand({ TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(PK)' }))))
+          removed += 1;
+        return;
+      }
+      if (item.f !== undefined) return;
+      const outcome = await removeUnheld(tenantId, String(item.orgId), key, owners.get(owner(tenantId, String(item.orgId))));
+      if (outcome === undefined) busy.add(tenantId);
+      else removed += outcome;
     });
   }
   return removed;
 }
 
-/** `T#<t>#M#<spread field>#<value>` without a shard: a value is URI-encoded, so a `#` after it is the shard's. */
-function isEarlierSpreadPartition(pk: string): boolean {
-  const match = /#M#([^#]+)#([^#]*)(#\d+)?$/.exec(pk);
-  return match !== null && SPREAD_FIELDS.has(match[1] as IndexedField) && match[3] === undefined;
+/** Deletes a shard entry its organization (as read, or absent) does not have, while it is still so: 1, 0 (it has it), or undefined. */
+async function removeUnheld(tenantId: string, id: string, key: { PK: string; SK: string }, read: Organization | undefined) {
+  let organization = read;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    if (organization && derivedKeys(tenantId, organization).has(entryKey(key))) return 0;
+    try {
+      await db().send(
+        new TransactWriteCommand({
+          TransactItems: [stillAsRead(tenantId, id, organization), { Delete: { TableName: tableName(), Key: key } }],
+        }),
+      );
+      return 1;
+    } catch (error) {
+      if (!cancellationCodes(error)) throw error;
+      [organization] = await batchGet<Organization>([keys.organization(tenantId, id)]);
+    }
+  }
+  return undefined;
+}
+
+/** Whether a conditional delete deleted (false: the item was already gone). */
+async function deleted(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

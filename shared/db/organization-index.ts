@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { indexedValues } from '#shared/domain/indexed-values.ts';
+import { indexedValues, isScalarProperty, propertyPair } from '#shared/domain/indexed-values.ts';
 import type { Organization } from '#shared/domain/organization.ts';
 import type { IndexedField } from '#shared/domain/ports.ts';
 
@@ -135,14 +135,27 @@ function derivedItems(tenantId: string, organization: Organization): DerivedItem
 }
 
 /**
- * The derived items a reader checks against the organization before it answers (the exact-value index entries
- * and the no-description listing entry; not the ordered listings nor the child entry), as stored items: what
- * `migrate listings` may put where missing, as a stale one costs a read, never a wrong answer.
+ * The exact-value index entries and the no-description listing entry of an organization (not the ordered
+ * listings nor the child entry), as stored items: what `migrate listings` puts where missing.
  */
 export const checkedEntries = (tenantId: string, organization: Organization) =>
   derivedItems(tenantId, organization)
     .filter((item) => item.attributes.entity === entity.memberIndex || item.key.SK.startsWith(NO_DESCRIPTION_PREFIX))
     .map((item) => ({ ...item.key, ...item.attributes }));
+
+/**
+ * The partitions of the earlier layout (one per spread value, no shard) that hold an entry of the organization's
+ * current values: its spread values', and one per scalar property (the earlier layout counted only scalars
+ * towards the 16 properties indexed one by one).
+ */
+export function earlierPartitionsHeld(tenantId: string, organization: Organization): Set<string> {
+  const held = new Set<string>();
+  for (const [field, value] of indexedValues(organization))
+    if (SPREAD_FIELDS.has(field)) held.add(keys.memberIndexPartition(tenantId, field, indexValue(value)));
+  for (const [key, value] of Object.entries(organization.properties))
+    if (isScalarProperty(value)) held.add(keys.memberIndexPartition(tenantId, 'property', indexValue(propertyPair(key, value))));
+  return held;
+}
 
 /** The keys (`entryKey`) of every derived item of an organization: what a check of an entry of an unfinished import run compares. */
 export const derivedKeys = (tenantId: string, organization: Organization) => new Set(derivedItems(tenantId, organization).map(keyOf));

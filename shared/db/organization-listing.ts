@@ -15,9 +15,7 @@ import { db, tableName } from './client.ts';
 import { ENTRY_CHECK_ATTRIBUTES, type StoredEntry, trustedEntries } from './imported-entries.ts';
 import * as keys from './keys.ts';
 import {
-  derivedKeys,
-  entryKey,
-  indexShardOf,
+  earlierPartitionsHeld,
   indexValue,
   LISTING_SHARDS,
   listingPrefix,
@@ -47,8 +45,8 @@ class EntryCursor {
     private readonly descending: boolean,
     private batch: number,
     private readonly growth = 1,
-    /** Which entries of a page count (besides those an unfinished import wrote ahead for nothing). */
-    private readonly held: (entries: Entry[]) => Promise<Entry[]> = async (entries) => entries,
+    /** Which entries of a page count: by default all but those an unfinished import wrote ahead for nothing. */
+    private readonly counted: (entries: Entry[]) => Promise<Entry[]> = (entries) => trustedEntries(tenantId, entries, ownerOf),
   ) {}
 
   get exhausted() {
@@ -83,7 +81,7 @@ class EntryCursor {
       this.started = true;
       this.next = page.LastEvaluatedKey;
       this.batch = Math.min(1000, this.batch * this.growth);
-      this.buffer = await this.held(await trustedEntries(this.tenantId, (page.Items ?? []).filter(keeps) as Entry[], ownerOf));
+      this.buffer = await this.counted((page.Items ?? []).filter(keeps) as Entry[]);
     }
     return this.buffer[0];
   }
@@ -195,20 +193,26 @@ export async function countOrganizations(tenantId: string): Promise<number> {
  * earlier layout. A write of this version leaves an earlier entry in place, so such an entry counts only while
  * its organization still has the value (read strongly consistent).
  */
-async function partitionsOf(tenantId: string, field: IndexedField, value: string | number) {
-  const current = valuePartitions(tenantId, field, value).map((pk) => ({ pk, held: undefined }));
-  if (!SPREAD_FIELDS.has(field) || (await hasTenantMark(tenantId, TENANT_MARKS.indexes))) return current;
+function partitionsOf(tenantId: string, field: IndexedField, value: string | number, migrated: boolean) {
+  const current = valuePartitions(tenantId, field, value).map((pk) => ({ pk, counted: undefined }));
+  if (!SPREAD_FIELDS.has(field) || migrated) return current;
   const earlier = keys.memberIndexPartition(tenantId, field, indexValue(value));
-  return [...current, { pk: earlier, held: (entries: Entry[]) => stillHeld(tenantId, entries) }];
+  return [...current, { pk: earlier, counted: (entries: Entry[]) => stillHeld(tenantId, entries) }];
 }
 
+/** Entries of the earlier layout whose organization still has the value (read strongly consistent: an import's marks aside). */
 async function stillHeld(tenantId: string, entries: Entry[]): Promise<Entry[]> {
   if (entries.length === 0) return entries;
   const organizations = await batchGet<Organization>([...new Set(entries.map(ownerOf))].map((id) => keys.organization(tenantId, id)));
-  const held = new Map(organizations.map((organization) => [organization.id, derivedKeys(tenantId, organization)]));
-  // The entry's place in this version's layout: the same sort key in the organization's shard of the value.
-  const current = (entry: Entry) => entryKey({ PK: `${entry.PK}#${indexShardOf(entry.orgId)}`, SK: entry.SK });
-  return entries.filter((entry) => held.get(entry.orgId)?.has(current(entry)) === true);
+  const held = new Map(organizations.map((organization) => [organization.id, organization]));
+  return entries.filter((entry) => {
+    const organization = held.get(entry.orgId);
+    return (
+      organization !== undefined &&
+      entry.SK === `${keys.paddedIntId(organization.intId)}#${organization.id}` &&
+      earlierPartitionsHeld(tenantId, organization).has(entry.PK)
+    );
+  });
 }
 
 /** Ids whose `field` equals `value`, by integer id: only that value's index entries are read. */
@@ -232,10 +236,11 @@ export async function* idPagesByIndexedValues(
   firstPage: number,
 ): AsyncGenerator<string[]> {
   const first = Math.max(1, Math.min(1000, firstPage));
-  const partitions = (await Promise.all([...new Set(values)].map((value) => partitionsOf(tenantId, field, value)))).flat();
+  const migrated = !SPREAD_FIELDS.has(field) || (await hasTenantMark(tenantId, TENANT_MARKS.indexes));
+  const partitions = [...new Set(values)].flatMap((value) => partitionsOf(tenantId, field, value, migrated));
   // Entries hash evenly over a value's shards: each holds about its share of the first page, give or take a few.
   const share = partitions.length === 1 ? first : Math.min(1000, Math.ceil((first / partitions.length) * 1.1) + 8);
-  const cursors = partitions.map(({ pk, held }) => new EntryCursor(tenantId, pk, undefined, false, share, 4, held));
+  const cursors = partitions.map(({ pk, counted }) => new EntryCursor(tenantId, pk, undefined, false, share, 4, counted));
   const heads: (Entry | undefined)[] = [];
   let last: string | undefined;
   for (let size = first; ; size = Math.min(1000, size * 4)) {

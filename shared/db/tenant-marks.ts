@@ -24,23 +24,34 @@ export type TenantMark = (typeof TENANT_MARKS)[keyof typeof TENANT_MARKS];
 
 /** Tenants read marked, per table and mark. */
 const marked = new Set<string>();
+/** The read in flight of each table's tenant and mark, which concurrent readers share. */
+const reading = new Map<string, Promise<boolean>>();
 
 /** Whether the tenant carries the mark (strongly consistent until seen set). */
 export async function hasTenantMark(tenantId: string, mark: TenantMark): Promise<boolean> {
   const known = `${tableName()}\u0000${tenantId}\u0000${mark}`;
   if (marked.has(known)) return true;
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.tenant(tenantId),
-      ConsistentRead: true,
-      ProjectionExpression: '#mark',
-      ExpressionAttributeNames: { '#mark': mark },
-    }),
-  );
-  const set = Item?.[mark] === true;
-  if (set) marked.add(known);
-  return set;
+  let read = reading.get(known);
+  if (!read) {
+    read = db()
+      .send(
+        new GetCommand({
+          TableName: tableName(),
+          Key: keys.tenant(tenantId),
+          ConsistentRead: true,
+          ProjectionExpression: '#mark',
+          ExpressionAttributeNames: { '#mark': mark },
+        }),
+      )
+      .then(({ Item }) => {
+        const set = Item?.[mark] === true;
+        if (set) marked.add(known);
+        return set;
+      })
+      .finally(() => reading.delete(known));
+    reading.set(known, read);
+  }
+  return read;
 }
 
 /** Sets the mark once a migration has completed the index for the tenant; false when the tenant has no tenant item. */

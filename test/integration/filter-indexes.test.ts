@@ -9,15 +9,16 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 
-import { BatchWriteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import { putTenant } from '#shared/db/directory.ts';
+import { beginImportRun } from '#shared/db/import-runs.ts';
 import { backfillIndexEntries } from '#shared/db/index-backfill.ts';
 import * as keys from '#shared/db/keys.ts';
-import { checkedEntries, indexValue, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from '#shared/db/organization-index.ts';
+import { checkedEntries, indexShardOf, indexValue, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from '#shared/db/organization-index.ts';
 import { deleteOrganization, getOrganization, saveOrganization } from '#shared/db/organizations.ts';
 import { TENANT_MARKS } from '#shared/db/tenant-marks.ts';
 import { putApp } from '#shared/domain/directory-admin.ts';
@@ -173,6 +174,9 @@ const QUERIES: OrganizationQuery[] = [
   { properties: { tags: ['b', 'a'] } },
   { properties: { tags: [] }, description: '' },
   { properties: {} },
+  // Scalars of the two organizations with more than 16 properties (indexed one by one in the earlier layout).
+  { properties: { p0: 0 } },
+  { properties: { p15: 15, geo: { lon: 2, lat: 1 } } },
 ];
 
 /** What reading every organization and checking it gives, as the list would page it. */
@@ -270,15 +274,34 @@ describe('filters the earlier layout scanned', () => {
     const moved = (await getOrganization('before', ids[0]!))!;
     const member = { ...moved.member, type: { id: 9, nom: 'Moved' } };
     await saveOrganization('before', { ...moved, member, version: moved.version + 1 }, moved);
+    // An earlier import, killed, wrote an entry ahead of an organization it then committed: still counted.
+    const killedRun = await beginImportRun('before', 'killed earlier');
+    const aheadOf = (await getOrganization('before', ids[3]!))!;
+    const ahead = keys.memberIndex('before', 'type', aheadOf.member.type!.nom, aheadOf.intId, aheadOf.id);
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: ahead,
+        UpdateExpression: 'SET f = :run',
+        ExpressionAttributeValues: { ':run': killedRun },
+      }),
+    );
     countScanReads();
     await expectExact('before', ids);
     expect(scanned).toBeGreaterThan(0);
     expect(earlierReads).toBeGreaterThan(0);
 
+    // During the deploy, a process of the earlier version changed a value this version had put in a shard: the
+    // shard entry names an organization that no longer has the value. The migration removes it.
+    const left = (await getOrganization('before', ids[6]!))!;
+    const stale = keys.memberIndex('before', 'type', 'Partenaire', left.intId, left.id, indexShardOf(left.id));
+    expect(left.member.type!.nom).not.toBe('Partenaire');
+    await db().send(new PutCommand({ TableName: tableName(), Item: { ...stale, entity: keys.entity.memberIndex, orgId: left.id } }));
+
     const done = await backfillIndexEntries();
     expect(done.items).toBeGreaterThan(earlierEntries / 2);
     expect(done.tenants).toBeGreaterThanOrEqual(2);
-    expect(done.removed).toBe(earlierEntries);
+    expect(done.removed).toBe(earlierEntries + 1);
     // Exactly this version's items: every organization's, and nothing else.
     const current = await Promise.all(ids.map((id) => getOrganization('before', id)));
     const wanted = current.flatMap((org) => (org ? checkedEntries('before', org).map((item) => `${item.PK} ${item.SK}`) : []));
