@@ -6,7 +6,7 @@ import type { Credential, CredentialKind } from '#shared/domain/credential.ts';
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
-import { ignoringConditionFailure, isConditionFailure, queryIndex, scanTable, stripKeys } from './query.ts';
+import { conditionHeld, ignoringConditionFailure, queryIndex, scanTable, stripKeys } from './query.ts';
 
 /** Strongly consistent, so a revocation takes effect on the very next request. */
 export async function getCredential(kind: CredentialKind, lookupId: string): Promise<Credential | undefined> {
@@ -23,8 +23,8 @@ export async function getCredential(kind: CredentialKind, lookupId: string): Pro
  * refused atomically (condition on the stored tenant), never by reading first.
  */
 export async function putCredential(credential: Credential, ttlEpochSeconds?: number): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionHeld(
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -37,12 +37,8 @@ export async function putCredential(credential: Credential, ttlEpochSeconds?: nu
         ConditionExpression: 'attribute_not_exists(PK) OR tenantId = :tenantId',
         ExpressionAttributeValues: { ':tenantId': credential.tenantId },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function deleteCredential(kind: CredentialKind, lookupId: string): Promise<void> {

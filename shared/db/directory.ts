@@ -6,7 +6,7 @@ import type { ClickCount, ClientMapping, Publisher, Tenant } from '#shared/domai
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
-import { batchGet, isConditionFailure, queryIndex, queryPartition, queryPrefix, stripKeys, type TransactItem } from './query.ts';
+import { batchGet, conditionHeld, queryIndex, queryPartition, queryPrefix, stripKeys, type TransactItem } from './query.ts';
 import { newTenantMarks } from './tenant-marks.ts';
 
 const put = (Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(), Item }));
@@ -22,21 +22,15 @@ export async function putTenant(tenant: Tenant): Promise<void> {
   // Organizations written before its tenant item (an earlier version's) may lack this version's index items.
   const counted = await queryPartition<{ organizations?: number }>(keys.counterPartition(tenant.id), { Limit: 64 });
   const empty = counted.every((shard) => !shard.organizations);
-  const created = await db()
-    .send(
+  const created = await conditionHeld(
+    db().send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.tenant(tenant.id), ...fields, ...(empty ? newTenantMarks() : {}) },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    )
-    .then(
-      () => true,
-      (error: unknown) => {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      },
-    );
+    ),
+  );
   if (created) return;
   await db().send(
     new UpdateCommand({
@@ -95,8 +89,8 @@ export async function putClientMapping(tenantId: string, mapping: ClientMapping)
  * of that organization in between makes this a not-found, never a resurrection).
  */
 export async function setAllowedPublishers(tenantId: string, mapping: ClientMapping): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionHeld(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.clientMapping(tenantId, mapping.publisherId, mapping.clientId),
@@ -104,12 +98,8 @@ export async function setAllowedPublishers(tenantId: string, mapping: ClientMapp
         ConditionExpression: 'organizationId = :org',
         ExpressionAttributeValues: { ':allowed': mapping.allowedPublisherIds, ':org': mapping.organizationId },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function getClientMapping(tenantId: string, publisherId: string, clientId: string): Promise<ClientMapping | undefined> {

@@ -25,7 +25,7 @@ import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity } from './keys.ts';
 import { checkedEntries, derivedKeys, entryKey, NO_DESCRIPTION_PREFIX, SPREAD_FIELDS } from './organization-index.ts';
-import { batchGet, cancellationCodes, isConditionFailure, scanTable, storedKeys, stripKeys } from './query.ts';
+import { batchGet, cancellationCodes, conditionHeld, scanTable, storedKeys, stripKeys } from './query.ts';
 import { setTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 /** Fields whose entries later versions added (the spread fields' moved to their shards: all of them). */
@@ -134,7 +134,11 @@ async function settleSpreadEntries(busy: Set<string>): Promise<number> {
     await mapWithConcurrency(spread, 16, async ({ item, tenantId, earlier }) => {
       const key = { PK: String(item.PK), SK: String(item.SK) };
       if (earlier) {
-        if (await deleted(db().send(new DeleteCommand({ TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(PK)' }))))
+        if (
+          await conditionHeld(
+            db().send(new DeleteCommand({ TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(PK)' })),
+          )
+        )
           removed += 1;
         return;
       }
@@ -165,15 +169,4 @@ async function removeUnheld(tenantId: string, id: string, key: { PK: string; SK:
     }
   }
   return undefined;
-}
-
-/** Whether a conditional delete deleted (false: the item was already gone). */
-async function deleted(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }

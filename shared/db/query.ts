@@ -140,6 +140,17 @@ export async function ignoringConditionFailure(write: Promise<unknown>): Promise
   }
 }
 
+/** Whether a conditional write was applied: false when its condition failed; any other error is thrown. */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** The cancellation reason codes of a failed transaction, in the order of its items. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;

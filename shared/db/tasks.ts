@@ -7,7 +7,7 @@ import { gsi1 } from '#shared/table-definition.ts';
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, tenantPk } from './keys.ts';
-import { batchWrite, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
+import { batchWrite, conditionHeld, ignoringConditionFailure, isConditionFailure, queryPrefix, stripKeys } from './query.ts';
 
 const RETENTION_SECONDS = 8 * 24 * 3600;
 const expiry = () => Math.floor(Date.now() / 1000) + RETENTION_SECONDS;
@@ -144,8 +144,8 @@ export async function recordChunkProgress(tenantId: string, taskId: string, chun
  */
 export async function reopenTask(tenantId: string, taskId: string, attempt: number): Promise<boolean> {
   const now = new Date().toISOString();
-  try {
-    await db().send(
+  return conditionHeld(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(tenantId, taskId),
@@ -167,12 +167,8 @@ export async function reopenTask(tenantId: string, taskId: string, attempt: numb
           ':gsi1sk': keys.openTask(tenantId, taskId, now).GSI1SK,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Sets the final status once (the first finisher wins; later calls change nothing). */

@@ -9,7 +9,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { db, tableName } from './client.ts';
 import * as keys from './keys.ts';
-import { isConditionFailure } from './query.ts';
+import { conditionHeld } from './query.ts';
 
 export const TENANT_MARKS = {
   /** The gram vocabulary names every gram of the tenant's postings (gram-vocabulary.ts): short needles read it. */
@@ -56,8 +56,8 @@ export async function hasTenantMark(tenantId: string, mark: TenantMark): Promise
 
 /** Sets the mark once a migration has completed the index for the tenant; false when the tenant has no tenant item. */
 export async function setTenantMark(tenantId: string, mark: TenantMark): Promise<boolean> {
-  try {
-    await db().send(
+  return conditionHeld(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.tenant(tenantId),
@@ -66,12 +66,8 @@ export async function setTenantMark(tenantId: string, mark: TenantMark): Promise
         ExpressionAttributeNames: { '#mark': mark },
         ExpressionAttributeValues: { ':true': true },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** The marks a tenant item created with no organization carries. */
