@@ -13,6 +13,7 @@ import type { Context } from 'aws-lambda';
 
 import type { Route } from '#functions/routes.ts';
 import { exceedsPayloadLimit, type HttpEvent, type HttpResult } from '#shared/http/types.ts';
+import { decodeUrlComponent, urlencodedPairs } from '#shared/http/urlencoded.ts';
 
 export type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -37,30 +38,6 @@ function compile(route: Route): CompiledRoute {
     })
     .join('/');
   return { route, pattern: new RegExp(`^${source}/?$`), paramNames };
-}
-
-/**
- * A path parameter decoded as a gateway must when it hands text to Lambda inside a JSON event, which
- * can only carry well-formed text: bytes that are not UTF-8, and a `%` not followed by two hex digits,
- * become U+FFFD (decodeURIComponent throws on both: that was a 502). Handlers refuse U+FFFD in path
- * parameters with their dialect's 4xx, so the answer does not depend on how API Gateway spells them.
- */
-export function decodePathParameter(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    const bytes: number[] = [];
-    for (let i = 0; i < raw.length; i++) {
-      const hex = raw[i] === '%' ? raw.slice(i + 1, i + 3) : '';
-      if (/^[0-9a-f]{2}$/i.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(...(raw[i] === '%' ? [0xef, 0xbf, 0xbd] : Buffer.from(raw[i]!)));
-      }
-    }
-    return new TextDecoder().decode(new Uint8Array(bytes)); // not fatal: invalid sequences become U+FFFD
-  }
 }
 
 /**
@@ -90,7 +67,8 @@ export function createRouter(routes: Route[]) {
       if (route.method !== method && route.method !== 'ANY') continue;
       const match = pattern.exec(path);
       if (!match) continue;
-      const params = Object.fromEntries(paramNames.map((name, i) => [name, decodePathParameter(match[i + 1]!)]));
+      // Undecodable bytes become U+FFFD, as in query strings: the handler refuses them with its dialect's 4xx.
+      const params = Object.fromEntries(paramNames.map((name, i) => [name, decodeUrlComponent(match[i + 1]!)]));
       return { route, params };
     }
     return undefined;
@@ -132,7 +110,7 @@ export function buildEvent(request: GatewayRequest, route: Route, pathParameters
     ['X-Forwarded-Proto', 'http'],
     ['X-Forwarded-Port', /:(\d+)$/.exec(domainName)?.[1] ?? '80'],
   ]);
-  const multiValueQueryStringParameters = multiValue([...url.searchParams.entries()]);
+  const multiValueQueryStringParameters = multiValue(urlencodedPairs(url.search));
   const contentType = request.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
   const binary = request.body.length > 0 && contentType !== '' && !TEXT_TYPES.test(contentType);
   const requestId = randomUUID();

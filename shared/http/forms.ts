@@ -1,16 +1,17 @@
 /**
- * Form bodies, picked by content type: urlencoded through Middy's parser, multipart/form-data through
+ * Form bodies, picked by content type: urlencoded through ours (urlencoded.ts: the gateway's decoding
+ * rule, so a stray `%` is refused like an undecodable byte), multipart/form-data through
  * the runtime's own (undici's `Response.formData()`, part of Node: nothing bundled, where a multipart
  * library would add ~26 KB to each function that takes forms). Kept apart from the pipeline
  * (handler.ts) so that only those functions carry it.
  */
 import type middy from '@middy/core';
-import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 
 import { validationError } from '#shared/errors.ts';
 
 import type { HttpEvent, HttpResult, RequestContext } from './types.ts';
 import { header } from './types.ts';
+import { urlencodedBodyParser } from './urlencoded.ts';
 
 type Middleware = middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext>;
 
@@ -47,7 +48,7 @@ async function multipartFields(event: HttpEvent, maxBodyBytes: number): Promise<
 
 /** A urlencoded or multipart body parsed into its fields; a malformed body is the dialect's 400. */
 export function formParser(maxBodyBytes: number): Middleware {
-  const urlencoded: Middleware = httpUrlencodeBodyParser({ disableContentTypeCheck: true });
+  const urlencoded = urlencodedBodyParser();
   return {
     before: async (request) => {
       if (!header(request.event, 'content-type')?.toLowerCase().startsWith('multipart/form-data')) return urlencoded.before!(request);

@@ -10,7 +10,6 @@ import '#shared/wiring.ts';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 // zod/mini: the same validation as zod 4 at a quarter of the bundle (cold start); schemas are built
 // with its functional API (z.optional(…), .check(z.maxLength(…))).
 import type * as z from 'zod/mini';
@@ -24,6 +23,7 @@ import { logger } from '#shared/logger.ts';
 
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
 import { exceedsPayloadLimit, header, LAMBDA_PAYLOAD_LIMIT_BYTES, rawBodyBytes } from './types.ts';
+import { urlencodedBodyParser } from './urlencoded.ts';
 import { refuseIllFormed } from './well-formed.ts';
 
 export interface Dialect {
@@ -247,7 +247,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
     .use(bodyLimit(dialect));
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
   if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
-  if (options.bodyFormat === 'form') pipeline.use(httpUrlencodeBodyParser({ disableContentTypeCheck: true }));
+  if (options.bodyFormat === 'form') pipeline.use(urlencodedBodyParser());
   if (options.bodyFormat === 'json-or-form') {
     if (!options.form) throw new Error('A json-or-form endpoint needs its form reader (options.form).');
     pipeline.use(jsonOrForm(options.form));
@@ -255,10 +255,14 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
   // Work past the time Middy answers for is aborted: its reads stop (shared/cancellation.ts).
   const handler = pipeline.handler(async (event, context, { signal }) =>
     withAbortSignal(signal, async () => {
-      refuseIllFormed(event.pathParameters, 'path');
-      refuseIllFormed(event.queryStringParameters, 'query');
+      // Text decoded from bytes (path, every value of the query string, a form's fields) may hold U+FFFD
+      // for bytes that were not UTF-8; JSON may hold a lone surrogate.
+      refuseIllFormed(event.pathParameters, 'path', true);
+      refuseIllFormed(event.multiValueQueryStringParameters ?? event.queryStringParameters, 'query', true);
+      const readAsForm = options.bodyFormat === 'form' || (options.bodyFormat === 'json-or-form' && isForm(event));
+      if (readAsForm) refuseIllFormed(event.body, 'body', true);
       const body: unknown =
-        options.form && isForm(event) ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
+        options.form && readAsForm ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
       refuseIllFormed(body, 'body');
       return options.handle({
         params: parseWith(options.params, event.pathParameters ?? {}, 'path'),

@@ -1,15 +1,15 @@
 /**
  * Ill-formed Unicode is refused where client text enters, with the dialect's own 4xx (see
  * docs/data-model.md, "Client text"). A lone surrogate arrives as a `\uD800` escape in JSON (bodies, the
- * Apidae query); undecodable path bytes arrive as U+FFFD, what API Gateway and the local gateway put in
- * their place. Neither can be stored or keyed faithfully: DynamoDB fails on a lone surrogate inside a
- * key or a map key (a 500), `encodeURIComponent` throws on one, and a client's UTF-8 decoder cannot
- * read one back.
+ * Apidae query); undecodable bytes in a path, a query string or a form arrive as U+FFFD, what API
+ * Gateway and the local gateway put in their place. Neither can be stored or keyed faithfully: DynamoDB
+ * fails on a lone surrogate inside a key or a map key (a 500), `encodeURIComponent` throws on one, a
+ * client's UTF-8 decoder cannot read one back, and a replaced byte is another text than the client sent.
  */
 import { AppError, type InputLocation } from '#shared/errors.ts';
 
 export const ILL_FORMED_TEXT = 'Must be well-formed Unicode: a lone surrogate (\\uD800 to \\uDFFF) is not a character.';
-export const ILL_FORMED_PATH = 'Must be valid percent-encoded UTF-8.';
+export const ILL_FORMED_ENCODING = 'Must be valid percent-encoded UTF-8.';
 
 /** Path segments kept for the error (each dialect names at most the field, or the item and its field). */
 const REPORTED_DEPTH = 3;
@@ -36,14 +36,23 @@ export function illFormedPath(value: unknown, rejects: (text: string) => boolean
   return undefined;
 }
 
-/** Throws the validation error every dialect formats, when a value holds ill-formed text. */
-export function refuseIllFormed(value: unknown, location: InputLocation): void {
-  // Path parameters: U+FFFD is what undecodable bytes became, so it is refused there too.
-  const path = location === 'path' ? illFormedPath(value, (text) => !text.isWellFormed() || text.includes('\uFFFD')) : illFormedPath(value);
+/**
+ * Whether text decoded from percent-encoded or raw bytes (a path, a query string, a form) held bytes
+ * that are not UTF-8: the decoder put U+FFFD in their place. U+FFFD itself, even well encoded
+ * (`%EF%BF%BD`), cannot be told apart and is refused with them.
+ */
+export const holdsUndecodableBytes = (text: string) => !text.isWellFormed() || text.includes('\uFFFD');
+
+/**
+ * Throws the validation error every dialect formats, when a value holds ill-formed text.
+ * `decodedFromBytes`: the value was decoded from bytes (path, query string, form), so U+FFFD is refused too.
+ */
+export function refuseIllFormed(value: unknown, location: InputLocation, decodedFromBytes = false): void {
+  const path = decodedFromBytes ? illFormedPath(value, holdsUndecodableBytes) : illFormedPath(value);
   if (path) {
     throw new AppError('validation', 'Validation Error.', {
       location,
-      issues: [{ path, message: location === 'path' ? ILL_FORMED_PATH : ILL_FORMED_TEXT }],
+      issues: [{ path, message: decodedFromBytes ? ILL_FORMED_ENCODING : ILL_FORMED_TEXT }],
     });
   }
 }

@@ -146,6 +146,17 @@ describe('the local API Gateway', () => {
     expect(await param('%C3')).toBe('\ufffd');
   });
 
+  it('decodes query strings by the same rule: `+` as a space, undecodable bytes to U+FFFD, repeated names in order', async () => {
+    await ready;
+    answer = (event) => ({
+      statusCode: 200,
+      body: JSON.stringify({ last: event.queryStringParameters, all: event.multiValueQueryStringParameters }),
+    });
+    const { body } = await call(`${url}/probe/1?q=caf%C3%A9+au+lait&bad=%zz&cut=x%&b%FF=1&q=2&flag`, { method: 'POST' });
+    expect(body.last).toEqual({ q: '2', bad: '\ufffdzz', cut: 'x\ufffd', 'b\ufffd': '1', flag: '' });
+    expect(body.all.q).toEqual(['café au lait', '2']);
+  });
+
   it('builds the request context and forwarding headers itself: the socket’s addresses, never the client’s claims', async () => {
     await ready;
     answer = echo;

@@ -151,6 +151,63 @@ describe('ill-formed Unicode and undecodable paths: the dialect’s 4xx, nothing
     expect(cafe.status, cafe.text).toBe(200);
     expect((await engagement('GET', `/myorganization/${encodeURIComponent('café-🙂')}`)).status).toBe(200);
   });
+
+  it('refuses undecodable bytes in query strings and form bodies in each dialect’s format, and keeps well-formed ones', async () => {
+    const responsysToken = (await login('demo-user', 'demo-password-1', '127.0.9.2')).body.authToken;
+    const before = await snapshotTable();
+    for (const bad of ['%ED%A0%80', '%FF', '%C3', '%', '%zz', '%C0%AF', '%EF%BF%BD']) {
+      const search = await netux('GET', `/organizations/?search=ab${bad}`);
+      expect(search.status, `${bad} ${search.text}`).toBe(400);
+      expect(search.body).toMatchObject({ code: 400001, detail: { search: [expect.stringContaining('percent-encoded UTF-8')] } });
+      const found = await engagement('GET', `/organization?q=ab${bad}`);
+      expect(found.status, `${bad} ${found.text}`).toBe(400);
+      expect(found.body).toMatchObject({ ok: false, code: 'INVALID_QUERY' });
+      const tree = await raw(`/rest/api/v1.3/attributes/organizations?ab${bad}=1`, { headers: { Authorization: responsysToken } });
+      expect(tree.status, `${bad} ${tree.text}`).toBe(400);
+      expect(tree.body).toMatchObject({ errorCode: 'INVALID_PARAMETER' });
+      const query = encodeURIComponent(JSON.stringify({ projetId: 1234, apiKey: 'demoApidaeKey1', filter: { nom: 'ab' } }));
+      const members = [
+        await raw(`/api/v002/membre/get-membres?query=${query.replace('ab', `ab${bad}`)}`),
+        await raw('/api/v002/membre/get-membres', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `query=${query.replace('ab', `ab${bad}`)}`,
+        }),
+      ];
+      for (const reply of members) {
+        expect(reply.status, `${bad} ${reply.text}`).toBe(400);
+        expect(reply.headers['content-type']).toMatch(/^text\/plain/);
+        expect(reply.text).toContain('percent-encoded UTF-8');
+      }
+      const form = await raw('/rest/api/v1.3/auth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `user_name=demo-user${bad}&password=demo-password-1&auth_type=password`,
+        from: '127.0.9.3',
+      });
+      expect(form.status, `${bad} ${form.text}`).toBe(400);
+      expect(form.body).toMatchObject({ errorCode: 'INVALID_REQUEST_BODY' });
+    }
+    // Every value of a repeated name is checked, not only the last; a form's stray `%` is refused, not stored as typed.
+    expect((await netux('GET', '/organizations/?search=%FF&search=x')).status).toBe(400);
+    const netuxForm = (body: string) =>
+      raw('/api/v2.0/organizations/', {
+        method: 'POST',
+        headers: { 'X-Auth-Token': TOKEN, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    const stray = await netuxForm('label=percent-form&name=100%');
+    expect(stray.status, stray.text).toBe(400);
+    expect(stray.body.detail).toEqual({ name: [expect.stringContaining('percent-encoded UTF-8')] });
+    expect(await snapshotTable()).toEqual(before);
+    // A `\uFFFD` escape inside a form's JSON field is text, as in a JSON body.
+    const escaped = await netuxForm(`label=percent-form&properties=${encodeURIComponent('{"mark":"\\uFFFD"}')}`);
+    expect(escaped.status, escaped.text).toBe(201);
+    expect(escaped.body.properties).toEqual({ mark: '\uFFFD' });
+    expect((await netux('GET', '/organizations/?search=%C3%A9')).status).toBe(200);
+    const words = await engagement('GET', '/organization?q=a+b');
+    expect(words.status, words.text).toBe(200);
+  });
 });
 
 describe('Responsys login guessing is throttled', () => {

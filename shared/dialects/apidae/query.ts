@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { AppError, validationError } from '#shared/errors.ts';
 import { requiredFieldMessage, zodIssues } from '#shared/http/handler.ts';
 import type { HttpEvent } from '#shared/http/types.ts';
+import { bodyText, urlencodedFields } from '#shared/http/urlencoded.ts';
 import { refuseIllFormed } from '#shared/http/well-formed.ts';
 
 export const RESPONSE_FIELDS = ['UTILISATEURS', 'OBJETS_GERES', 'PROJETS', 'RELATIONS', 'TRADUCTIONS', 'COMMUNES', 'TAGS'] as const;
@@ -16,8 +17,8 @@ const TYPOGRAPHIC_QUOTES = /[\u201C\u201D\u201E\u2033\u00AB\u00BB\u2018\u2019]/;
 
 function formField(event: HttpEvent, name: string): string | undefined {
   if (typeof event.body !== 'string') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return new URLSearchParams(raw).get(name) ?? undefined;
+  const value = urlencodedFields(bodyText(event))[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The parsed `query` JSON of get-membres (cached per event: authentication and the handler both read it). */
@@ -27,6 +28,8 @@ export function readSearchQuery(event: HttpEvent): unknown {
   if (raw === undefined || raw === '') {
     throw new AppError('validation', 'Paramètre query manquant : la requête doit porter query=<JSON>.', { location: 'query' });
   }
+  // Undecodable bytes in the query string or form became U+FFFD: refused before they are read as JSON.
+  refuseIllFormed({ query: raw }, 'query', true);
   let value: unknown;
   try {
     value = JSON.parse(raw);

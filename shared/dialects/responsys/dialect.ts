@@ -40,7 +40,9 @@ export const responsys: Dialect = {
             `Unable to set Access Attributes for the ${about.kind}. ${reason}: ${about.value}`,
           );
         }
-        const problems = (error.options.issues ?? []).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        const problems = (error.options.issues ?? [])
+          .map((i) => `${i.path.join('.') || (error.options.location ?? 'body')}: ${i.message}`)
+          .join('; ');
         if (error.message === RESPONSE_TOO_LARGE)
           return fail(400, 'RESPONSE_TOO_LARGE', 'Response too large', error.options.issues?.[0]?.message ?? error.message);
         return error.options.location === 'body' || error.options.location === 'header'
