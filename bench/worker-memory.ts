@@ -2,6 +2,9 @@
  * Peak memory of one worker applying the largest chunk (250 items), in a fresh process, as a Lambda
  * worker would run it. Prints JSON. Needs DYNAMODB_ENDPOINT/TABLE_NAME of a seeded table.
  */
+// A process of its own: the stores are installed here, as a Lambda's wiring does.
+import '#shared/wiring.ts';
+
 import { readFileSync } from 'node:fs';
 
 import { createTask } from '#shared/db/tasks.ts';
