@@ -41,7 +41,7 @@ export function illFormedPath(value: unknown, rejects: (text: string) => boolean
  * that are not UTF-8: the decoder put U+FFFD in their place. U+FFFD itself, even well encoded
  * (`%EF%BF%BD`), cannot be told apart and is refused with them.
  */
-export const holdsUndecodableBytes = (text: string) => !text.isWellFormed() || text.includes('\uFFFD');
+const holdsUndecodableBytes = (text: string) => !text.isWellFormed() || text.includes('\uFFFD');
 
 /**
  * Throws the validation error every dialect formats, when a value holds ill-formed text.
@@ -52,7 +52,8 @@ export function refuseIllFormed(value: unknown, location: InputLocation, decoded
   if (path) {
     throw new AppError('validation', 'Validation Error.', {
       location,
-      issues: [{ path, message: decodedFromBytes ? ILL_FORMED_ENCODING : ILL_FORMED_TEXT }],
+      // A query parameter is named alone: the index of a repeated name's value is the event's structure, not the client's.
+      issues: [{ path: location === 'query' ? path.slice(0, 1) : path, message: decodedFromBytes ? ILL_FORMED_ENCODING : ILL_FORMED_TEXT }],
     });
   }
 }

@@ -29,7 +29,7 @@ export function readSearchQuery(event: HttpEvent): unknown {
     throw new AppError('validation', 'Paramètre query manquant : la requête doit porter query=<JSON>.', { location: 'query' });
   }
   // Undecodable bytes in the query string or form became U+FFFD: refused before they are read as JSON.
-  refuseIllFormed({ query: raw }, 'query', true);
+  refuseIllFormed(raw, 'query', true);
   let value: unknown;
   try {
     value = JSON.parse(raw);
