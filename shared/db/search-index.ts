@@ -18,8 +18,8 @@
  * The description's other trigrams (thousands, more than a transaction holds) are untrusted postings
  * (`v` only, as every posting was before they carried anything), kept around the transaction as a
  * superset of the truth; a reader checks their candidates against the organization itself:
- * - before the organization is written, the postings of its new trigrams are put (`v` = the version
- *   written; a put never lowers `v`), so a committed text is always fully posted;
+ * - the postings of its new trigrams are put in the organization's transaction when they fit, otherwise
+ *   before it (`v` = the version written; a put never lowers `v`), so a committed text is always fully posted;
  * - after it is written, the postings of trigrams it no longer has are deleted, conditioned on
  *   `v` ≤ that version, so a delete never removes a posting a later version put back.
  * A refused write takes its new untrusted postings back; a crash or a lost race between the steps leaves
@@ -194,13 +194,26 @@ export async function planPostings(
   const puts = [...changes.added, ...changes.trusted.flatMap(({ next: posting }) => (posting ? [posting] : []))];
   const vocabulary = await vocabularyFor(tenantId, puts);
   const vocabularyInTransaction = inTransaction && vocabulary.items.length <= room - changes.trusted.length;
+  // A change's new untrusted postings ride in its transaction too when there is room left: a write that puts them
+  // ahead holds its organization's version for one more round trip, and concurrent writers of one organization
+  // lose more races the longer that is. (Unconditional puts: what is stored under those keys is at most a leftover
+  // untrusted posting of a version ≤ this one, since the transaction commits only on the version it read.)
+  // A new organization's go ahead in batches (half the write capacity; no concurrent writer to race).
+  const addsInTransaction =
+    previous !== undefined && vocabularyInTransaction && changes.added.length <= room - changes.trusted.length - vocabulary.items.length;
   // Without room, the postings whose trusted content changes are made untrusted before the write, written
   // like the others around it, and made trusted after it by a transaction checking the version.
-  const untrustedAdds = inTransaction
-    ? changes.added
-    : [...changes.added, ...changes.trusted.map(({ next: n, previous: p }) => ({ ...(n ?? p)!, facts: undefined }))];
+  const untrustedAdds = addsInTransaction
+    ? []
+    : inTransaction
+      ? changes.added
+      : [...changes.added, ...changes.trusted.map(({ next: n, previous: p }) => ({ ...(n ?? p)!, facts: undefined }))];
   const removed = inTransaction ? changes.removed : [...changes.removed, ...changes.trusted.filter((t) => !t.next).map((t) => t.previous!)];
-  const newKeys = inTransaction ? changes.added : [...changes.added, ...changes.trusted.filter((t) => !t.previous).map((t) => t.next!)];
+  const newKeys = addsInTransaction
+    ? []
+    : inTransaction
+      ? changes.added
+      : [...changes.added, ...changes.trusted.filter((t) => !t.previous).map((t) => t.next!)];
   return {
     inTransaction,
     transactItems: [
@@ -212,6 +225,9 @@ export async function planPostings(
           )
         : []),
       ...(vocabularyInTransaction ? vocabularyPuts(vocabulary.items) : []),
+      ...(addsInTransaction
+        ? changes.added.map((posting) => ({ Put: { TableName: tableName(), Item: postingItem(tenantId, id, version, posting, false) } }))
+        : []),
     ],
     before: async () => {
       if (!vocabularyInTransaction) await vocabulary.putAhead();

@@ -10,13 +10,13 @@ import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { AppError, isThrottling, validationError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 
+import { isContended } from './lost-races.ts';
 import { parseOrganizationKey } from './organization.ts';
 import {
   applyBulkUpdate,
   applyBulkUpdateBatch,
   createOrganization,
   deleteOrganization,
-  isConcurrentChange,
   type OrganizationFields,
 } from './organization-writes.ts';
 import { IN_PLACE_BATCH_LIMIT, ports, taskResumer, taskRunner } from './ports.ts';
@@ -176,12 +176,6 @@ function answeredByStore(error: unknown): boolean {
 
 /** Writes the store refused are tried this many times before the item is recorded as failed. */
 const REFUSAL_ATTEMPTS = 2;
-/**
- * Items that lost every race of one write call (each call retries 10 times) to concurrent changes of
- * their organization are run this many times more: contention (two chunks of a task, or the API, on one
- * organization) is transient, never the item's failure.
- */
-const CONTENTION_ATTEMPTS = 6;
 /** Resumes the reconciler and the local runtime make before a task is finalized as it stands (FAILED if unfinished). */
 export const MAX_RESUMES = 5;
 /** An open task without progress for this long is stuck: a retry with its Idempotency-Key resumes it. */
@@ -233,7 +227,8 @@ async function failureOf(ref: TaskRef, index: number, item: BulkItem, error: unk
     await ports().tasks.get(ref.tenantId, ref.taskId); // throws when the database itself is failing
     return { index, id, problem: { kind: 'refused', message: `${(error as Error).name}: ${(error as Error).message}` } };
   }
-  if (!(error instanceof AppError)) throw error;
+  // A write that lost races for its whole time (lost-races.ts): contention is never the item's failure.
+  if (!(error instanceof AppError) || isContended(error)) throw error;
   const { issues, detail } = error.options;
   return {
     index,
@@ -264,10 +259,7 @@ async function applyItem(
           return undefined;
       }
     } catch (error) {
-      const again = isConcurrentChange(error) ? attempt < CONTENTION_ATTEMPTS : answeredByStore(error) && attempt < REFUSAL_ATTEMPTS;
-      if (!again) throw error;
-      // Jittered, so two lanes contending on one organization fall out of step.
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt * (0.5 + Math.random())));
+      if (!(answeredByStore(error) && attempt < REFUSAL_ATTEMPTS)) throw error;
     }
   }
 }

@@ -23,10 +23,10 @@
  */
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { sha256 } from '#shared/crypto.ts';
-import { AppError } from '#shared/errors.ts';
 
+import { rerunLostRaces } from './lost-races.ts';
 import type { Organization } from './organization.ts';
-import { importOrganization, type ImportRecord } from './organization-writes.ts';
+import { importOrganization, type ImportRecord, isConcurrentChange } from './organization-writes.ts';
 import { ports } from './ports.ts';
 
 export type { ImportRecord };
@@ -65,12 +65,8 @@ export interface ImportOptions {
 /** New organizations per `createMany` call (it splits them into transactions of up to 100 items). */
 const CREATE_BATCH = 50;
 
-const MAX_ATTEMPTS = 10;
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-
-/** A lost race on a shared item (two children's transactions on one parent's child count): run again. */
-const isRetryable = (error: unknown) =>
-  error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
+/** A record's parent is neither stored nor in the call (its transaction's parent condition failed for that). */
+class MissingParent extends Error {}
 
 /** Depth of each record within the call: 0 for a record whose parent is not in the call. */
 function depthsInCall(records: readonly ImportRecord[]): number[] {
@@ -109,21 +105,27 @@ export async function importOrganizations(
   /** One record through the single-record path, retried when it lost a race on a shared item. */
   const importOne = async (index: number) => {
     const record = records[index]!;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (await importOrganization(tenantId, record)) counts.written += 1;
-        else counts.unchanged += 1;
-        return;
-      } catch (error) {
-        // The transaction's parent condition failed: is the parent there at all?
-        if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
-          return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
-        }
-        if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) {
-          return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
-        }
-        await backoff(attempt);
-      }
+    try {
+      const written = await rerunLostRaces(
+        'The organization',
+        async () => {
+          try {
+            return await importOrganization(tenantId, record);
+          } catch (error) {
+            // The transaction's parent condition failed: is the parent there at all?
+            if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
+              throw new MissingParent();
+            }
+            throw error;
+          }
+        },
+        isConcurrentChange,
+      );
+      if (written) counts.written += 1;
+      else counts.unchanged += 1;
+    } catch (error) {
+      if (error instanceof MissingParent) return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
+      return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
     }
   };
 

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { newHexId, sha256 } from '#shared/crypto.ts';
 import { AppError, notFound, validationError } from '#shared/errors.ts';
 
+import { rerunLostRaces } from './lost-races.ts';
 import { type MemberData, newOrganization, type Organization, type OrganizationKey } from './organization.ts';
 import { findAppId, resolveOrganizationId } from './organizations.ts';
 import { type DeleteCleanups, IN_PLACE_BATCH_LIMIT, type InPlaceFields, type InPlaceWrite, type LayoutProgress, ports } from './ports.ts';
@@ -32,7 +33,6 @@ export interface OperationId {
 }
 
 const OPS_RETENTION_MS = 8 * 24 * 3600 * 1000;
-const MAX_ATTEMPTS = 10;
 
 /** Resolves an app key to an app id; an unknown app is a validation error on `app`. */
 async function resolveApp(tenantId: string, key: string | null | undefined): Promise<string | null | undefined> {
@@ -77,9 +77,6 @@ function recordOperation(org: Organization, op: OperationId | undefined): NonNul
 
 const wasApplied = (org: Organization, op: OperationId | undefined) =>
   op !== undefined && (org.appliedOps?.[op.taskId]?.includes(op.index) ?? false);
-
-/** Jittered, growing pause before re-running a step that lost a race (spreads contending writers). */
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 /** A write that lost a race to a concurrent change of the same organization (worth running again). */
 export const isConcurrentChange = (error: unknown) =>
@@ -171,16 +168,8 @@ async function createLabelled(
 }
 
 /** Writes a new organization, re-running a write that lost a race on a shared item (a count shard, a parent). */
-async function saveNew(tenantId: string, organization: Organization): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await ports().organizations.save(tenantId, organization, undefined);
-    } catch (error) {
-      if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt);
-    }
-  }
-}
+const saveNew = (tenantId: string, organization: Organization): Promise<void> =>
+  rerunLostRaces('The organization', () => ports().organizations.save(tenantId, organization, undefined), isLostRace);
 
 const isLostRace = (error: unknown) =>
   error instanceof AppError && (error.options.detail as { retryable?: boolean } | undefined)?.retryable === true;
@@ -195,30 +184,29 @@ export async function changeOrganization(
   change: (current: Organization, mustBeUnchanged: Organization[]) => Promise<Organization> | Organization,
   op?: OperationId,
 ): Promise<Organization> {
-  for (let attempt = 1; ; attempt++) {
-    const id = await resolveOrganizationId(tenantId, key);
-    const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
-    if (!current) throw notFound();
-    if (wasApplied(current, op)) return current;
-    const mustBeUnchanged: Organization[] = [];
-    const changed = await change(current, mustBeUnchanged);
-    const next = {
-      ...changed,
-      id: current.id,
-      intId: current.intId,
-      createdAt: current.createdAt,
-      updatedAt: new Date().toISOString(),
-      version: current.version + 1,
-      appliedOps: recordOperation(current, op),
-    };
-    try {
+  return rerunLostRaces(
+    'The organization',
+    async () => {
+      const id = await resolveOrganizationId(tenantId, key);
+      const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
+      if (!current) throw notFound();
+      if (wasApplied(current, op)) return current;
+      const mustBeUnchanged: Organization[] = [];
+      const changed = await change(current, mustBeUnchanged);
+      const next = {
+        ...changed,
+        id: current.id,
+        intId: current.intId,
+        createdAt: current.createdAt,
+        updatedAt: new Date().toISOString(),
+        version: current.version + 1,
+        appliedOps: recordOperation(current, op),
+      };
       await ports().organizations.save(tenantId, next, current, { mustBeUnchanged });
       return next;
-    } catch (error) {
-      if (!isConcurrentChange(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await backoff(attempt);
-    }
-  }
+    },
+    isConcurrentChange,
+  );
 }
 
 /**
@@ -381,29 +369,32 @@ async function deleteCleanups(tenantId: string, organization: Organization): Pro
  */
 export async function deleteOrganization(tenantId: string, key: OrganizationKey, op?: OperationId): Promise<void> {
   const opId = op ? `${op.taskId}:${op.index}` : undefined;
-  for (let attempt = 1; ; attempt++) {
-    const id = await resolveOrganizationId(tenantId, key);
-    const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
-    if (!current) {
-      if (opId && (await ports().organizations.wasDeleteApplied(tenantId, opId))) return;
-      throw notFound();
-    }
-    try {
-      await ports().organizations.remove(tenantId, current, await deleteCleanups(tenantId, current), opId);
-      return;
-    } catch (error) {
-      if (!isConcurrentChange(error) || attempt >= MAX_ATTEMPTS) throw error;
-      // The conditional delete also fails while children exist (their count lives on the parent).
-      const children = await ports().organizations.childIds(tenantId, current.id);
-      if (children.length > 0) {
-        throw validationError(
-          'body',
-          [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.join(', ')}.` }],
-          'Organization has children.',
-        );
+  await rerunLostRaces(
+    'The organization',
+    async () => {
+      const id = await resolveOrganizationId(tenantId, key);
+      const current = id === undefined ? undefined : await ports().organizations.get(tenantId, id);
+      if (!current) {
+        if (opId && (await ports().organizations.wasDeleteApplied(tenantId, opId))) return;
+        throw notFound();
       }
-    }
-  }
+      try {
+        await ports().organizations.remove(tenantId, current, await deleteCleanups(tenantId, current), opId);
+      } catch (error) {
+        // The conditional delete also fails while children exist (their count lives on the parent).
+        const children = isConcurrentChange(error) ? await ports().organizations.childIds(tenantId, current.id) : [];
+        if (children.length > 0) {
+          throw validationError(
+            'body',
+            [{ path: ['children'], message: `Organization has children and cannot be deleted: ${children.join(', ')}.` }],
+            'Organization has children.',
+          );
+        }
+        throw error;
+      }
+    },
+    isConcurrentChange,
+  );
 }
 
 /**

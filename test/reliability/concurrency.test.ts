@@ -90,6 +90,30 @@ describe('every write path at once on one organization', () => {
     expect(await findOrganizationIdByLabel('demo', label)).toBeUndefined();
   });
 
+  it('a crowd of PATCHes of one description all land: a lost race is run again, never answered 400', async () => {
+    // Each write changes the description's trigrams (search postings), so each holds the version longer than a
+    // plain field would; before the re-runs were bounded by time, about half of 60 answered 400001 "changed concurrently".
+    const before = (await getOrganization('demo', FIFTH))!;
+    const crowd = 40;
+    const replies = await Promise.all(
+      Array.from({ length: crowd }, (_, i) =>
+        call(`${server.url}/api/v2.0/organizations/${FIFTH}/`, {
+          method: 'PATCH',
+          headers: NETUX,
+          body: JSON.stringify({ description: `crowd ${i} of ${crowd}` }),
+        }),
+      ),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(Array.from({ length: crowd }, () => 200));
+    const after = (await getOrganization('demo', FIFTH))!;
+    expect(after.version).toBe(before.version + crowd);
+    // The last write's text is the stored one, and it is found by its own words.
+    const last = replies.find((reply) => reply.body.description === after.description);
+    expect(last).toBeDefined();
+    const found = await call(`${server.url}/api/v2.0/organizations/?search=${encodeURIComponent(after.description)}`, { headers: NETUX });
+    expect(found.body.results.map((o: { id: string }) => o.id)).toEqual([FIFTH]);
+  });
+
   it('concurrent moves never create a cycle', async () => {
     // a under b and b under a at once: one of them must be refused.
     const results = await Promise.allSettled([

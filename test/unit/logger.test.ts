@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { contended } from '#shared/domain/lost-races.ts';
 import { formatLogLine, type LogFields, logger, sourceMappedStack } from '#shared/logger.ts';
 import { taskWorker, ThrottlingError } from '#shared/worker.ts';
 
@@ -129,5 +130,15 @@ describe('a failed bulk-task step', () => {
         reason: 'Rate of requests exceeds the allowed throughput.',
       }),
     ]);
+  });
+
+  it('surfaces a write that lost races for its whole time as ThrottlingError too (the state machine retries the chunk)', async () => {
+    const crowded = async function applyChunk(_input: { taskId: string }): Promise<never> {
+      throw contended('The organization');
+    };
+    let thrown: unknown;
+    await captured(() => taskWorker(crowded)({ taskId: 't-2' }, {} as never).catch((error: unknown) => (thrown = error)));
+    expect(thrown).toBeInstanceOf(ThrottlingError);
+    expect((thrown as Error).message).toBe('The organization is being changed by other requests at this moment; retry.');
   });
 });
