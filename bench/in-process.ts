@@ -17,7 +17,9 @@ import type { BenchRequest, Endpoint } from './endpoints.ts';
 
 export interface InProcessResult {
   name: string;
+  /** Waits on DynamoDB one after another: calls sent while another is in flight (16 shards read in parallel) count once. */
   roundTrips: number;
+  calls: number;
   minimumRoundTrips: number;
   readUnits: number;
   writeUnits: number;
@@ -32,7 +34,9 @@ interface Capacity {
   WriteCapacityUnits?: number;
 }
 
-let recording: { calls: number; read: number; write: number } | undefined;
+let recording: { calls: number; roundTrips: number; read: number; write: number } | undefined;
+/** Calls of this process in flight, to tell a new round trip (none was) from a call sent beside others. */
+let inFlight = 0;
 
 /**
  * Frames that are the handler's own work: the project's functions/ and shared/, Middy, zod, Powertools
@@ -72,7 +76,9 @@ export function instrumentCapacity(): void {
     (next, context) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity ??= 'INDEXES';
-      const result = await next(args);
+      if (recording && inFlight === 0) recording.roundTrips += 1;
+      inFlight += 1;
+      const result = await next(args).finally(() => (inFlight -= 1));
       if (recording) {
         recording.calls += 1;
         const consumed = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
@@ -90,8 +96,10 @@ export function instrumentCapacity(): void {
 }
 
 /** The DynamoDB calls and capacity one run of `operation` consumes (instrumentCapacity first). */
-export async function measureCapacity<T>(operation: () => Promise<T>): Promise<{ result: T; calls: number; read: number; write: number }> {
-  recording = { calls: 0, read: 0, write: 0 };
+export async function measureCapacity<T>(
+  operation: () => Promise<T>,
+): Promise<{ result: T; calls: number; roundTrips: number; read: number; write: number }> {
+  recording = { calls: 0, roundTrips: 0, read: 0, write: 0 };
   try {
     const result = await operation();
     return { result, ...recording };
@@ -155,7 +163,7 @@ export async function measureInProcess(
     for (let i = 0; i < 20; i++) await invoke();
     for (let i = 0; i < 20; i++) await endpoint.direct(context);
 
-    recording = { calls: 0, read: 0, write: 0 };
+    recording = { calls: 0, roundTrips: 0, read: 0, write: 0 };
     const reply = await invoke();
     const one = recording;
     recording = undefined;
@@ -183,7 +191,8 @@ export async function measureInProcess(
 
     results.push({
       name: endpoint.name,
-      roundTrips: one.calls,
+      roundTrips: one.roundTrips,
+      calls: one.calls,
       minimumRoundTrips: endpoint.minimum.roundTrips,
       readUnits: one.read,
       writeUnits: one.write,
@@ -192,7 +201,7 @@ export async function measureInProcess(
       inHandlerCpuUs,
     });
     console.log(
-      `  ${endpoint.name}: ${one.calls} round trips, ${one.read} RCU, ${one.write} WCU, in-handler CPU ${inHandlerCpuUs.toFixed(0)} µs`,
+      `  ${endpoint.name}: ${one.roundTrips} round trips (${one.calls} calls), ${one.read} RCU, ${one.write} WCU, in-handler CPU ${inHandlerCpuUs.toFixed(0)} µs`,
     );
   }
   return results;

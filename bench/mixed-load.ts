@@ -1,7 +1,8 @@
 /**
  * A bounded, open-loop mixed workload against a running API: a fixed request rate for a fixed
  * duration, reads and writes of all four dialects in rotation. Used by the load test (which asserts
- * zero errors) and by `npm run bench` (which reports the latency percentiles).
+ * zero errors) and by `npm run bench` (which reports the latency percentiles at several rates, so the
+ * rate where the one local server runs out of CPU shows).
  */
 import { percentile } from './harness.ts';
 
@@ -90,4 +91,35 @@ export async function runMixedLoad(baseUrl: string, steps: Step[], ratePerSecond
     ratePerSecond,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The rates the bench runs the workload at, one after another (BENCH_LOAD_RATES, requests per second). */
+export const loadRates = (): number[] => (process.env.BENCH_LOAD_RATES ?? '25,50,100').split(',').map(Number);
+
+const f = (value: number, digits = 2) => value.toFixed(digits);
+
+/** Each error kind once, with its count: "429 PATCH /api/v2.0/organizations/~organization-fourth/ × 12". */
+function errorSummary(errors: MixedLoadResult['errors']): string {
+  const counts = new Map<string, number>();
+  for (const { status, path } of errors)
+    counts.set(`${status} ${path.split('?')[0]}`, (counts.get(`${status} ${path.split('?')[0]}`) ?? 0) + 1);
+  return [...counts].map(([error, count]) => `${error} × ${count}`).join(', ') || '—';
+}
+
+export function mixedLoadSection(results: MixedLoadResult[], seconds: number, measuredOn: string): string {
+  return `## Mixed load
+
+${measuredOn}. Open loop at a fixed rate through the local server (loopback; one Node process for every
+handler, beside DynamoDB Local, on this machine's cores), on the demo data: each rate for ${seconds} s, one after
+another, rotating reads and writes of all four dialects (\`bench/mixed-load.ts\`; 1 request in 8 is a PATCH
+of one organization's description, so its writers contend; the same workload runs in \`npm test\` at 40
+requests/s for 5 s and must see no error). \`BENCH_ONLY=mixed-load npm run bench\` runs this section alone;
+\`BENCH_LOAD_RATES\` and \`BENCH_LOAD_SECONDS\` set the rates and duration. Past the rate the one server
+can serve, requests queue and latency grows with the run: a limit of the local runtime, where one process
+serves every request, not of a deployed stage, where each request has its own Lambda.
+
+| Rate (req/s) | Requests | Errors | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | Errors by kind |
+|---:|---:|---:|---:|---:|---:|---:|---|
+${results.map((r) => `| ${r.ratePerSecond} | ${r.requests} | ${r.errors.length} | ${f(r.p50Ms)} | ${f(r.p90Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${errorSummary(r.errors)} |`).join('\n')}
+`;
 }

@@ -11,7 +11,8 @@
  * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (1000), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
  * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json; another
  * BENCH_SCALE_ORGS than the default writes its own section and entry, kept by later runs);
- * BENCH_ONLY=bulk likewise for the Bulk section.
+ * BENCH_ONLY=bulk likewise for the Bulk section, and BENCH_ONLY=mixed-load for the Mixed load section
+ * (BENCH_LOAD_RATES, 25,50,100 requests/s, each for BENCH_LOAD_SECONDS, 20).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,8 +44,8 @@ const scaleSettings = {
   concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
 };
 const only = process.env.BENCH_ONLY;
-if (only && !['cold-start', 'scale', 'bulk'].includes(only)) {
-  throw new Error(`BENCH_ONLY=${only}: only "cold-start", "scale" or "bulk" can run alone.`);
+if (only && !['cold-start', 'scale', 'bulk', 'mixed-load'].includes(only)) {
+  throw new Error(`BENCH_ONLY=${only}: only "cold-start", "scale", "bulk" or "mixed-load" can run alone.`);
 }
 
 /** Rewrites one section of BENCHMARKS.md (from its heading to the next, or the end) and one entry of bench/results.json. */
@@ -149,6 +150,43 @@ if (only === 'bulk') {
   process.exit(0);
 }
 
+const responsysToken = async () => {
+  const login = await fetch(`${baseUrl}/rest/api/v1.3/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
+  });
+  return ((await login.json()) as { authToken: string }).authToken;
+};
+
+const loadSeconds = env('BENCH_LOAD_SECONDS', 20);
+/** The mixed workload at each rate, one after another. */
+const mixedLoadRun = async (token: string) => {
+  const { loadRates, mixedWorkload, runMixedLoad } = await import('./mixed-load.ts');
+  const results = [];
+  for (const rate of loadRates()) {
+    console.log(`Mixed load at ${rate} requests/s…`);
+    results.push(await runMixedLoad(baseUrl, mixedWorkload(token), rate, loadSeconds));
+  }
+  return results;
+};
+
+if (only === 'mixed-load') {
+  try {
+    const { mixedLoadSection, mixedWorkload, runMixedLoad } = await import('./mixed-load.ts');
+    const token = await responsysToken();
+    // Untimed, as the whole bench's earlier sections do: the server's handlers and DynamoDB Local's JVM warm.
+    await runMixedLoad(baseUrl, mixedWorkload(token), 20, 10);
+    const mixedLoad = await mixedLoadRun(token);
+    const markdown = mixedLoadSection(mixedLoad, loadSeconds, `Measured on ${machine}, ${date}, after an untimed 10 s at 20 requests/s`);
+    replaceSection('## Mixed load', markdown, 'mixedLoad', mixedLoad);
+    console.log(markdown);
+  } finally {
+    server.kill('SIGINT');
+  }
+  process.exit(0);
+}
+
 if (only === 'scale') {
   try {
     await import('#shared/wiring.ts');
@@ -176,20 +214,12 @@ try {
   const { instrumentCapacity, measureInProcess } = await import('./in-process.ts');
   const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
 
-  const login = await fetch(`${baseUrl}/rest/api/v1.3/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'user_name=demo-user&password=demo-password-1&auth_type=password',
-  });
-  const context = { responsysToken: ((await login.json()) as { authToken: string }).authToken };
+  const context = { responsysToken: await responsysToken() };
 
   // First, so it also warms what every later measurement uses: the server's handlers and DynamoDB
   // Local's JVM (the first endpoint measured on a cold JVM came out up to 1.5× slower).
-  console.log('Mixed load…');
-  const { mixedWorkload, runMixedLoad } = await import('./mixed-load.ts');
-  const loadRate = env('BENCH_LOAD_RATE', 100);
-  const loadSeconds = env('BENCH_LOAD_SECONDS', 20);
-  const mixedLoad = await runMixedLoad(baseUrl, mixedWorkload(context.responsysToken), loadRate, loadSeconds);
+  const { mixedLoadSection } = await import('./mixed-load.ts');
+  const mixedLoad = await mixedLoadRun(context.responsysToken);
   const serverRssAfterLoad = serverPeakRssMb();
 
   console.log(`Request path (${settings.concurrency} concurrent, ${settings.seconds} s × ${settings.rounds} rounds each side)…`);
@@ -246,7 +276,9 @@ ${requestPath.map((r) => `| ${r.name} | ${f(r.http.p50Ms)} | ${f(r.http.p99Ms)} 
 ## Round trips, capacity and in-handler CPU
 
 One invocation in process with \`ReturnConsumedCapacity: INDEXES\` on every DynamoDB call (DynamoDB
-Local's accounting), beside the minimum of \`docs/data-model.md\`. CPU per invocation
+Local's accounting). Round trips are the waits on DynamoDB one after another (calls sent while another is in
+flight, such as 16 listing shards read in parallel, count once), beside the minimum of \`docs/data-model.md\`;
+Calls counts every call. CPU per invocation
 (${settings.cpuIterations} sequential invocations, 5 rounds, medians): the whole invocation (main-thread CPU time:
 SDK, HTTP to DynamoDB Local and all), and in-handler CPU = that CPU × the share of a V8 CPU profile of
 as many invocations (50 µs sampling) that is self time in the project's code, Middy, zod and
@@ -255,22 +287,12 @@ waiting. The profile gives only the share because its intervals are wall-clock (
 sample carries the gap). Logs at SILENT: Powertools still runs, no line is written. The same
 DynamoDB calls issued directly are shown for scale. Goal: in-handler ≤ 50 µs.
 
-| Endpoint | Round trips | Minimum | RCU | WCU | Invocation CPU (µs) | In-handler CPU (µs) | Direct calls CPU (µs) |
-|---|---:|---:|---:|---:|---:|---:|---:|
-${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${f(r.handlerCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} |`).join('\n')}
+| Endpoint | Round trips | Minimum | Calls | RCU | WCU | Invocation CPU (µs) | In-handler CPU (µs) | Direct calls CPU (µs) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${r.calls} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${f(r.handlerCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} |`).join('\n')}
 
 ${bulkSection(bulk)}
-## Mixed load
-
-Open loop at a fixed rate through the local server (loopback), on the demo data (before the bulk
-runs add 10,000 organizations): ${mixedLoad.ratePerSecond} requests/s for ${loadSeconds} s, rotating
-reads and writes of all four dialects (\`bench/mixed-load.ts\`; the
-same workload runs in \`npm test\` at 40 requests/s for 5 s and must see no error).
-
-| Requests | Errors | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |
-|---:|---:|---:|---:|---:|---:|
-| ${mixedLoad.requests} | ${mixedLoad.errors.length} | ${f(mixedLoad.p50Ms)} | ${f(mixedLoad.p90Ms)} | ${f(mixedLoad.p99Ms)} | ${f(mixedLoad.maxMs)} |
-
+${mixedLoadSection(mixedLoad, loadSeconds, `Measured on ${machine}, ${date}, first in the run (the handlers and DynamoDB Local cold at its start)`)}
 ## Memory
 
 | Process | Peak RSS (MB) |
