@@ -18,7 +18,7 @@
 import { tableName } from './client.ts';
 import * as keys from './keys.ts';
 import { entity, type GramFamily } from './keys.ts';
-import { batchGet, batchWrite, queryPrefix, type TransactItem } from './query.ts';
+import { batchGet, batchWrite, queryPrefix, retryingTransactionConflicts, type TransactItem } from './query.ts';
 import { hasTenantMark, setTenantMark, TENANT_MARKS } from './tenant-marks.ts';
 
 /** The tenant item's attribute that says its vocabulary names every gram its postings use. */
@@ -107,24 +107,9 @@ export async function putVocabulary(tenantId: string, grams: FamilyGram[]): Prom
   const items = unseen.flatMap((gram) => wordItems(tenantId, gram));
   const isFirst = (item: Record<string, unknown>) => String(item.SK).startsWith('0#');
   for (const part of [items.filter((item) => !isFirst(item)), items.filter(isFirst)])
-    await retryingConflicts(() => batchWrite(part.map((Item) => ({ PutRequest: { Item } }))));
+    await retryingTransactionConflicts(() => batchWrite(part.map((Item) => ({ PutRequest: { Item } }))));
   remember(tenantId, unseen);
   return unseen.length;
-}
-
-/** Attempts of a vocabulary put that meets the transaction of another writer of the same entry. */
-const CONFLICT_ATTEMPTS = 8;
-
-/** Re-sends a put refused because another writer's transaction holds the same entries (a race of first writers of a gram). */
-async function retryingConflicts(put: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await put();
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'TransactionConflictException') || attempt >= CONFLICT_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
-    }
-  }
 }
 
 /** Whether a gram is a whole short text (one or two code points), not a trigram. */

@@ -40,6 +40,7 @@ import {
   cancellationCodes,
   ignoringConditionFailure,
   isConditionFailure,
+  retryingTransactionConflicts,
   stripKeys,
   type TransactItem,
 } from './query.ts';
@@ -404,9 +405,11 @@ async function writeAtomically(items: TransactItem[]): Promise<void> {
   }
   const [item] = items;
   try {
-    if (item?.Update) await db().send(new UpdateCommand(item.Update));
-    else if (item?.Put) await db().send(new PutCommand(item.Put));
-    else if (item?.Delete) await db().send(new DeleteCommand(item.Delete));
+    await retryingTransactionConflicts(async () => {
+      if (item?.Update) await db().send(new UpdateCommand(item.Update));
+      else if (item?.Put) await db().send(new PutCommand(item.Put));
+      else if (item?.Delete) await db().send(new DeleteCommand(item.Delete));
+    });
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw Object.assign(new Error('Condition failed'), {
@@ -558,19 +561,21 @@ export async function updateFieldsInPlace(
     condition += ' AND NOT contains(appliedOps.#task, :index)';
   }
   try {
-    const { Attributes } = await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.organization(tenantId, id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: condition,
-        // DynamoDB refuses an empty names map (a PATCH of `{}` names no field).
-        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        // A bulk worker needs nothing back (the updated attributes are bytes sent and decoded for nothing).
-        ReturnValues: returnOrganization ? 'ALL_NEW' : 'NONE',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+    const { Attributes } = await retryingTransactionConflicts(() =>
+      db().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.organization(tenantId, id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          // DynamoDB refuses an empty names map (a PATCH of `{}` names no field).
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          // A bulk worker needs nothing back (the updated attributes are bytes sent and decoded for nothing).
+          ReturnValues: returnOrganization ? 'ALL_NEW' : 'NONE',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
     );
     return { outcome: 'updated', ...(returnOrganization ? { organization: toOrganization(Attributes!) } : {}) };
   } catch (error) {

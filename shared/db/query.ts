@@ -151,6 +151,26 @@ export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** Attempts of a single write that meets another writer's transaction on its item. */
+const TRANSACTION_CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Sends a single (non-transactional) write again while another writer's transaction holds its item: DynamoDB
+ * refuses it with TransactionConflictException, which the SDK does not retry. A transaction lasts about a
+ * round trip, so a few short jittered pauses see it end; past them the error stands (the API's 429).
+ */
+export async function retryingTransactionConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'TransactionConflictException') || attempt >= TRANSACTION_CONFLICT_ATTEMPTS)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+}
+
 /** The cancellation reason codes of a failed transaction, in the order of its items. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;

@@ -32,6 +32,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandO
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import type { Organization, SortKeys } from '#shared/domain/organization.ts';
 import type { SearchCandidate, SearchScope } from '#shared/domain/ports.ts';
+import { logger } from '#shared/logger.ts';
 import { foldText, searchGrams, trigrams } from '#shared/text.ts';
 
 import { db, tableName } from './client.ts';
@@ -55,6 +56,7 @@ import {
   cancellationCodes,
   ignoringConditionFailure,
   queryPartition,
+  retryingTransactionConflicts,
   scanTable,
   type TransactItem,
 } from './query.ts';
@@ -234,16 +236,27 @@ export async function planPostings(
       await postUntrusted(tenantId, id, version, untrustedAdds, previous === undefined);
     },
     withdraw: () => withdrawUntrusted(tenantId, id, version, newKeys),
+    // The write has committed: a failure here leaves untrusted or extra postings only (a cost, see the header),
+    // never a reason to answer the write as failed.
     after: async () => {
       vocabulary.remember();
-      if (!inTransaction && next)
-        await confirmTrusted(
+      try {
+        if (!inTransaction && next)
+          await confirmTrusted(
+            tenantId,
+            id,
+            version,
+            changes.trusted.flatMap((t) => (t.next?.facts ? [t.next] : [])),
+          );
+        await unpost(tenantId, id, version, removed);
+      } catch (error) {
+        logger.warn('search postings left untidied after a committed write', {
           tenantId,
-          id,
+          organizationId: id,
           version,
-          changes.trusted.flatMap((t) => (t.next?.facts ? [t.next] : [])),
-        );
-      await unpost(tenantId, id, version, removed);
+          error: error as Error,
+        });
+      }
     },
   };
 }
@@ -294,14 +307,16 @@ async function postUntrusted(tenantId: string, id: string, version: number, post
     return;
   }
   await mapWithConcurrency(postings, WRITE_CONCURRENCY, (posting) =>
-    ignoringConditionFailure(
-      db().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: postingItem(tenantId, id, version, posting, false),
-          ConditionExpression: 'attribute_not_exists(PK) OR v < :v',
-          ExpressionAttributeValues: { ':v': version },
-        }),
+    retryingTransactionConflicts(() =>
+      ignoringConditionFailure(
+        db().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: postingItem(tenantId, id, version, posting, false),
+            ConditionExpression: 'attribute_not_exists(PK) OR v < :v',
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        ),
       ),
     ),
   );
@@ -377,14 +392,16 @@ async function confirmTrusted(tenantId: string, id: string, version: number, pos
 /** After the write committed at `version`: deletes postings of trigrams it no longer has, conditioned on `v` ≤ that version. */
 async function unpost(tenantId: string, id: string, version: number, postings: Posting[]): Promise<void> {
   await mapWithConcurrency(postings, WRITE_CONCURRENCY, (posting) =>
-    ignoringConditionFailure(
-      db().send(
-        new DeleteCommand({
-          TableName: tableName(),
-          Key: keys.gram(tenantId, posting.family, posting.gram, id),
-          ConditionExpression: 'v <= :v',
-          ExpressionAttributeValues: { ':v': version },
-        }),
+    retryingTransactionConflicts(() =>
+      ignoringConditionFailure(
+        db().send(
+          new DeleteCommand({
+            TableName: tableName(),
+            Key: keys.gram(tenantId, posting.family, posting.gram, id),
+            ConditionExpression: 'v <= :v',
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        ),
       ),
     ),
   );

@@ -112,10 +112,9 @@ export async function importOrganizations(
           try {
             return await importOrganization(tenantId, record);
           } catch (error) {
-            // The transaction's parent condition failed: is the parent there at all?
-            if (record.parentId !== null && !inCall.has(record.parentId) && !(await ports().organizations.get(tenantId, record.parentId))) {
-              throw new MissingParent();
-            }
+            // The transaction's parent condition failed: is the parent there at all? (One of the call is written at
+            // an earlier level, or has failed; one that is not stored by now is in a cycle of parents within the call.)
+            if (record.parentId !== null && !(await ports().organizations.get(tenantId, record.parentId))) throw new MissingParent();
             throw error;
           }
         },
@@ -124,7 +123,12 @@ export async function importOrganizations(
       if (written) counts.written += 1;
       else counts.unchanged += 1;
     } catch (error) {
-      if (error instanceof MissingParent) return fail(index, 'parent', `unknown parent organization ${record.parentId}`);
+      if (error instanceof MissingParent) {
+        const why = inCall.has(record.parentId!)
+          ? `parent organization ${record.parentId} was not imported`
+          : `unknown parent organization ${record.parentId}`;
+        return fail(index, 'parent', why);
+      }
       return fail(index, 'rejected', error instanceof Error ? error.message : String(error), error);
     }
   };

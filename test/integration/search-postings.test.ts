@@ -19,7 +19,7 @@ import { searchMembers } from '#shared/domain/members.ts';
 import { newOrganization, type Organization } from '#shared/domain/organization.ts';
 import { changeOrganization } from '#shared/domain/organization-writes.ts';
 import { findOrganizations, listingOrder, type SortKey } from '#shared/domain/organizations.ts';
-import { containsFolded } from '#shared/text.ts';
+import { containsFolded, foldText, searchGrams } from '#shared/text.ts';
 import { observeCalls, stopObserving } from '#test/support/db-calls.ts';
 import { createTable } from '#test/support/table.ts';
 
@@ -46,6 +46,8 @@ async function createTenant(tenantId: string, count: number): Promise<Organizati
   await mapWithConcurrency(all, 16, (org) => saveOrganization(tenantId, org, undefined));
   return all;
 }
+
+const trigramsOf = (text: string) => searchGrams(foldText(text)).length;
 
 /** Organizations read by BatchGetItem / GetItem since the last reset. */
 let organizationsRead = 0;
@@ -157,6 +159,60 @@ describe('search from the postings', () => {
     const deleted = await expectExact('moves', ids, 'sport');
     expect(deleted.byName).toBe(after.byName - 1);
     expect((await searchOrganizations('moves', { q: 'aaa sport', skip: 0, limit: 5 })).total).toBe(0);
+  });
+
+  it("a description's new postings ride in its transaction; a posting write meeting another writer's transaction is sent again; a failure after the commit does not fail the write", async () => {
+    const [org] = await createTenant('tidy', 1);
+    const id = org!.id;
+    const gramKeys = (input: Record<string, unknown>) =>
+      String((input.Key ?? input.Item) && ((input.Key ?? input.Item) as { PK: string }).PK);
+    // The new postings go in the organization's transaction: no posting is written ahead of it.
+    const sent: { command: string; pk?: string; transactItems?: number }[] = [];
+    observeCalls('tidy', (input) =>
+      sent.push({
+        command: input.TransactItems ? 'transact' : input.Item ? 'put' : input.Key && !input.ConsistentRead ? 'delete' : 'other',
+        pk: gramKeys(input),
+        transactItems: (input.TransactItems as unknown[] | undefined)?.length,
+      }),
+    );
+    await changeOrganization('tidy', { id }, (current) => ({ ...current, description: 'alpha bravo' }));
+    stopObserving('tidy');
+    expect(sent.filter((call) => call.command === 'put' && call.pk?.includes('#G#'))).toEqual([]);
+    expect(sent.find((call) => call.command === 'transact')!.transactItems).toBeGreaterThan(1 + trigramsOf('alpha bravo'));
+
+    // The old postings' deletes meet another writer's transaction (TransactionConflictException, which the SDK does
+    // not retry) the first time each is sent: they are sent again, and the old text is no longer posted.
+    const conflicted = new Set<string>();
+    const FAULT = 'tidy-fault';
+    let failEveryTime = false;
+    db().middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: { PK: string; SK: string } }).Key;
+        if (/^Delete/.test(context.commandName ?? '') && key?.PK.includes('#G#') && (failEveryTime || !conflicted.has(key.PK))) {
+          conflicted.add(key.PK);
+          throw Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException', $metadata: {} });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: FAULT },
+    );
+    try {
+      await changeOrganization('tidy', { id }, (current) => ({ ...current, description: 'charlie delta' }));
+      expect(conflicted.size).toBeGreaterThan(0);
+      expect(await searchPostings('tidy', 'name-label-description', 'alpha')).toEqual([]);
+      // Every delete fails: the committed write still stands and answers; what is left is an extra posting the
+      // reader checks against the organization.
+      failEveryTime = true;
+      const stored = await changeOrganization('tidy', { id }, (current) => ({ ...current, description: 'echo foxtrot' }));
+      expect(stored.description).toBe('echo foxtrot');
+    } finally {
+      db().middlewareStack.remove(FAULT);
+    }
+    expect((await getOrganization('tidy', id))!.description).toBe('echo foxtrot');
+    // The leftover posting is untrusted: a candidate to check, never a match by itself.
+    expect((await searchPostings('tidy', 'name-label-description', 'charlie'))?.map((c) => [c.id, c.matches])).toEqual([[id, undefined]]);
+    expect((await findOrganizations('tidy', { search: 'charlie' }, 0, 5)).count).toBe(0);
+    expect((await findOrganizations('tidy', { search: 'foxtrot' }, 0, 5)).count).toBe(1);
   });
 
   it('a name too long for the transaction keeps its postings around it, trusted once committed', async () => {
