@@ -26,12 +26,49 @@ export const isContended = (error: unknown) =>
   error.kind === 'rate_limited' &&
   (error.options.detail as { contended?: boolean } | undefined)?.contended === true;
 
+/** Per item key, the end of the last write of it this process has started (see `rerunLostRaces`'s `turnKey`). */
+const turns = new Map<string, Promise<void>>();
+
+/**
+ * Runs `work` once the writes of `key` this process started before it have ended, or throws `contended(what)`
+ * when that takes until `deadline`.
+ */
+async function inTurn<T>(key: string, what: string, deadline: number, work: () => Promise<T>): Promise<T> {
+  const previous = turns.get(key) ?? Promise.resolve();
+  let ended!: () => void;
+  const end = previous.then(() => new Promise<void>((resolve) => (ended = resolve)));
+  turns.set(key, end);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadline - Date.now())));
+    if (!(await Promise.race([previous.then(() => true), waited]))) throw contended(what);
+    return await work();
+  } finally {
+    clearTimeout(timer);
+    void previous.then(() => ended());
+    if (turns.get(key) === end) void end.then(() => turns.get(key) === end && turns.delete(key));
+  }
+}
+
 /**
  * Runs `write` (a whole read-modify-write), again on each error `lostRace` recognises, until it succeeds,
- * fails otherwise, or CONTENTION_BUDGET_MS is spent (`contended(what)`).
+ * fails otherwise, or CONTENTION_BUDGET_MS is spent (`contended(what)`). With a `turnKey` (the item's), writes
+ * of the same item in this process take turns rather than race (the local server, or a bulk worker's lanes:
+ * each lost race is a wasted read and transaction, and under load they feed on each other); writers in other
+ * processes still race, and the re-runs settle those. A Lambda serves one request at a time: it never waits.
  */
-export async function rerunLostRaces<T>(what: string, write: () => Promise<T>, lostRace: (error: unknown) => boolean): Promise<T> {
+export async function rerunLostRaces<T>(
+  what: string,
+  write: () => Promise<T>,
+  lostRace: (error: unknown) => boolean,
+  turnKey?: string,
+): Promise<T> {
   const started = Date.now();
+  if (turnKey !== undefined) return inTurn(turnKey, what, started + CONTENTION_BUDGET_MS, () => rerunFrom(started, what, write, lostRace));
+  return rerunFrom(started, what, write, lostRace);
+}
+
+async function rerunFrom<T>(started: number, what: string, write: () => Promise<T>, lostRace: (error: unknown) => boolean): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();

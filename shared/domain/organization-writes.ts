@@ -78,6 +78,9 @@ function recordOperation(org: Organization, op: OperationId | undefined): NonNul
 const wasApplied = (org: Organization, op: OperationId | undefined) =>
   op !== undefined && (org.appliedOps?.[op.taskId]?.includes(op.index) ?? false);
 
+/** The turn writes of one organization (by the key they name it with) take in one process (`rerunLostRaces`). */
+const turnOf = (tenantId: string, key: OrganizationKey) => `${tenantId}\u0000${'id' in key ? key.id : `~${key.label}`}`;
+
 /** A write that lost a race to a concurrent change of the same organization (worth running again). */
 export const isConcurrentChange = (error: unknown) =>
   error instanceof AppError && error.kind === 'conflict' && (error.options.detail as { field?: string } | undefined)?.field === 'version';
@@ -206,6 +209,7 @@ export async function changeOrganization(
       return next;
     },
     isConcurrentChange,
+    turnOf(tenantId, key),
   );
 }
 
@@ -394,6 +398,7 @@ export async function deleteOrganization(tenantId: string, key: OrganizationKey,
       }
     },
     isConcurrentChange,
+    turnOf(tenantId, key),
   );
 }
 

@@ -1,7 +1,11 @@
-/** mapWithConcurrency: order kept, the limit held, and after a failure nothing new starts and nothing is left running. */
-import { describe, expect, it } from 'vitest';
+/**
+ * mapWithConcurrency: order kept, the limit held, and after a failure nothing new starts and nothing is left running.
+ * rerunLostRaces: writes of one item in one process take turns.
+ */
+import { describe, expect, it, vi } from 'vitest';
 
 import { mapWithConcurrency } from '#shared/concurrency.ts';
+import { CONTENTION_BUDGET_MS, rerunLostRaces } from '#shared/domain/lost-races.ts';
 
 /** A promise and the functions that settle it. */
 function deferred<T>() {
@@ -48,5 +52,53 @@ describe('mapWithConcurrency', () => {
     expect(await outcome).toEqual(new Error('throttled'));
     expect(started).toEqual([0, 1]);
     expect(finished).toEqual([1]);
+  });
+});
+
+describe('writes of one item in one process', () => {
+  const never = () => false;
+
+  it('take turns: the next starts when the one before has ended, whatever its outcome; other items do not wait', async () => {
+    const events: string[] = [];
+    const write =
+      (name: string, fails = false) =>
+      async () => {
+        events.push(`${name} starts`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`${name} ends`);
+        if (fails) throw new Error(`${name} refused`);
+        return name;
+      };
+    const results = await Promise.allSettled([
+      rerunLostRaces('It', write('a', true), never, 'item'),
+      rerunLostRaces('It', write('b'), never, 'item'),
+      rerunLostRaces('It', write('other'), never, 'other item'),
+      rerunLostRaces('It', write('c'), never, 'item'),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      'a refused',
+      'b',
+      'other',
+      'c',
+    ]);
+    expect(events.filter((e) => !e.startsWith('other'))).toEqual(['a starts', 'a ends', 'b starts', 'b ends', 'c starts', 'c ends']);
+    expect(events.indexOf('other starts')).toBeLessThan(events.indexOf('a ends'));
+  });
+
+  it('a write still waiting for its turn when its time is spent is refused as contended, and the turns go on', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      let release!: () => void;
+      const slow = rerunLostRaces('It', () => new Promise<string>((resolve) => (release = () => resolve('slow'))), never, 'item');
+      const waiting = rerunLostRaces('It', async () => 'waited', never, 'item');
+      const refused = expect(waiting).rejects.toMatchObject({ kind: 'rate_limited', options: { detail: { contended: true } } });
+      await vi.advanceTimersByTimeAsync(CONTENTION_BUDGET_MS + 1);
+      await refused;
+      release();
+      expect(await slow).toBe('slow');
+      expect(await rerunLostRaces('It', async () => 'next', never, 'item')).toBe('next');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
