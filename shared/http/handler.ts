@@ -23,8 +23,8 @@ import { logger } from '#shared/logger.ts';
 
 import type { HttpEvent, HttpResult, RateLimitState, RequestContext } from './types.ts';
 import { exceedsPayloadLimit, header, LAMBDA_PAYLOAD_LIMIT_BYTES, rawBodyBytes } from './types.ts';
-import { urlencodedBodyParser } from './urlencoded.ts';
-import { refuseIllFormed } from './well-formed.ts';
+import { bodyText, urlencodedBodyParser } from './urlencoded.ts';
+import { ILL_FORMED_BYTES, refuseIllFormed } from './well-formed.ts';
 
 export interface Dialect {
   name: 'engagement' | 'netux' | 'apidae' | 'responsys';
@@ -215,9 +215,24 @@ const isForm = (event: HttpEvent) =>
     header(event, 'content-type')?.split(';')[0]!.trim().toLowerCase() ?? '',
   );
 
+/**
+ * JSON bodies: before parsing, whether the text holds U+FFFD as a character, what a gateway puts for bytes that
+ * are not UTF-8 (one sent on purpose cannot be told apart; the `\uFFFD` escape stays text); the handler refuses
+ * the field that holds it.
+ */
+const jsonBody = (): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
+  const parser = httpJsonBodyParser({ disableContentTypeCheck: true });
+  return {
+    before: (request) => {
+      request.context.bodyHeldUndecodableBytes = bodyText(request.event).includes('\uFFFD');
+      return parser.before!(request);
+    },
+  };
+};
+
 /** `json-or-form` bodies: a form through the endpoint's form parser, anything else as JSON. */
 const jsonOrForm = (form: FormBody): middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> => {
-  const json: middy.MiddlewareObj<HttpEvent, HttpResult, Error, RequestContext> = httpJsonBodyParser({ disableContentTypeCheck: true });
+  const json = jsonBody();
   return { before: (request) => (isForm(request.event) ? form.parser.before!(request) : json.before!(request)) };
 };
 
@@ -246,7 +261,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
     .use(httpHeaderNormalizer())
     .use(bodyLimit(dialect));
   if (!options.anonymous) pipeline.use(authenticate(dialect, options.requires)).use(rateLimit());
-  if (options.bodyFormat === 'json') pipeline.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
+  if (options.bodyFormat === 'json') pipeline.use(jsonBody());
   if (options.bodyFormat === 'form') pipeline.use(urlencodedBodyParser());
   if (options.bodyFormat === 'json-or-form') {
     if (!options.form) throw new Error('A json-or-form endpoint needs its form reader (options.form).');
@@ -263,7 +278,7 @@ export function createEndpoint<P extends z.ZodMiniType, Q extends z.ZodMiniType,
       if (readAsForm) refuseIllFormed(event.body, 'body', true);
       const body: unknown =
         options.form && readAsForm ? options.form.fromForm(event.body as unknown as Record<string, unknown>) : event.body;
-      refuseIllFormed(body, 'body');
+      refuseIllFormed(body, 'body', context.bodyHeldUndecodableBytes === true, ILL_FORMED_BYTES);
       return options.handle({
         params: parseWith(options.params, event.pathParameters ?? {}, 'path'),
         query: parseWith(options.query, event.queryStringParameters ?? {}, 'query'),

@@ -15,6 +15,8 @@ export interface RequestContext extends Context {
   startedAtMs?: number;
   principal?: Principal;
   rateLimit?: RateLimitState;
+  /** A JSON body's text held U+FFFD as a character: bytes that were not UTF-8, replaced by the gateway. */
+  bodyHeldUndecodableBytes?: boolean;
 }
 
 export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({

@@ -10,6 +10,7 @@ import { AppError, type InputLocation } from '#shared/errors.ts';
 
 export const ILL_FORMED_TEXT = 'Must be well-formed Unicode: a lone surrogate (\\uD800 to \\uDFFF) is not a character.';
 export const ILL_FORMED_ENCODING = 'Must be valid percent-encoded UTF-8.';
+export const ILL_FORMED_BYTES = 'Must be valid UTF-8.';
 
 /** Path segments kept for the error (each dialect names at most the field, or the item and its field). */
 const REPORTED_DEPTH = 3;
@@ -45,15 +46,16 @@ const holdsUndecodableBytes = (text: string) => !text.isWellFormed() || text.inc
 
 /**
  * Throws the validation error every dialect formats, when a value holds ill-formed text.
- * `decodedFromBytes`: the value was decoded from bytes (path, query string, form), so U+FFFD is refused too.
+ * `decodedFromBytes`: the value was decoded from bytes (path, query string, form, a JSON body that held
+ * replaced bytes), so U+FFFD is refused too, with `message`.
  */
-export function refuseIllFormed(value: unknown, location: InputLocation, decodedFromBytes = false): void {
+export function refuseIllFormed(value: unknown, location: InputLocation, decodedFromBytes = false, message = ILL_FORMED_ENCODING): void {
   const path = decodedFromBytes ? illFormedPath(value, holdsUndecodableBytes) : illFormedPath(value);
   if (path) {
     throw new AppError('validation', 'Validation Error.', {
       location,
       // A query parameter is named alone: the index of a repeated name's value is the event's structure, not the client's.
-      issues: [{ path: location === 'query' ? path.slice(0, 1) : path, message: decodedFromBytes ? ILL_FORMED_ENCODING : ILL_FORMED_TEXT }],
+      issues: [{ path: location === 'query' ? path.slice(0, 1) : path, message: decodedFromBytes ? message : ILL_FORMED_TEXT }],
     });
   }
 }

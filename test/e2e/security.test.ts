@@ -35,7 +35,7 @@ interface RawReply {
  */
 function raw(
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; from?: string } = {},
 ): Promise<RawReply> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
@@ -150,6 +150,54 @@ describe('ill-formed Unicode and undecodable paths: the dialect’s 4xx, nothing
     const cafe = await engagement('PUT', '/myorganization/caf%C3%A9-%F0%9F%99%82', '{"publisherIds":["partenaire_id_1"]}');
     expect(cafe.status, cafe.text).toBe(200);
     expect((await engagement('GET', `/myorganization/${encodeURIComponent('café-🙂')}`)).status).toBe(200);
+  });
+
+  it('refuses bytes that are not UTF-8 inside a JSON body in each dialect’s format, and keeps the \\uFFFD escape', async () => {
+    const responsysToken = (await login('demo-user', 'demo-password-1', '127.0.9.4')).body.authToken;
+    // JSON text around raw bytes: 0xFF, a truncated é, an encoded surrogate (each becomes U+FFFD at the gateway).
+    const bytes = (before: string, bad: number[], after: string) =>
+      Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]);
+    const json = { 'content-type': 'application/json' };
+    const before = await snapshotTable();
+    for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
+      const patch = await raw('/api/v2.0/organizations/~usa/', {
+        method: 'PATCH',
+        headers: { 'X-Auth-Token': TOKEN, ...json },
+        body: bytes('{"description":"a', bad, 'b"}'),
+      });
+      expect(patch.status, patch.text).toBe(400);
+      expect(patch.body).toMatchObject({ code: 400001, detail: { description: ['Must be valid UTF-8.'] } });
+      const bulk = await raw('/api/v2.0/organizations/_/bulk/update/', {
+        method: 'PATCH',
+        headers: { 'X-Auth-Token': TOKEN, 'X-Bulk-Operation': 'True', ...json },
+        body: bytes('[{"id":"0000000000000000000007","name":"fine"},{"id":"0000000000000000000007","name":"a', bad, '"}]'),
+      });
+      expect(bulk.status, bulk.text).toBe(400);
+      expect(bulk.body.detail).toEqual({ 1: { name: ['Must be valid UTF-8.'] } });
+      const put = await raw('/v0/myorganization/mon_organisation_id_1', {
+        method: 'PUT',
+        headers: { 'x-api-key': ENGAGEMENT_KEY, ...json },
+        body: bytes('{"publisherIds":["partenaire_id_1"],"organizationName":"a', bad, '"}'),
+      });
+      expect(put.status, put.text).toBe(400);
+      expect(put.body).toEqual({
+        ok: false,
+        code: 'INVALID_BODY',
+        message: [{ path: ['organizationName'], message: 'Must be valid UTF-8.' }],
+      });
+      const access = await raw('/rest/api/v1.3/attributes/programs/Welcome', {
+        method: 'POST',
+        headers: { Authorization: responsysToken, ...json },
+        body: bytes('{"attributes":{"organizations":{"attributeValues":[{"name":"US', bad, 'A"}]}}}'),
+      });
+      expect(access.status, access.text).toBe(400);
+      expect(access.body).toMatchObject({ errorCode: 'INVALID_REQUEST_BODY' });
+    }
+    expect(await snapshotTable()).toEqual(before);
+    // The escape is text the client wrote: stored as U+FFFD.
+    const escaped = await netux('PATCH', '/organizations/~usa/', '{"description":"mark \\uFFFD"}');
+    expect(escaped.status, escaped.text).toBe(200);
+    expect(escaped.body.description).toBe('mark \uFFFD');
   });
 
   it('refuses undecodable bytes in query strings and form bodies in each dialect’s format, and keeps well-formed ones', async () => {
