@@ -4,11 +4,13 @@
  * are measured pair by pair in the same run, and the load is bounded (loopback, fixed duration).
  *
  * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 3), BENCH_CONCURRENCY (16),
- * BENCH_ROUNDS (3), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10).
+ * BENCH_ROUNDS (3), BENCH_CPU_ITERATIONS (100), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10),
+ * BENCH_BULK_INDEXED_ORGS (1000: the indexed description's bulk runs, the slowest per item). The defaults keep
+ * the whole run near 25 min on a 2-core machine; BENCHMARKS.md says how long each section took.
  * BENCH_ONLY=cold-start runs the cold-start section alone (a minute instead of ~25) and rewrites only that
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
- * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (1000), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
+ * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (500), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
  * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json; another
  * BENCH_SCALE_ORGS than the default writes its own section and entry, kept by later runs);
  * BENCH_ONLY=bulk likewise for the Bulk section, and BENCH_ONLY=mixed-load for the Mixed load section
@@ -35,12 +37,16 @@ const settings = {
   rounds: env('BENCH_ROUNDS', 3),
   bulkOrganizations: env('BENCH_BULK_ORGS', 10_000),
   bulkTasks: env('BENCH_BULK_TASKS', 10),
-  cpuIterations: env('BENCH_CPU_ITERATIONS', 300),
+  bulkIndexedOrganizations: env('BENCH_BULK_INDEXED_ORGS', 1000),
+  // 5 rounds of 2 × this many sequential invocations per endpoint: at 300, 14 of the run's minutes on an AMD
+  // EPYC × 2 (Responsys login's scrypt the longest); 100 invocations still give a profile thousands of samples long.
+  cpuIterations: env('BENCH_CPU_ITERATIONS', 100),
 };
 const scaleSettings = {
   organizations: env('BENCH_SCALE_ORGS', DEFAULT_SCALE_ORGANIZATIONS),
   requests: env('BENCH_SCALE_REQUESTS', 5),
-  rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 1000),
+  // Each of the 7 imports and raw runs writes ~104 items per organization: 500 is ~52,000 items a run.
+  rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 500),
   concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
 };
 const only = process.env.BENCH_ONLY;
@@ -64,6 +70,21 @@ function replaceSection(heading: string, markdown: string, key: string, value: u
   const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
   writeFileSync(resultsPath, `${JSON.stringify({ ...results, [key]: value }, null, 2)}\n`);
 }
+/** Minutes each section of this run took, in order: the bench's time budget, written beside its figures. */
+const runStarted = performance.now();
+const sectionMinutes: Record<string, number> = {};
+async function section<T>(name: string, measure: () => Promise<T>): Promise<T> {
+  console.log(`${name}…`);
+  const started = performance.now();
+  const result = await measure();
+  sectionMinutes[name] = (performance.now() - started) / 60_000;
+  console.log(`${name}: ${sectionMinutes[name].toFixed(1)} min`);
+  return result;
+}
+const timeSpent = () =>
+  `The whole run took ${((performance.now() - runStarted) / 60_000).toFixed(0)} min (${Object.entries(sectionMinutes)
+    .map(([name, minutes]) => `${name} ${minutes.toFixed(1)}`)
+    .join(', ')}).`;
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
 const benchmarksPath = resolve(root, 'BENCHMARKS.md');
@@ -72,8 +93,7 @@ const resultsPath = resolve(root, 'bench/results.json');
 let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
 let coldMarkdown = '';
 if (only === undefined || only === 'cold-start') {
-  console.log('Cold start…');
-  cold = await measureColdStarts(settings.runs);
+  cold = await section('Cold start', () => measureColdStarts(settings.runs));
   // The load this shared machine was under while the cold starts ran (other processes than this one).
   coldMarkdown = coldStartSection(
     cold,
@@ -137,13 +157,16 @@ if (only === 'bulk') {
   try {
     await import('#shared/wiring.ts');
     const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
-    console.log(`Bulk: seeding ${settings.bulkOrganizations} organizations…`);
-    await seedBenchOrganizations(settings.bulkOrganizations);
-    console.log('Bulk tasks…');
-    const bulk = await measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks);
+    await section(`Bulk seed (${settings.bulkOrganizations} organizations)`, () =>
+      seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations),
+    );
+    const bulk = await section('Bulk tasks', () =>
+      measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks, settings.bulkIndexedOrganizations),
+    );
     const markdown = bulkSection(bulk);
     replaceSection('## Bulk', markdown, 'bulk', bulk);
     console.log(markdown);
+    console.log(timeSpent());
   } finally {
     server.kill('SIGINT');
   }
@@ -165,7 +188,7 @@ const mixedLoadRun = async (token: string) => {
   const { loadRates, mixedWorkload, runMixedLoad } = await import('./mixed-load.ts');
   const results = [];
   for (const rate of loadRates()) {
-    console.log(`Mixed load at ${rate} requests/s…`);
+    console.log(`  at ${rate} requests/s…`);
     results.push(await runMixedLoad(baseUrl, mixedWorkload(token), rate, loadSeconds));
   }
   return results;
@@ -191,12 +214,11 @@ if (only === 'scale') {
   try {
     await import('#shared/wiring.ts');
     (await import('./in-process.ts')).instrumentCapacity();
-    const started = performance.now();
-    const { result, markdown } = await scaleRun();
+    const { result, markdown } = await section('Scale', scaleRun);
     const { heading, key } = scaleSectionName(scaleSettings.organizations);
     replaceSection(heading, markdown, key, { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
     console.log(markdown);
-    console.log(`Scale section: ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+    console.log(timeSpent());
   } finally {
     server.kill('SIGINT');
   }
@@ -219,40 +241,43 @@ try {
   // First, so it also warms what every later measurement uses: the server's handlers and DynamoDB
   // Local's JVM (the first endpoint measured on a cold JVM came out up to 1.5× slower).
   const { mixedLoadSection } = await import('./mixed-load.ts');
-  const mixedLoad = await mixedLoadRun(context.responsysToken);
+  const mixedLoad = await section('Mixed load', () => mixedLoadRun(context.responsysToken));
   const serverRssAfterLoad = serverPeakRssMb();
 
-  console.log(`Request path (${settings.concurrency} concurrent, ${settings.seconds} s × ${settings.rounds} rounds each side)…`);
-  const requestPath = await measureRequestPath(baseUrl, endpoints, context, {
-    durationMs: settings.seconds * 1000,
-    concurrency: settings.concurrency,
-    rounds: settings.rounds,
-  });
+  const requestPath = await section('Request path', () =>
+    measureRequestPath(baseUrl, endpoints, context, {
+      durationMs: settings.seconds * 1000,
+      concurrency: settings.concurrency,
+      rounds: settings.rounds,
+    }),
+  );
   const serverRssUnderLoad = serverPeakRssMb();
 
-  console.log('Round trips, consumed capacity and in-handler CPU (in process)…');
   instrumentCapacity();
-  const inProcess = await measureInProcess(endpoints, context, settings.cpuIterations);
+  const inProcess = await section('Round trips, capacity and CPU', () => measureInProcess(endpoints, context, settings.cpuIterations));
 
-  console.log(`Bulk: seeding ${settings.bulkOrganizations} organizations…`);
-  await seedBenchOrganizations(settings.bulkOrganizations);
-  console.log('Bulk tasks…');
-  const bulk = await measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks);
+  await section(`Bulk seed (${settings.bulkOrganizations} organizations)`, () =>
+    seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations),
+  );
+  const bulk = await section('Bulk tasks', () =>
+    measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks, settings.bulkIndexedOrganizations),
+  );
   const serverRssAfterBulk = serverPeakRssMb();
 
-  console.log('Worker memory…');
-  const workerMemory = JSON.parse(
-    execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], {
-      cwd: root,
-      env: { ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: 'orgbridge' },
-    })
-      .toString()
-      .trim()
-      .split('\n')
-      .pop()!,
+  const workerMemory = await section('Worker memory', async () =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', 'bench/worker-memory.ts'], {
+        cwd: root,
+        env: { ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: 'orgbridge' },
+      })
+        .toString()
+        .trim()
+        .split('\n')
+        .pop()!,
+    ),
   );
 
-  const scale = await scaleRun();
+  const scale = await section('Scale', scaleRun);
 
   const f = (n: number, digits = 2) => n.toFixed(digits);
   const markdown = `# Benchmarks
@@ -260,6 +285,7 @@ try {
 Produced by \`npm run bench\` on ${machine}, ${date}, everything in one run on the same machine
 and the same DynamoDB Local. Figures are medians; ratios are measured pair by pair in the same run.
 Benchmarks never fail \`npm test\`. Settings: ${JSON.stringify(settings)}.
+${timeSpent()}
 
 ${coldMarkdown}
 ## Request path
@@ -316,7 +342,7 @@ ${scale.markdown}`;
   writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((section) => section.trimEnd()).join('\n\n') + '\n');
   writeFileSync(
     resultsPath,
-    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, [scaleKey]: { settings: scaleSettings, ...scale.result }, ...keptScaleResults }, null, 2)}\n`,
+    `${JSON.stringify({ machine, date: new Date().toISOString(), settings, sectionMinutes, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, [scaleKey]: { settings: scaleSettings, ...scale.result }, ...keptScaleResults }, null, 2)}\n`,
   );
   console.log(markdown);
 } finally {
