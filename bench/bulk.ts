@@ -9,13 +9,21 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import * as keys from '#shared/db/keys.ts';
+import { CHUNK_ITEMS } from '#shared/domain/bulk-tasks.ts';
 import { updateOrganization } from '#shared/domain/organization-writes.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
-/** Map MaxConcurrency (8) × items in flight per chunk (16): the workers' nominal concurrency per task. */
-export const WORKER_CONCURRENCY = 8 * 16;
+const MAP_CONCURRENCY = 8;
+const ITEMS_IN_FLIGHT_PER_CHUNK = 16;
+/** Map MaxConcurrency × items in flight per chunk: the workers' nominal concurrency per task. */
+export const WORKER_CONCURRENCY = MAP_CONCURRENCY * ITEMS_IN_FLIGHT_PER_CHUNK;
+/**
+ * Items in flight in a task of `items` small items: fewer chunks than the Map's lanes leave lanes idle
+ * (1,000 items are 4 chunks: 64 in flight), so raw runs at the task's concurrency, not the nominal one.
+ */
+const taskConcurrency = (items: number) => Math.min(MAP_CONCURRENCY, Math.ceil(items / CHUNK_ITEMS)) * ITEMS_IN_FLIGHT_PER_CHUNK;
 
 export const benchOrgId = (i: number) => `b${i.toString(16).padStart(21, '0')}`;
 
@@ -138,7 +146,7 @@ const rawUpdateItem =
 
 const workloads = (organizations: number, indexedOrganizations: number): Workload[] => [
   // The in-place path is cheap enough to warm on every organization and measure twice; the indexed
-  // one (~3 min per 10,000 items) warms and is measured once on its slice.
+  // one (~20 items/s per organization on DynamoDB Local) warms and is measured once on its slice.
   {
     field: 'logo',
     raw: 'UpdateItem',
@@ -152,7 +160,7 @@ const workloads = (organizations: number, indexedOrganizations: number): Workloa
     raw: 'updateOrganization (the domain write, direct)',
     direct: (ids, concurrency, tag) =>
       timed(ids, concurrency, (id) => updateOrganization('demo', { id }, { description: descriptionOf(tag) }, 'partial')),
-    warmUp: 1000,
+    warmUp: Number.POSITIVE_INFINITY,
     pairs: 1,
     measured: Math.min(organizations, indexedOrganizations),
   },
@@ -163,8 +171,8 @@ const itemOf = (field: Workload['field'], id: string, tag: string) =>
 
 /**
  * One task per workload (of `organizations` items for logo, of the first `indexedOrganizations` for the
- * indexed description: at 10,000 its four runs took 10 of the bench's 42 minutes on an Intel Xeon × 2,
- * and 1,000 items are still four 250-item chunks on the Map's lanes), then (logo only, the long run) `tasks` tasks together
+ * indexed description: at 10,000 its task, raw and direct indexed runs took about 10 min on an Intel
+ * Xeon × 2), then (logo only, the long run) `tasks` tasks together
  * over every organization, each starting at a different offset. Also the cost of the indexes: an
  * UpdateItem of `description` alone beside the domain's indexed write.
  */
@@ -204,7 +212,7 @@ export async function measureBulk(
         warmIds.map((id) => itemOf(workload.field, id, 'bulk-warm-up')),
       ),
     );
-    await workload.direct(warmIds, WORKER_CONCURRENCY, 'raw-warm-up');
+    await workload.direct(warmIds, taskConcurrency(warmIds.length), 'raw-warm-up');
 
     // Pairs in alternating order (task then raw, raw then task), so neither side always runs on the
     // warmer or fuller table; the ratio is of the summed times.
@@ -225,7 +233,7 @@ export async function measureBulk(
         statuses.push(task.status);
       };
       const runRaw = async () => {
-        raw += await workload.direct(ids, WORKER_CONCURRENCY, `raw-single-${pair}`);
+        raw += await workload.direct(ids, taskConcurrency(ids.length), `raw-single-${pair}`);
       };
       for (const run of pair % 2 === 0 ? [runTask, runRaw] : [runRaw, runTask]) await run();
     }
@@ -235,11 +243,13 @@ export async function measureBulk(
     );
   }
 
-  const ids = allOrganizationIds;
   const started = performance.now();
   const taskIds = await Promise.all(
     Array.from({ length: tasks }, (_, t) => {
-      const rotated = [...ids.slice((t * organizations) / tasks), ...ids.slice(0, (t * organizations) / tasks)];
+      const rotated = [
+        ...allOrganizationIds.slice((t * organizations) / tasks),
+        ...allOrganizationIds.slice(0, (t * organizations) / tasks),
+      ];
       return submit(
         baseUrl,
         rotated.map((id) => itemOf('logo', id, `bulk-task-${t}`)),
@@ -248,7 +258,7 @@ export async function measureBulk(
   );
   const finished = await Promise.all(taskIds.map((id) => waitForTask(baseUrl, id)));
   const manySeconds = (performance.now() - started) / 1000;
-  const allIds = Array.from({ length: tasks }, () => ids).flat();
+  const allIds = Array.from({ length: tasks }, () => allOrganizationIds).flat();
   const rawMany = await logo.direct(allIds, WORKER_CONCURRENCY * tasks, 'raw-many');
   results.push(
     result(
@@ -262,7 +272,7 @@ export async function measureBulk(
   );
 
   // What the indexes cost: the domain's indexed write beside an UpdateItem of the attribute alone.
-  const indexedIds = ids.slice(0, description.measured);
+  const indexedIds = allOrganizationIds.slice(0, description.measured);
   const attributeOnly = await rawUpdateItem('description')(indexedIds, WORKER_CONCURRENCY, 'attribute-only');
   const indexed = await description.direct(indexedIds, WORKER_CONCURRENCY, 'indexed');
   results.push({
@@ -289,8 +299,8 @@ Functions runner executing \`infra/state-machine/bulk-task.asl.json\`, until the
 (polled every ${POLL_MS} ms, as often as a chunk records its progress), after an untimed warm-up task and direct run on each side
 (\`logo\`: all ${bulk[0]?.items ?? 0} organizations, then two pairs in alternating order, task then raw and raw then task, times
 summed, seconds per run; \`description\`: the first ${bulk[1]?.items ?? 0} organizations (\`BENCH_BULK_INDEXED_ORGS\`), one pair). Raw = the same stored change made
-directly on the same engine at the same concurrency (${WORKER_CONCURRENCY} per task: Map concurrency 8 × 16 items in
-flight per chunk): for \`logo\` (set in place; the worker sends it 25 to a \`BatchExecuteStatement\`, two batches of a chunk
+directly on the same engine at the same concurrency (${WORKER_CONCURRENCY} per task: Map concurrency ${MAP_CONCURRENCY} × ${ITEMS_IN_FLIGHT_PER_CHUNK} items in
+flight per chunk, fewer when a task has fewer than ${MAP_CONCURRENCY} chunks of ${CHUNK_ITEMS}: ${taskConcurrency(bulk[1]?.items ?? 0)} for \`description\`): for \`logo\` (set in place; the worker sends it 25 to a \`BatchExecuteStatement\`, two batches of a chunk
 in flight) one plain \`UpdateItem\` of what a reader sees change (the field, \`updatedAt\`, \`version\`; no condition and no
 applied-operation record, which make the task's write exactly once); for \`description\` (indexed: an
 exact-value index entry and trigram postings follow it) the domain's own write called directly, so the

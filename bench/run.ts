@@ -5,9 +5,9 @@
  *
  * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 3), BENCH_CONCURRENCY (16),
  * BENCH_ROUNDS (3), BENCH_CPU_ITERATIONS (100), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10),
- * BENCH_BULK_INDEXED_ORGS (1000: the indexed description's bulk runs, the slowest per item). The defaults keep
- * the whole run near 25 min on a 2-core machine; BENCHMARKS.md says how long each section took.
- * BENCH_ONLY=cold-start runs the cold-start section alone (a minute instead of ~25) and rewrites only that
+ * BENCH_BULK_INDEXED_ORGS (1000: the indexed description's bulk runs, the slowest per item). With the defaults a
+ * full run took 30 min on an AMD EPYC × 2; it writes the minutes each section took into BENCHMARKS.md.
+ * BENCH_ONLY=cold-start runs the cold-start section alone (a minute or two) and rewrites only that
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
  * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (500), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
@@ -77,14 +77,15 @@ async function section<T>(name: string, measure: () => Promise<T>): Promise<T> {
   console.log(`${name}…`);
   const started = performance.now();
   const result = await measure();
-  sectionMinutes[name] = (performance.now() - started) / 60_000;
-  console.log(`${name}: ${sectionMinutes[name].toFixed(1)} min`);
+  const minutes = (performance.now() - started) / 60_000;
+  sectionMinutes[name] = minutes;
+  console.log(`${name}: ${minutes.toFixed(1)} min`);
   return result;
 }
 const timeSpent = () =>
   `The whole run took ${((performance.now() - runStarted) / 60_000).toFixed(0)} min (${Object.entries(sectionMinutes)
-    .map(([name, minutes]) => `${name} ${minutes.toFixed(1)}`)
-    .join(', ')}).`;
+    .map(([name, minutes]) => `${name}: ${minutes.toFixed(1)}`)
+    .join('; ')}).`;
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
 const benchmarksPath = resolve(root, 'BENCHMARKS.md');
@@ -157,9 +158,7 @@ if (only === 'bulk') {
   try {
     await import('#shared/wiring.ts');
     const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
-    await section(`Bulk seed (${settings.bulkOrganizations} organizations)`, () =>
-      seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations),
-    );
+    await section('Bulk seed', () => seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations));
     const bulk = await section('Bulk tasks', () =>
       measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks, settings.bulkIndexedOrganizations),
     );
@@ -200,10 +199,11 @@ if (only === 'mixed-load') {
     const token = await responsysToken();
     // Untimed, as the whole bench's earlier sections do: the server's handlers and DynamoDB Local's JVM warm.
     await runMixedLoad(baseUrl, mixedWorkload(token), 20, 10);
-    const mixedLoad = await mixedLoadRun(token);
+    const mixedLoad = await section('Mixed load', () => mixedLoadRun(token));
     const markdown = mixedLoadSection(mixedLoad, loadSeconds, `Measured on ${machine}, ${date}, after an untimed 10 s at 20 requests/s`);
     replaceSection('## Mixed load', markdown, 'mixedLoad', mixedLoad);
     console.log(markdown);
+    console.log(timeSpent());
   } finally {
     server.kill('SIGINT');
   }
@@ -256,9 +256,7 @@ try {
   instrumentCapacity();
   const inProcess = await section('Round trips, capacity and CPU', () => measureInProcess(endpoints, context, settings.cpuIterations));
 
-  await section(`Bulk seed (${settings.bulkOrganizations} organizations)`, () =>
-    seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations),
-  );
+  await section('Bulk seed', () => seedBenchOrganizations(settings.bulkOrganizations, settings.bulkIndexedOrganizations));
   const bulk = await section('Bulk tasks', () =>
     measureBulk(baseUrl, settings.bulkOrganizations, settings.bulkTasks, settings.bulkIndexedOrganizations),
   );
@@ -333,13 +331,13 @@ ${scale.markdown}`;
   const { heading: scaleHeading, key: scaleKey } = scaleSectionName(scaleSettings.organizations);
   const keptScaleSections = readFileSync(benchmarksPath, 'utf8')
     .split(/\n(?=## )/)
-    .filter((section) => /^## Scale( at |\n)/.test(section) && !section.startsWith(`${scaleHeading}\n`));
+    .filter((part) => /^## Scale( at |\n)/.test(part) && !part.startsWith(`${scaleHeading}\n`));
   const keptScaleResults = Object.fromEntries(
     Object.entries(JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>).filter(
       ([key]) => /^scale\d*$/.test(key) && key !== scaleKey,
     ),
   );
-  writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((section) => section.trimEnd()).join('\n\n') + '\n');
+  writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((part) => part.trimEnd()).join('\n\n') + '\n');
   writeFileSync(
     resultsPath,
     `${JSON.stringify({ machine, date: new Date().toISOString(), settings, sectionMinutes, coldStart: cold, requestPath, inProcess, bulk, mixedLoad, memory: { serverRssUnderLoad, serverRssAfterBulk, serverRssAfterLoad, workerMemory }, [scaleKey]: { settings: scaleSettings, ...scale.result }, ...keptScaleResults }, null, 2)}\n`,

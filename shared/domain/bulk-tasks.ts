@@ -40,7 +40,7 @@ export interface BulkItem {
 }
 
 export const MAX_ITEMS = 10_000;
-const CHUNK_ITEMS = 250;
+export const CHUNK_ITEMS = 250;
 /** Chunk records stay well below DynamoDB's 400 KB item limit. */
 const CHUNK_BYTES = 300 * 1024;
 /** Items of one chunk applied in parallel (items on the same organization stay in order). */
