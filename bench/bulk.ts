@@ -6,17 +6,19 @@ import { createHash } from 'node:crypto';
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
+import { readDefinition } from '#infra/state-machine/definition.ts';
 import { mapWithConcurrency } from '#shared/concurrency.ts';
 import { db, tableName } from '#shared/db/client.ts';
 import * as keys from '#shared/db/keys.ts';
-import { CHUNK_ITEMS } from '#shared/domain/bulk-tasks.ts';
+import { CHUNK_ITEMS, ITEM_CONCURRENCY } from '#shared/domain/bulk-tasks.ts';
 import { updateOrganization } from '#shared/domain/organization-writes.ts';
 import { loadSeed } from '#shared/seed/load.ts';
 import { parseSeedFile } from '#shared/seed/schema.ts';
 
 const TOKEN = 'oaXBo6ODhIjPsusNRPUGIK4d72bc73';
-const MAP_CONCURRENCY = 8;
-const ITEMS_IN_FLIGHT_PER_CHUNK = 16;
+/** The bulk state machine's Map MaxConcurrency, read from the definition both runtimes run. */
+const MAP_CONCURRENCY = Number(/"MaxConcurrency":\s*(\d+)/.exec(readDefinition())![1]);
+const ITEMS_IN_FLIGHT_PER_CHUNK = ITEM_CONCURRENCY;
 /** Map MaxConcurrency × items in flight per chunk: the workers' nominal concurrency per task. */
 export const WORKER_CONCURRENCY = MAP_CONCURRENCY * ITEMS_IN_FLIGHT_PER_CHUNK;
 /**

@@ -44,7 +44,7 @@ export const CHUNK_ITEMS = 250;
 /** Chunk records stay well below DynamoDB's 400 KB item limit. */
 const CHUNK_BYTES = 300 * 1024;
 /** Items of one chunk applied in parallel (items on the same organization stay in order). */
-const ITEM_CONCURRENCY = 16;
+export const ITEM_CONCURRENCY = 16;
 /**
  * Batches of updates of one chunk in flight at once (each up to IN_PLACE_BATCH_LIMIT items): with the
  * Map's 8 chunks, 16 batches (400 statements) keep the table busy; 4 a chunk only queued more statements
