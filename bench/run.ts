@@ -3,18 +3,21 @@
  * and bench/results.json. Benchmarks are not tests: nothing here fails; figures are medians, ratios
  * are measured pair by pair in the same run, and the load is bounded (loopback, fixed duration).
  *
- * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 3), BENCH_CONCURRENCY (16),
+ * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 2), BENCH_CONCURRENCY (16),
  * BENCH_ROUNDS (3), BENCH_CPU_ITERATIONS (100), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10),
  * BENCH_BULK_INDEXED_ORGS (1000: the indexed description's bulk runs, the slowest per item). With the defaults a
- * full run took 30 min on an AMD EPYC × 2; it writes the minutes each section took into BENCHMARKS.md.
+ * full run took 20 min on an AMD EPYC × 2; it writes the minutes each section took into BENCHMARKS.md.
  * BENCH_ONLY=cold-start runs the cold-start section alone (a minute or two) and rewrites only that
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),
- * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (500), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
+ * BENCH_SCALE_REQUESTS (5), BENCH_SCALE_RAW_ORGS (300), BENCH_SCALE_CONCURRENCY (16). BENCH_ONLY=scale runs
  * that section alone on its own server and rewrites only it (and the `scale` entry of bench/results.json; another
  * BENCH_SCALE_ORGS than the default writes its own section and entry, kept by later runs);
  * BENCH_ONLY=bulk likewise for the Bulk section, and BENCH_ONLY=mixed-load for the Mixed load section
  * (BENCH_LOAD_RATES, 25,50,100 requests/s, each for BENCH_LOAD_SECONDS, 20).
+ * A deployed stage (BENCH_ONLY=scale only): BENCH_SCALE_API_URL (the stack's ApiUrl output) and BENCH_SCALE_TABLE
+ * (its TableName) run the scale section against that stage's API and real DynamoDB, with the environment's AWS
+ * credentials and region, instead of a local server: the size DynamoDB Local cannot hold (BENCH_SCALE_ORGS=1000000).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,13 +29,15 @@ import { configure } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 
 import { coldStartSection, measureColdStarts } from './cold-start.ts';
+import type { ScaleTarget } from './scale.ts';
 import { DEFAULT_SCALE_ORGANIZATIONS, scaleSectionName } from './scale-names.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   runs: env('BENCH_RUNS', 9),
-  seconds: env('BENCH_SECONDS', 3),
+  // Per request-path run: 12 endpoints × 3 rounds × HTTP and direct; 2 s is still thousands of responses a run.
+  seconds: env('BENCH_SECONDS', 2),
   concurrency: env('BENCH_CONCURRENCY', 16),
   rounds: env('BENCH_ROUNDS', 3),
   bulkOrganizations: env('BENCH_BULK_ORGS', 10_000),
@@ -45,14 +50,32 @@ const settings = {
 const scaleSettings = {
   organizations: env('BENCH_SCALE_ORGS', DEFAULT_SCALE_ORGANIZATIONS),
   requests: env('BENCH_SCALE_REQUESTS', 5),
-  // Each of the 7 imports and raw runs writes ~104 items per organization: 500 is ~52,000 items a run.
-  rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 500),
+  // Each of the 7 imports and raw runs writes ~105 items per organization: 300 is ~31,500 items a run.
+  rawOrganizations: env('BENCH_SCALE_RAW_ORGS', 300),
   concurrency: env('BENCH_SCALE_CONCURRENCY', 16),
 };
 const only = process.env.BENCH_ONLY;
 if (only && !['cold-start', 'scale', 'bulk', 'mixed-load'].includes(only)) {
   throw new Error(`BENCH_ONLY=${only}: only "cold-start", "scale", "bulk" or "mixed-load" can run alone.`);
 }
+/**
+ * A deployed stage to run the scale section against, in place of the local server. Its region is the API's
+ * (execute-api.<region>.amazonaws.com), else the environment's; the table is in the same region.
+ */
+const stage = (() => {
+  const apiUrl = process.env.BENCH_SCALE_API_URL?.replace(/\/+$/, '');
+  const table = process.env.BENCH_SCALE_TABLE;
+  if (!apiUrl && !table) return undefined;
+  if (!apiUrl || !table || only !== 'scale') {
+    throw new Error('A deployed stage runs the scale section alone: set BENCH_ONLY=scale, BENCH_SCALE_API_URL and BENCH_SCALE_TABLE.');
+  }
+  // The import and this process's handlers would otherwise write to that endpoint while the requests go to the stage.
+  if (process.env.DYNAMODB_ENDPOINT) throw new Error('DYNAMODB_ENDPOINT is set: unset it to run against a deployed stage.');
+  const region =
+    /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(apiUrl)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error(`No region in ${apiUrl}: set AWS_REGION to the stage's.`);
+  return { apiUrl, table, region };
+})();
 
 /** Rewrites one section of BENCHMARKS.md (from its heading to the next, or the end) and one entry of bench/results.json. */
 function replaceSection(heading: string, markdown: string, key: string, value: unknown): void {
@@ -122,6 +145,39 @@ if (only === 'cold-start') {
   process.exit(0);
 }
 
+/** The scale section against a local server or a deployed stage (bench/scale.ts). */
+async function scaleAgainst(target: ScaleTarget) {
+  const { measureScale, scaleSection } = await import('./scale.ts');
+  console.log(`Scale (100 vs ${scaleSettings.organizations} organizations)…`);
+  const result = await measureScale(target, scaleSettings);
+  return { result, markdown: scaleSection(result, scaleSettings, `Measured on ${machine}, ${date}`) };
+}
+
+/** BENCH_ONLY=scale: only the scale section (and its results.json entry) is rewritten. */
+async function scaleAlone(run: () => ReturnType<typeof scaleAgainst>): Promise<void> {
+  await import('#shared/wiring.ts');
+  (await import('./in-process.ts')).instrumentCapacity();
+  const { result, markdown } = await section('Scale', run);
+  const { heading, key } = scaleSectionName(scaleSettings.organizations, result.stage !== undefined);
+  replaceSection(heading, markdown, key, { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
+  console.log(markdown);
+  console.log(timeSpent());
+}
+
+if (stage) {
+  // No local server: this process's handlers (the in-process RCU) and the import (a child: it inherits AWS_REGION)
+  // use the stage's table, with the SDK's own endpoint resolution, as the functions do in AWS.
+  process.env.AWS_REGION = stage.region;
+  configure({ tableName: stage.table, region: stage.region });
+  logger.setLogLevel('SILENT');
+  // Before minutes of generating and checking files: the table answers, with these credentials, in this region.
+  const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
+  const { db } = await import('#shared/db/client.ts');
+  await db().send(new DescribeTableCommand({ TableName: stage.table }));
+  await scaleAlone(() => scaleAgainst({ baseUrl: stage.apiUrl, table: stage.table, region: stage.region }));
+  process.exit(0);
+}
+
 // The local stack in its own process, as `npm start` runs it (rate limits out of the way).
 const port = await freePort();
 const server = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts', '--in-memory', '--port', String(port)], {
@@ -147,12 +203,7 @@ logger.setLogLevel('SILENT');
 
 const serverPeakRssMb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-const scaleRun = async () => {
-  const { measureScale, scaleSection } = await import('./scale.ts');
-  console.log(`Scale (100 vs ${scaleSettings.organizations} organizations)…`);
-  const result = await measureScale(baseUrl, dynamodbEndpoint, 'orgbridge', scaleSettings);
-  return { result, markdown: scaleSection(result, scaleSettings, `Measured on ${machine}, ${date}`) };
-};
+const scaleRun = () => scaleAgainst({ baseUrl, dynamodbEndpoint, table: 'orgbridge' });
 
 if (only === 'bulk') {
   try {
@@ -212,13 +263,7 @@ if (only === 'mixed-load') {
 
 if (only === 'scale') {
   try {
-    await import('#shared/wiring.ts');
-    (await import('./in-process.ts')).instrumentCapacity();
-    const { result, markdown } = await section('Scale', scaleRun);
-    const { heading, key } = scaleSectionName(scaleSettings.organizations);
-    replaceSection(heading, markdown, key, { machine, date: new Date().toISOString(), settings: scaleSettings, ...result });
-    console.log(markdown);
-    console.log(timeSpent());
+    await scaleAlone(scaleRun);
   } finally {
     server.kill('SIGINT');
   }
@@ -233,7 +278,7 @@ try {
     await importCredential({ tenantId: 'demo', kind: 'responsys', userName }, password);
   }
   const { measureRequestPath } = await import('./request-path.ts');
-  const { instrumentCapacity, measureInProcess } = await import('./in-process.ts');
+  const { instrumentCapacity, LOOP_BUDGET_MS, measureInProcess } = await import('./in-process.ts');
   const { bulkSection, measureBulk, seedBenchOrganizations } = await import('./bulk.ts');
 
   const context = { responsysToken: await responsysToken() };
@@ -303,7 +348,7 @@ One invocation in process with \`ReturnConsumedCapacity: INDEXES\` on every Dyna
 Local's accounting). Round trips are the waits on DynamoDB one after another (calls sent while another is in
 flight, such as 16 listing shards read in parallel, count once), beside the minimum of \`docs/data-model.md\`;
 Calls counts every call. CPU per invocation
-(${settings.cpuIterations} sequential invocations, 5 rounds, medians): the whole invocation (main-thread CPU time:
+(${settings.cpuIterations} sequential invocations per loop, or as many as fit in ${LOOP_BUDGET_MS / 1000} s for a slow endpoint: Per loop; 5 rounds, medians): the whole invocation (main-thread CPU time:
 SDK, HTTP to DynamoDB Local and all), and in-handler CPU = that CPU × the share of a V8 CPU profile of
 as many invocations (50 µs sampling) that is self time in the project's code, Middy, zod and
 Powertools — Middy + auth + parsing + zod + response, without the SDK, Node's HTTP stack, GC or
@@ -311,9 +356,9 @@ waiting. The profile gives only the share because its intervals are wall-clock (
 sample carries the gap). Logs at SILENT: Powertools still runs, no line is written. The same
 DynamoDB calls issued directly are shown for scale. Goal: in-handler ≤ 50 µs.
 
-| Endpoint | Round trips | Minimum | Calls | RCU | WCU | Invocation CPU (µs) | In-handler CPU (µs) | Direct calls CPU (µs) |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|
-${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${r.calls} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${f(r.handlerCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} |`).join('\n')}
+| Endpoint | Round trips | Minimum | Calls | RCU | WCU | Per loop | Invocation CPU (µs) | In-handler CPU (µs) | Direct calls CPU (µs) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${inProcess.map((r) => `| ${r.name} | ${r.roundTrips} | ${r.minimumRoundTrips} | ${r.calls} | ${f(r.readUnits, 1)} | ${f(r.writeUnits, 1)} | ${r.iterations} | ${f(r.handlerCpuUs, 0)} | ${f(r.inHandlerCpuUs, 0)} | ${f(r.directCpuUs, 0)} |`).join('\n')}
 
 ${bulkSection(bulk)}
 ${mixedLoadSection(mixedLoad, loadSeconds, `Measured on ${machine}, ${date}, first in the run (the handlers and DynamoDB Local cold at its start)`)}
@@ -334,7 +379,7 @@ ${scale.markdown}`;
     .filter((part) => /^## Scale( at |\n)/.test(part) && !part.startsWith(`${scaleHeading}\n`));
   const keptScaleResults = Object.fromEntries(
     Object.entries(JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>).filter(
-      ([key]) => /^scale\d*$/.test(key) && key !== scaleKey,
+      ([key]) => /^scale\d*(Stage)?$/.test(key) && key !== scaleKey,
     ),
   );
   writeFileSync(benchmarksPath, [markdown, ...keptScaleSections].map((part) => part.trimEnd()).join('\n\n') + '\n');

@@ -1,5 +1,7 @@
 /**
- * CDK app. Context (cdk.json or -c): `stageName` (default "v1"), `removalPolicy` ("retain" | "destroy",
+ * CDK app. Context (cdk.json or -c): `stackName` (default "Orgbridge": another name deploys a second, separate
+ * stack in the same account and region, such as a throwaway one for the scale bench), `stageName` (default "v1"),
+ * `removalPolicy` ("retain" | "destroy",
  * default "retain"), `alarmEmail` (optional), `waf` ("true" | "false", default "true": the AWS WAF web
  * ACL with its per-IP rate rules) and `wafRateLimit` (requests per client IP in 5 minutes, default 3000).
  * These are synth-time parameters, not CloudFormation ones: a DeletionPolicy cannot take a
@@ -22,7 +24,12 @@ export function buildApp(app = new App()) {
   if (wafRateLimit !== undefined && !(Number.isInteger(Number(wafRateLimit)) && Number(wafRateLimit) >= 10)) {
     throw new Error(`wafRateLimit must be an integer of at least 10 (requests per IP in 5 minutes), not "${wafRateLimit}"`);
   }
-  const stack = new OrgbridgeStack(app, 'Orgbridge', {
+  const stackName = String(app.node.tryGetContext('stackName') ?? 'Orgbridge');
+  // CloudFormation's own rule for stack names.
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new Error(`stackName must start with a letter and hold only letters, digits and hyphens (at most 128), not "${stackName}"`);
+  }
+  const stack = new OrgbridgeStack(app, stackName, {
     stageName: (app.node.tryGetContext('stageName') as string | undefined) ?? 'v1',
     removalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,

@@ -241,6 +241,14 @@ describe('web ACL', () => {
     expect(() => synth({ waf: 'no' })).toThrow(/waf must be "true" or "false"/);
   });
 
+  it('a stackName in the context deploys a separate stack (beside "Orgbridge", never over it)', () => {
+    const named = (context: Record<string, unknown>) =>
+      buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })).stack.stackName;
+    expect(named({})).toBe('Orgbridge');
+    expect(named({ stackName: 'OrgbridgeBench' })).toBe('OrgbridgeBench');
+    expect(() => named({ stackName: 'orgbridge_bench' })).toThrow(/stackName must start with a letter/);
+  });
+
   it('is what cdk-nag checks: without it (and no acknowledgement) AwsSolutions-APIG3 is reported, with it never', () => {
     const findings = (enabled: boolean): string[] => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
