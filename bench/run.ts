@@ -6,7 +6,7 @@
  * Sizes (env): BENCH_RUNS (cold-start runs, 9), BENCH_SECONDS (per load run, 2), BENCH_CONCURRENCY (16),
  * BENCH_ROUNDS (3), BENCH_CPU_ITERATIONS (100), BENCH_BULK_ORGS (10000), BENCH_BULK_TASKS (10),
  * BENCH_BULK_INDEXED_ORGS (1000: the indexed description's bulk runs, the slowest per item). With the defaults a
- * full run took 20 min on an AMD EPYC × 2; it writes the minutes each section took into BENCHMARKS.md.
+ * full run took 20–22 min on an AMD EPYC × 2; it writes the minutes each section took into BENCHMARKS.md.
  * BENCH_ONLY=cold-start runs the cold-start section alone (a minute or two) and rewrites only that
  * section of BENCHMARKS.md and the `coldStart` entry of bench/results.json.
  * Scale (bench/scale.ts): BENCH_SCALE_ORGS (large tenant, 5000; 100000 or 1000000 for issue #16's figures),

@@ -1,6 +1,6 @@
 /** Names of the scale section: apart from bench/scale.ts, which needs the data layer configured before it loads. */
 
-/** Organizations of the default run's large tenant (the whole default bench took 20 min on an AMD EPYC × 2). */
+/** Organizations of the default run's large tenant (the whole default bench took 20–22 min on an AMD EPYC × 2). */
 export const DEFAULT_SCALE_ORGANIZATIONS = 5000;
 
 /**
