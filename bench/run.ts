@@ -17,7 +17,8 @@
  * (BENCH_LOAD_RATES, 25,50,100 requests/s, each for BENCH_LOAD_SECONDS, 20).
  * A deployed stage (BENCH_ONLY=scale only): BENCH_SCALE_API_URL (the stack's ApiUrl output) and BENCH_SCALE_TABLE
  * (its TableName) run the scale section against that stage's API and real DynamoDB, with the environment's AWS
- * credentials and region, instead of a local server: the size DynamoDB Local cannot hold (BENCH_SCALE_ORGS=1000000).
+ * credentials and the API's region, instead of a local server: the size DynamoDB Local cannot hold
+ * (BENCH_SCALE_ORGS=1000000; deploy it as a separate stack, README "Benchmarks").
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -41,6 +41,19 @@ beforeAll(() => {
 const functionCount = () => routeFunctions.length + 1 + workers.length + scheduledJobs.length;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
+describe('stack name', () => {
+  it('a stackName in the context deploys a separate stack beside "Orgbridge", its one explicit physical name its own', () => {
+    const named = (context: Record<string, unknown>) => buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })).stack;
+    expect(named({}).stackName).toBe('Orgbridge');
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Orgbridge-operations' });
+    const bench = named({ stackName: 'OrgbridgeBench' });
+    expect(bench.stackName).toBe('OrgbridgeBench');
+    // The dashboard is the one name that must be unique in the account; the others are generated, per stack.
+    Template.fromStack(bench).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'OrgbridgeBench-operations' });
+    expect(() => named({ stackName: 'orgbridge_bench' })).toThrow(/stackName must start with a letter/);
+  });
+});
+
 describe('table', () => {
   it('is on-demand with point-in-time recovery, TTL, retained by default', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
@@ -239,14 +252,6 @@ describe('web ACL', () => {
     off.resourceCountIs('AWS::WAFv2::WebACL', 0);
     off.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
     expect(() => synth({ waf: 'no' })).toThrow(/waf must be "true" or "false"/);
-  });
-
-  it('a stackName in the context deploys a separate stack (beside "Orgbridge", never over it)', () => {
-    const named = (context: Record<string, unknown>) =>
-      buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } })).stack.stackName;
-    expect(named({})).toBe('Orgbridge');
-    expect(named({ stackName: 'OrgbridgeBench' })).toBe('OrgbridgeBench');
-    expect(() => named({ stackName: 'orgbridge_bench' })).toThrow(/stackName must start with a letter/);
   });
 
   it('is what cdk-nag checks: without it (and no acknowledgement) AwsSolutions-APIG3 is reported, with it never', () => {
